@@ -1,0 +1,4 @@
+// Package entry: re-exports only.
+export * from './data';
+export * from './registry';
+export * from './testing';

@@ -1,0 +1,39 @@
+import { CfnResource, Validations } from 'aws-cdk-lib';
+import { rules } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+
+/**
+ * Why a wildcard that a grant wrote is as narrow as IAM allows. Action wildcards get no reason:
+ * the library never writes one, so one showing up is left for the user to see.
+ */
+export function explainWildcard(finding: string): string | undefined {
+  if (finding === 'Resource::*') {
+    return "List and describe actions that IAM authorizes only on '*' (no resource-level permissions), e.g. sagemaker:ListModelPackages, ecr:GetAuthorizationToken, ec2:DescribeNetworkInterfaces; every action that supports resource-level permissions is scoped in its own statement.";
+  }
+  if (finding.startsWith('Resource::') && finding.endsWith('*')) {
+    return 'Children of a granted resource whose names are only known at run time: objects under a granted S3 key prefix, versions of a model package group, jobs or log streams with a granted name prefix. The grant is scoped to that parent and prefix.';
+  }
+  return undefined;
+}
+
+/**
+ * Acknowledges, finding by finding, the AwsSolutions-IAM5 wildcard findings of a policy that
+ * the library's grants write. Runs when the app is validated, so it sees every statement added
+ * after construction, and acknowledges only what is there, each with its reason.
+ */
+export function acknowledgeGrantWildcards(policy: IConstruct): void {
+  const resource = policy instanceof CfnResource ? policy : policy.node.defaultChild;
+  if (!(resource instanceof CfnResource)) return;
+  resource.node.addValidation({
+    validate: () => {
+      const result = rules.iam.IAMNoWildcardPermissions(resource);
+      if (Array.isArray(result)) {
+        for (const finding of result) {
+          const reason = explainWildcard(finding);
+          if (reason) Validations.of(resource).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[${finding}]`, reason });
+        }
+      }
+      return [];
+    },
+  });
+}

@@ -1,0 +1,34 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+
+/** Typed settings of one copy (stage) of the sample lifecycle environment. */
+export interface LifecycleConfig {
+  /** Short stage name used in stack and resource names, e.g. `dev`: 1-20 lower-case letters, digits or hyphens. */
+  readonly stage: string;
+  /**
+   * `retain` keeps data, keys and registries when the stack is deleted (the default and the only
+   * safe choice for real data); `destroy` deletes them, for throw-away environments.
+   */
+  readonly retention: 'retain' | 'destroy';
+}
+
+export const DEFAULT_CONFIG: LifecycleConfig = {
+  stage: 'dev',
+  retention: 'retain',
+};
+
+/** Reads the config from CDK context (`-c stage=prod -c retention=retain`), validated. */
+export function configFromContext(get: (key: string) => unknown): LifecycleConfig {
+  const stage = String(get('stage') ?? DEFAULT_CONFIG.stage);
+  const retention = String(get('retention') ?? DEFAULT_CONFIG.retention);
+  if (!/^[a-z0-9](-?[a-z0-9]){0,19}$/.test(stage)) {
+    throw new Error(`invalid context stage '${stage}': use 1-20 lower-case letters, digits or single hyphens`);
+  }
+  if (retention !== 'retain' && retention !== 'destroy') {
+    throw new Error(`invalid context retention '${retention}': use 'retain' or 'destroy'`);
+  }
+  return { stage, retention };
+}
+
+export function removalPolicyOf(config: LifecycleConfig): RemovalPolicy {
+  return config.retention === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+}

@@ -1,0 +1,10 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+test("cdk.json holds exactly the installed aws-cdk-lib's recommended flags plus built-in validation", () => {
+  const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const recommended = require('aws-cdk-lib/recommended-feature-flags.json');
+  expect(cdkJson.context).toEqual({ ...recommended, '@aws-cdk/core:validateAgainstDefaultRules': true });
+  expect(cdkJson.app).toMatch(/tsx bin\/sagemaker-lifecycle\.ts/);
+});
