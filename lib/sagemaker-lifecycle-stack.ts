@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { DataBucket, ModelRegistry } from '../constructs';
+import { DataBucket, ModelRegistry, StudioAppType, StudioDomain } from '../constructs';
 import { LifecycleConfig, removalPolicyOf } from './config';
 
 /** Key prefixes of the sample data bucket. */
@@ -24,6 +24,7 @@ export interface SageMakerLifecycleStackProps extends StackProps {
 export class SageMakerLifecycleStack extends Stack {
   public readonly dataBucket: DataBucket;
   public readonly registry: ModelRegistry;
+  public readonly studio: StudioDomain;
 
   constructor(scope: Construct, id: string, props: SageMakerLifecycleStackProps) {
     super(scope, id, props);
@@ -36,6 +37,15 @@ export class SageMakerLifecycleStack extends Stack {
       removalPolicy,
     });
 
+    // Studio: VPC-only in a new isolated VPC, one user with a private JupyterLab space.
+    this.studio = new StudioDomain(this, 'Studio', { removalPolicy });
+    const scientist = this.studio.addUserProfile('data-scientist');
+    this.studio.addSpace('data-scientist-lab', { owner: scientist, appType: StudioAppType.JUPYTER_LAB, ebsSizeGb: 20 });
+    this.dataBucket.grantReadWrite(this.studio);
+    this.registry.grantRead(this.studio);
+
+    new CfnOutput(this, 'StudioDomainId', { value: this.studio.domainId });
+    new CfnOutput(this, 'StudioUrl', { value: this.studio.domainUrl });
     new CfnOutput(this, 'DataBucketName', { value: this.dataBucket.bucketName, description: `Data bucket: ${Object.values(DATA_PREFIXES).join(', ')}` });
     new CfnOutput(this, 'ModelPackageGroupName', { value: this.registry.modelPackageGroupName });
   }

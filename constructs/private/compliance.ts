@@ -24,13 +24,23 @@ export function explainWildcard(finding: string): string | undefined {
 export function acknowledgeGrantWildcards(policy: IConstruct): void {
   const resource = policy instanceof CfnResource ? policy : policy.node.defaultChild;
   if (!(resource instanceof CfnResource)) return;
+  acknowledgeGranularFindings(resource, rules.iam.IAMNoWildcardPermissions, 'AwsSolutions::AwsSolutions-IAM5', explainWildcard);
+}
+
+/**
+ * Acknowledges each granular finding that a cdk-nag rule reports for `resource` (e.g. IAM4's
+ * `Policy::<arn>` or IAM5's `Resource::<arn>`), with a reason chosen per finding; findings the
+ * reason function returns undefined for stay visible. Runs at validation time, after every
+ * statement has been added.
+ */
+export function acknowledgeGranularFindings(resource: CfnResource, rule: (node: CfnResource) => unknown, ruleId: string, reason: (finding: string) => string | undefined): void {
   resource.node.addValidation({
     validate: () => {
-      const result = rules.iam.IAMNoWildcardPermissions(resource);
+      const result = rule(resource);
       if (Array.isArray(result)) {
         for (const finding of result) {
-          const reason = explainWildcard(finding);
-          if (reason) Validations.of(resource).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[${finding}]`, reason });
+          const why = reason(String(finding));
+          if (why) Validations.of(resource).acknowledge({ id: `${ruleId}[${finding}]`, reason: why });
         }
       }
       return [];

@@ -1,0 +1,136 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { rules } from 'cdk-nag';
+import { Construct, IConstruct } from 'constructs';
+import { acknowledgeGranularFindings } from './compliance';
+import { SageMakerConstructError } from './errors';
+import { LeastPrivilegeRole } from './role';
+
+export interface HandlerProviderProps {
+  /** Folder of the handler source; its pre-built bundle is `<handlerDir>/bundle/index.js`. */
+  readonly handlerDir: string;
+  /** What the handler does, for descriptions. */
+  readonly description: string;
+  /** The handler exports `isComplete` too: the Provider polls it (for waits longer than a Lambda may run). */
+  readonly withIsComplete: boolean;
+  /** @default Duration.seconds(30) */
+  readonly queryInterval?: Duration;
+  /** @default Duration.hours(2) */
+  readonly totalTimeout?: Duration;
+}
+
+/**
+ * One custom-resource provider per handler kind per stack (`getOrCreate`), built on the
+ * `custom-resources.Provider` framework, running a handler that was bundled at build time.
+ * Handler functions get a least-privilege role (no AWS managed policy), a log group with a
+ * retention, and the current Node.js LTS runtime.
+ */
+export class HandlerProvider extends Construct {
+  /** Returns the stack's provider with this id, creating it on first use. */
+  public static getOrCreate(scope: IConstruct, id: string, props: HandlerProviderProps): HandlerProvider {
+    const stack = Stack.of(scope);
+    return (stack.node.tryFindChild(id) as HandlerProvider | undefined) ?? new HandlerProvider(stack, id, props);
+  }
+
+  public readonly serviceToken: string;
+  /** The role of the handler functions; grant it what the handler calls. */
+  public readonly handlerRole: LeastPrivilegeRole;
+
+  private constructor(scope: Construct, id: string, props: HandlerProviderProps) {
+    super(scope, id);
+    const bundle = path.join(props.handlerDir, 'bundle');
+    if (!fs.existsSync(path.join(bundle, 'index.js'))) {
+      throw new SageMakerConstructError(this, `the custom-resource handler bundle ${bundle}/index.js is missing: run 'npm run build' (npm ci runs it through 'prepare')`);
+    }
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR });
+    this.handlerRole = new LeastPrivilegeRole(this, 'HandlerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${props.description} custom-resource handler`,
+      statements: [new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.logGroupArn}:*`] })],
+    });
+    const code = lambda.Code.fromAsset(bundle);
+    const fn = (name: string, handler: string) => new lambda.Function(this, name, {
+      description: `${props.description} (${handler})`,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      code,
+      handler,
+      role: this.handlerRole.role,
+      timeout: Duration.minutes(5),
+      memorySize: 256,
+      logGroup,
+    });
+    const onEvent = fn('OnEvent', 'index.onEvent');
+    const isComplete = props.withIsComplete ? fn('IsComplete', 'index.isComplete') : undefined;
+    for (const f of [onEvent, isComplete]) if (f) f.node.addDependency(this.handlerRole);
+
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: onEvent,
+      isCompleteHandler: isComplete,
+      queryInterval: props.withIsComplete ? props.queryInterval ?? Duration.seconds(30) : undefined,
+      totalTimeout: props.withIsComplete ? props.totalTimeout ?? Duration.hours(2) : undefined,
+      logGroup,
+      disableWaiterStateMachineLogging: props.withIsComplete ? false : undefined,
+      waiterStateMachineLogOptions: props.withIsComplete ? { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false } : undefined,
+    });
+    this.serviceToken = provider.serviceToken;
+    acknowledgeProviderFindings(this);
+  }
+}
+
+/**
+ * What a custom-resource provider cannot meet, acknowledged on its own resources with the reason.
+ * The framework functions and state machine are aws-cdk-lib's code.
+ */
+function acknowledgeProviderFindings(provider: Construct): void {
+  const lambdaReasons: Array<[string, string]> = [
+    ['HIPAA.Security::HIPAA.Security-LambdaConcurrency', 'A CloudFormation custom-resource handler runs only during deployments, a few invocations at a time; reserving concurrency would take capacity from the account for no benefit and fails in accounts at the unreserved minimum.'],
+    ['NIST.800.53.R5::NIST.800.53.R5-LambdaConcurrency', 'A CloudFormation custom-resource handler runs only during deployments, a few invocations at a time; reserving concurrency would take capacity from the account for no benefit.'],
+    ['PCI.DSS.321::PCI.DSS.321-LambdaConcurrency', 'A CloudFormation custom-resource handler runs only during deployments, a few invocations at a time; reserving concurrency would take capacity from the account for no benefit.'],
+    ['HIPAA.Security::HIPAA.Security-LambdaDLQ', 'Invoked synchronously by the CloudFormation provider framework, which reports failures to CloudFormation; an asynchronous dead-letter queue never receives anything.'],
+    ['NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ', 'Invoked synchronously by the CloudFormation provider framework, which reports failures to CloudFormation; an asynchronous dead-letter queue never receives anything.'],
+    ['HIPAA.Security::HIPAA.Security-LambdaInsideVPC', 'The handler only calls AWS control-plane APIs and the CloudFormation response URL; it touches no data in a VPC.'],
+    ['NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC', 'The handler only calls AWS control-plane APIs and the CloudFormation response URL; it touches no data in a VPC.'],
+    ['PCI.DSS.321::PCI.DSS.321-LambdaInsideVPC', 'The handler only calls AWS control-plane APIs and the CloudFormation response URL; it touches no data in a VPC.'],
+  ];
+  const logReasons: Array<[string, string]> = [
+    ['HIPAA.Security::HIPAA.Security-CloudWatchLogGroupEncrypted', 'Holds only handler progress lines (resource names and states, no data); CloudWatch Logs encrypts it at rest with service-managed keys.'],
+    ['NIST.800.53.R5::NIST.800.53.R5-CloudWatchLogGroupEncrypted', 'Holds only handler progress lines (resource names and states, no data); CloudWatch Logs encrypts it at rest with service-managed keys.'],
+    ['PCI.DSS.321::PCI.DSS.321-CloudWatchLogGroupEncrypted', 'Holds only handler progress lines (resource names and states, no data); CloudWatch Logs encrypts it at rest with service-managed keys.'],
+  ];
+  const inlineReasons: Array<[string, string]> = [
+    ['HIPAA.Security::HIPAA.Security-IAMNoInlinePolicy', "aws-cdk-lib's custom-resource provider framework writes the invoke permissions of its own functions inline; they name only this provider's functions."],
+    ['NIST.800.53.R5::NIST.800.53.R5-IAMNoInlinePolicy', "aws-cdk-lib's custom-resource provider framework writes the invoke permissions of its own functions inline; they name only this provider's functions."],
+    ['PCI.DSS.321::PCI.DSS.321-IAMNoInlinePolicy', "aws-cdk-lib's custom-resource provider framework writes the invoke permissions of its own functions inline; they name only this provider's functions."],
+  ];
+  for (const c of provider.node.findAll()) {
+    const type = (c as { cfnResourceType?: string }).cfnResourceType;
+    const reasons = type === 'AWS::Lambda::Function' ? lambdaReasons
+      : type === 'AWS::Logs::LogGroup' ? logReasons
+        : type === 'AWS::IAM::Policy' ? inlineReasons
+          : [];
+    for (const [id, reason] of reasons) Validations.of(c).acknowledge({ id, reason });
+    if (!(c instanceof CfnResource) || !c.node.path.includes('/Provider/')) continue;
+    if (type === 'AWS::IAM::Role') {
+      acknowledgeGranularFindings(c, rules.iam.IAMNoManagedPolicies, 'AwsSolutions::AwsSolutions-IAM4', (f) => f.includes('AWSLambdaBasicExecutionRole')
+        ? "aws-cdk-lib's provider framework functions use AWSLambdaBasicExecutionRole (CloudWatch Logs writes only); the framework offers no way to replace it."
+        : undefined);
+    }
+    if (type === 'AWS::IAM::Policy') {
+      acknowledgeGranularFindings(c, rules.iam.IAMNoWildcardPermissions, 'AwsSolutions::AwsSolutions-IAM5', (f) => /^Resource::<[A-Za-z0-9]+\.Arn>:\*$/.test(f)
+        ? "The provider framework invokes any version of this provider's own functions (function ARN + ':*'); nothing else."
+        : f === 'Resource::*'
+          ? 'The waiter state machine delivers its execution logs through CloudWatch Logs vended-log delivery, whose actions (CreateLogDelivery, PutResourcePolicy, ...) IAM authorizes only on *.'
+          : undefined);
+    }
+    if (type === 'AWS::StepFunctions::StateMachine') {
+      Validations.of(c).acknowledge({ id: 'AwsSolutions::AwsSolutions-SF2', reason: "aws-cdk-lib's provider framework waiter state machine offers no X-Ray option; it only re-invokes isComplete on a timer, and logs ALL events to the provider's log group." });
+    }
+  }
+}

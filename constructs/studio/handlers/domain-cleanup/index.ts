@@ -1,0 +1,836 @@
+/**
+ * Custom-resource handlers (custom-resources.Provider framework: onEvent + isComplete) that tear a
+ * SageMaker Studio domain down on stack delete.
+ *
+ * Two resource types share this bundle, dispatched on `event.ResourceType`:
+ *
+ * - `Custom::StudioDomainCleanup` depends on the domain, so CloudFormation deletes it BEFORE the domain.
+ *   On Delete with Mode DESTROY it empties the domain (apps, then spaces, then user profiles that the
+ *   stack does not own) so that CloudFormation can delete the domain afterwards.
+ * - `Custom::StudioHomeEfsCleanup` is a resource the domain depends on, so CloudFormation deletes it
+ *   AFTER the domain. On Delete with Mode DESTROY it waits for the domain to be gone, then removes what
+ *   SageMaker leaves behind: the home EFS file system (mount targets first) and the two NFS security
+ *   groups SageMaker created in the VPC.
+ *
+ * Both are state machines driven by the Provider's isComplete polls: every poll re-reads the state from
+ * the AWS APIs, requests the next deletions and reports incomplete until nothing is left. Nothing here
+ * sleeps to wait for a deletion; the only sleeps are the short backoffs between throttled retries.
+ *
+ * Bundled by esbuild with `@aws-sdk/*` external (Node.js 22 Lambda runtime), so this file imports only
+ * the AWS SDK and nothing from the rest of the project.
+ */
+import {
+  DeleteSecurityGroupCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSecurityGroupsCommandOutput,
+  EC2Client,
+  Filter,
+  IpPermission,
+  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
+  SecurityGroup,
+} from '@aws-sdk/client-ec2';
+import {
+  DeleteFileSystemCommand,
+  DeleteMountTargetCommand,
+  DescribeFileSystemsCommand,
+  DescribeFileSystemsCommandOutput,
+  DescribeMountTargetsCommand,
+  DescribeMountTargetsCommandOutput,
+  EFSClient,
+  FileSystemDescription,
+  MountTargetDescription,
+} from '@aws-sdk/client-efs';
+import {
+  AppDetails,
+  DeleteAppCommand,
+  DeleteDomainCommand,
+  DeleteSpaceCommand,
+  DeleteUserProfileCommand,
+  DescribeDomainCommand,
+  DescribeDomainCommandOutput,
+  ListAppsCommand,
+  ListAppsCommandOutput,
+  ListSpacesCommand,
+  ListSpacesCommandOutput,
+  ListUserProfilesCommand,
+  ListUserProfilesCommandOutput,
+  SageMakerClient,
+  SpaceDetails,
+  UserProfileDetails,
+} from '@aws-sdk/client-sagemaker';
+
+// ---------------------------------------------------------------------------------------------------
+// Event and response shapes (the subset of the Provider framework contract used here)
+// ---------------------------------------------------------------------------------------------------
+
+export const DOMAIN_CLEANUP_RESOURCE_TYPE = 'Custom::StudioDomainCleanup';
+export const EFS_CLEANUP_RESOURCE_TYPE = 'Custom::StudioHomeEfsCleanup';
+
+export type RequestType = 'Create' | 'Update' | 'Delete';
+
+export interface CustomResourceEvent {
+  readonly RequestType: RequestType;
+  readonly ResourceType: string;
+  readonly LogicalResourceId?: string;
+  readonly RequestId?: string;
+  readonly StackId?: string;
+  /** Absent on Create; on Delete it may be an id this handler never returned (failed create). */
+  readonly PhysicalResourceId?: string;
+  readonly ResourceProperties: Record<string, unknown>;
+  readonly OldResourceProperties?: Record<string, unknown>;
+}
+
+export interface OnEventResponse {
+  readonly PhysicalResourceId: string;
+}
+
+export interface IsCompleteResponse {
+  readonly IsComplete: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Injected dependencies
+// ---------------------------------------------------------------------------------------------------
+
+/** The one method of an AWS SDK v3 client used here; real clients and test fakes both satisfy it. */
+export interface SdkClient {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  send(command: any): Promise<any>;
+}
+
+export type Sleep = (ms: number) => Promise<void>;
+export type LogFn = (entry: Record<string, unknown>) => void;
+
+/** Throttling retry and logging knobs; every field has a production default. */
+export interface RuntimeOptions {
+  /** Waits between throttled retries. Default: setTimeout. Tests inject a no-op. */
+  readonly sleep?: Sleep;
+  /** Jitter source in [0, 1). Default: Math.random. */
+  readonly random?: () => number;
+  /** Receives one structured entry per action. Default: one JSON line on console.log. */
+  readonly log?: LogFn;
+  /** Tries per API call while throttled (first try included). Default 5. */
+  readonly maxAttempts?: number;
+  /** Backoff before the 2nd try; doubles per retry, capped at maxDelayMs. Default 200 ms. */
+  readonly baseDelayMs?: number;
+  /** Default 3000 ms. */
+  readonly maxDelayMs?: number;
+}
+
+export interface DomainCleanupClients extends RuntimeOptions {
+  readonly sagemaker: SdkClient;
+}
+
+export interface EfsCleanupClients extends RuntimeOptions {
+  readonly sagemaker: SdkClient;
+  readonly efs: SdkClient;
+  readonly ec2: SdkClient;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Properties
+// ---------------------------------------------------------------------------------------------------
+
+export type CleanupMode = 'DESTROY' | 'RETAIN';
+
+export interface CleanupProperties {
+  /** Empty when the domain was never created (e.g. its create failed). */
+  readonly domainId: string;
+  /** RETAIN unless the property says DESTROY (case-insensitive): deleting nothing is the safe default. */
+  readonly mode: CleanupMode;
+  readonly homeEfsFileSystemId?: string;
+  readonly vpcId?: string;
+  /** User profiles CloudFormation deletes itself (Custom::StudioDomainCleanup only). */
+  readonly stackUserProfiles: readonly string[];
+  /** Spaces CloudFormation deletes itself (Custom::StudioDomainCleanup only). */
+  readonly stackSpaces: readonly string[];
+  /**
+   * Custom::StudioDomainCleanup: after emptying the domain, delete it (home EFS included), then the
+   * leftover mount targets, file system and NFS security groups. Stack-owned profiles and spaces are
+   * then deleted too (CloudFormation's own delete of them later finds them gone, which succeeds).
+   */
+  readonly deleteDomain: boolean;
+}
+
+/** Reads the resource properties, which CloudFormation delivers as strings (lists as string arrays). */
+export function parseCleanupProperties(props: Record<string, unknown> | undefined): CleanupProperties {
+  const p = props ?? {};
+  return {
+    domainId: str(p.DomainId) ?? '',
+    mode: str(p.Mode)?.toUpperCase() === 'DESTROY' ? 'DESTROY' : 'RETAIN',
+    homeEfsFileSystemId: str(p.HomeEfsFileSystemId),
+    vpcId: str(p.VpcId),
+    stackUserProfiles: strList(p.StackUserProfiles),
+    stackSpaces: strList(p.StackSpaces),
+    deleteDomain: str(p.DeleteDomain)?.toLowerCase() === 'true',
+  };
+}
+
+function str(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const s = String(value).trim();
+  return s === '' ? undefined : s;
+}
+
+/** Accepts a string array, a JSON array string or a comma-separated string. */
+function strList(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value.map((v) => str(v)).filter((v): v is string => v !== undefined);
+  const s = String(value).trim();
+  if (s.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(s);
+      if (Array.isArray(parsed)) return strList(parsed);
+    } catch {
+      // not JSON: fall through to the comma-separated reading
+    }
+  }
+  return s.split(',').map((v) => v.trim()).filter((v) => v !== '');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Physical ids and onEvent (no API calls: onEvent never fails for these resources)
+// ---------------------------------------------------------------------------------------------------
+
+export function domainCleanupPhysicalId(domainId: string): string {
+  return `cleanup-${domainId || 'none'}`;
+}
+
+export function efsCleanupPhysicalId(domainId: string): string {
+  return `efs-cleanup-${domainId || 'none'}`;
+}
+
+export function domainCleanupOnEvent(event: CustomResourceEvent, options: RuntimeOptions = {}): OnEventResponse {
+  return stableOnEvent(event, domainCleanupPhysicalId, 'StudioDomainCleanup', options);
+}
+
+export function efsCleanupOnEvent(event: CustomResourceEvent, options: RuntimeOptions = {}): OnEventResponse {
+  return stableOnEvent(event, efsCleanupPhysicalId, 'StudioHomeEfsCleanup', options);
+}
+
+/**
+ * Create: `<prefix>-<DomainId>`. Update: the current id while DomainId is unchanged; a new id when the
+ * domain was replaced, so CloudFormation sends a Delete (with the old properties) for the old domain's
+ * cleanup. Delete: the id CloudFormation sent, whatever it is (the Provider framework rejects a change).
+ * All work happens in isComplete.
+ */
+function stableOnEvent(
+  event: CustomResourceEvent,
+  physicalId: (domainId: string) => string,
+  resource: string,
+  options: RuntimeOptions,
+): OnEventResponse {
+  const log = logger(options, resource);
+  const props = parseCleanupProperties(event.ResourceProperties);
+  const fresh = physicalId(props.domainId);
+  let id: string;
+  if (event.RequestType === 'Delete') {
+    id = event.PhysicalResourceId ?? fresh;
+  } else if (event.RequestType === 'Update' && event.PhysicalResourceId) {
+    const oldDomainId = parseCleanupProperties(event.OldResourceProperties).domainId;
+    id = oldDomainId === props.domainId ? event.PhysicalResourceId : fresh;
+  } else {
+    id = fresh;
+  }
+  log({ action: 'onEvent', requestType: event.RequestType, domainId: props.domainId, mode: props.mode, physicalResourceId: id });
+  return { PhysicalResourceId: id };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Custom::StudioDomainCleanup — isComplete
+// ---------------------------------------------------------------------------------------------------
+
+export type DomainCleanupPhase = 'apps' | 'spaces' | 'userProfiles' | 'done';
+
+export interface DomainCleanupProgress {
+  readonly phase: DomainCleanupPhase;
+  /** Items of the current phase still present (deletion requested, in progress or to retry). */
+  readonly pending: number;
+}
+
+export async function domainCleanupIsComplete(
+  event: CustomResourceEvent,
+  clients: DomainCleanupClients & Partial<EfsCleanupClients>,
+): Promise<IsCompleteResponse> {
+  const log = logger(clients, 'StudioDomainCleanup');
+  if (event.RequestType !== 'Delete') return { IsComplete: true };
+  const props = parseCleanupProperties(event.ResourceProperties);
+  const skip = skipReason(event, props, domainCleanupPhysicalId);
+  if (skip) {
+    log({ action: 'skip', reason: skip, domainId: props.domainId, physicalResourceId: event.PhysicalResourceId });
+    return { IsComplete: true };
+  }
+  // With DeleteDomain, this one resource takes the whole domain down: it is deleted before the
+  // domain (it depends on it), so it can still read the domain's EFS id and VPC from its own
+  // properties, delete the domain itself (home EFS included), then what SageMaker leaves behind.
+  const full = props.deleteDomain && clients.efs !== undefined && clients.ec2 !== undefined;
+  // The domain cannot be deleted while any profile or space exists, the stack's own included.
+  const toEmpty: CleanupProperties = full ? { ...props, stackUserProfiles: [], stackSpaces: [] } : props;
+  try {
+    try {
+      const progress = await emptyDomain(clients, toEmpty);
+      log({ action: 'poll', domainId: props.domainId, phase: progress.phase, pending: progress.pending });
+      if (progress.phase !== 'done') return { IsComplete: false };
+      if (!full) return { IsComplete: true };
+      await requestDomainDeletion(clients, props);
+    } catch (err) {
+      if (!isDomainMissingError(err)) throw err;
+      log({ action: 'poll', domainId: props.domainId, result: 'domain-gone' });
+      if (!full) return { IsComplete: true };
+    }
+    const after = await cleanUpAfterDomain(clients as EfsCleanupClients, props);
+    log({ action: 'poll', domainId: props.domainId, phase: after.phase, pending: after.pending });
+    return { IsComplete: after.phase === 'done' };
+  } catch (err) {
+    if (isThrottlingError(err)) {
+      log({ action: 'poll', domainId: props.domainId, result: 'throttled', error: errorText(err) });
+      return { IsComplete: false };
+    }
+    log({ action: 'poll', domainId: props.domainId, result: 'failed', error: errorText(err) });
+    throw err;
+  }
+}
+
+/**
+ * Asks SageMaker to delete the (now empty) domain and its home EFS, once: a domain already in
+ * `Deleting` is left alone; `ResourceInUse` (an app still winding down) is retried on the next poll.
+ */
+export async function requestDomainDeletion(clients: DomainCleanupClients, props: CleanupProperties): Promise<void> {
+  const rt = runtime(clients, 'StudioDomainCleanup');
+  const domain: DescribeDomainCommandOutput = await rt.send(clients.sagemaker, new DescribeDomainCommand({ DomainId: props.domainId }));
+  if (domain.Status === 'Deleting') return;
+  try {
+    await rt.send(clients.sagemaker, new DeleteDomainCommand({ DomainId: props.domainId, RetentionPolicy: { HomeEfsFileSystem: 'Delete' } }));
+    rt.log({ action: 'DeleteDomain', domainId: props.domainId, homeEfsFileSystem: 'Delete' });
+  } catch (err) {
+    if (isDomainMissingError(err) || isNotFoundError(err)) return;
+    if (errorName(err) === 'ResourceInUse') {
+      rt.log({ action: 'DeleteDomain', domainId: props.domainId, result: 'in-use-retry-next-poll' });
+      return;
+    }
+    throw err;
+  }
+}
+
+/**
+ * One step of the domain state machine: re-reads apps, spaces and user profiles and requests the next
+ * deletions. Phases run in order within one call as far as they can; the first phase with something
+ * still present stops the call and is reported. A missing domain surfaces as a not-found error from
+ * DescribeDomain or a list call (handled by the caller).
+ */
+export async function emptyDomain(clients: DomainCleanupClients, props: CleanupProperties): Promise<DomainCleanupProgress> {
+  const rt = runtime(clients, 'StudioDomainCleanup');
+  const sm = clients.sagemaker;
+  const domainId = props.domainId;
+
+  const domain: DescribeDomainCommandOutput = await rt.send(sm, new DescribeDomainCommand({ DomainId: domainId }));
+  rt.log({
+    action: 'DescribeDomain',
+    domainId,
+    status: domain.Status,
+    homeEfsFileSystemId: props.homeEfsFileSystemId ?? domain.HomeEfsFileSystemId,
+  });
+
+  // Phase 1: every app, including those of the stack's own profiles and spaces.
+  const apps = await paginate<AppDetails, ListAppsCommandOutput>(
+    (NextToken) => rt.send(sm, new ListAppsCommand({ DomainIdEquals: domainId, NextToken, MaxResults: 100 })),
+    (page) => page.Apps,
+  );
+  let pending = 0;
+  for (const app of apps) {
+    if (app.Status === 'Deleted') continue;
+    if (app.Status === 'Deleting') {
+      pending++;
+      continue;
+    }
+    const owner = app.SpaceName ? { SpaceName: app.SpaceName } : { UserProfileName: app.UserProfileName };
+    const outcome = await rt.deleteItem(sm, new DeleteAppCommand({
+      DomainId: domainId,
+      AppType: app.AppType,
+      AppName: app.AppName,
+      ...owner,
+    }), { action: 'DeleteApp', domainId, appType: app.AppType, appName: app.AppName, status: app.Status, ...owner });
+    if (outcome !== 'gone') pending++;
+  }
+  if (pending > 0) return { phase: 'apps', pending };
+
+  // Phase 2: spaces the stack does not own.
+  const stackSpaces = new Set(props.stackSpaces);
+  const spaces = (await paginate<SpaceDetails, ListSpacesCommandOutput>(
+    (NextToken) => rt.send(sm, new ListSpacesCommand({ DomainIdEquals: domainId, NextToken, MaxResults: 100 })),
+    (page) => page.Spaces,
+  )).filter((s) => s.SpaceName && !stackSpaces.has(s.SpaceName));
+  for (const space of spaces) {
+    if (space.Status === 'Deleting') {
+      pending++;
+      continue;
+    }
+    const outcome = await rt.deleteItem(sm, new DeleteSpaceCommand({ DomainId: domainId, SpaceName: space.SpaceName }),
+      { action: 'DeleteSpace', domainId, spaceName: space.SpaceName, status: space.Status });
+    if (outcome !== 'gone') pending++;
+  }
+  if (pending > 0) return { phase: 'spaces', pending };
+
+  // Phase 3: user profiles the stack does not own.
+  const stackProfiles = new Set(props.stackUserProfiles);
+  const profiles = (await paginate<UserProfileDetails, ListUserProfilesCommandOutput>(
+    (NextToken) => rt.send(sm, new ListUserProfilesCommand({ DomainIdEquals: domainId, NextToken, MaxResults: 100 })),
+    (page) => page.UserProfiles,
+  )).filter((p) => p.UserProfileName && !stackProfiles.has(p.UserProfileName));
+  for (const profile of profiles) {
+    if (profile.Status === 'Deleting') {
+      pending++;
+      continue;
+    }
+    const outcome = await rt.deleteItem(sm,
+      new DeleteUserProfileCommand({ DomainId: domainId, UserProfileName: profile.UserProfileName }),
+      { action: 'DeleteUserProfile', domainId, userProfileName: profile.UserProfileName, status: profile.Status });
+    if (outcome !== 'gone') pending++;
+  }
+  if (pending > 0) return { phase: 'userProfiles', pending };
+
+  return { phase: 'done', pending: 0 };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Custom::StudioHomeEfsCleanup — isComplete
+// ---------------------------------------------------------------------------------------------------
+
+export type EfsCleanupPhase = 'domain' | 'efs' | 'securityGroups' | 'done';
+
+export interface EfsCleanupProgress {
+  readonly phase: EfsCleanupPhase;
+  readonly pending: number;
+}
+
+export async function efsCleanupIsComplete(
+  event: CustomResourceEvent,
+  clients: EfsCleanupClients,
+): Promise<IsCompleteResponse> {
+  const log = logger(clients, 'StudioHomeEfsCleanup');
+  if (event.RequestType !== 'Delete') return { IsComplete: true };
+  const props = parseCleanupProperties(event.ResourceProperties);
+  const skip = skipReason(event, props, efsCleanupPhysicalId);
+  if (skip) {
+    log({ action: 'skip', reason: skip, domainId: props.domainId, physicalResourceId: event.PhysicalResourceId });
+    return { IsComplete: true };
+  }
+  try {
+    const progress = await cleanUpAfterDomain(clients, props);
+    log({ action: 'poll', domainId: props.domainId, phase: progress.phase, pending: progress.pending });
+    return { IsComplete: progress.phase === 'done' };
+  } catch (err) {
+    if (isThrottlingError(err)) {
+      log({ action: 'poll', domainId: props.domainId, result: 'throttled', error: errorText(err) });
+      return { IsComplete: false };
+    }
+    log({ action: 'poll', domainId: props.domainId, result: 'failed', error: errorText(err) });
+    throw err;
+  }
+}
+
+/**
+ * One step of the post-domain state machine: wait for the domain to be gone, then mount targets, then
+ * the file system, then the NFS security groups.
+ */
+export async function cleanUpAfterDomain(clients: EfsCleanupClients, props: CleanupProperties): Promise<EfsCleanupProgress> {
+  const rt = runtime(clients, 'StudioHomeEfsCleanup');
+  const domainId = props.domainId;
+
+  let domain: DescribeDomainCommandOutput | undefined;
+  try {
+    domain = await rt.send(clients.sagemaker, new DescribeDomainCommand({ DomainId: domainId }));
+  } catch (err) {
+    if (!isDomainMissingError(err)) throw err;
+  }
+  if (domain) {
+    if (domain.Status === 'Delete_Failed') {
+      rt.log({ action: 'DescribeDomain', domainId, status: domain.Status, failureReason: domain.FailureReason });
+      throw new Error(`SageMaker domain ${domainId} failed to delete: ${domain.FailureReason ?? 'no reason given'}`);
+    }
+    rt.log({ action: 'DescribeDomain', domainId, status: domain.Status, result: 'waiting-for-domain-deletion' });
+    return { phase: 'domain', pending: 1 };
+  }
+  rt.log({ action: 'DescribeDomain', domainId, result: 'domain-gone' });
+
+  const efsPending = await deleteHomeEfs(rt, clients.efs, props);
+  if (efsPending > 0) return { phase: 'efs', pending: efsPending };
+
+  const sgPending = await deleteNfsSecurityGroups(rt, clients.ec2, props);
+  if (sgPending > 0) return { phase: 'securityGroups', pending: sgPending };
+
+  return { phase: 'done', pending: 0 };
+}
+
+/** SageMaker tags the home EFS and the NFS security groups with this key; the value is the domain ARN. */
+export const SAGEMAKER_OWNER_TAG = 'ManagedByAmazonSageMakerResource';
+
+function ownerTagMatches(tags: ReadonlyArray<{ Key?: string; Value?: string }> | undefined, domainId: string): boolean | undefined {
+  const tag = (tags ?? []).find((t) => t.Key === SAGEMAKER_OWNER_TAG);
+  if (!tag) return undefined;
+  return (tag.Value ?? '').endsWith(`:domain/${domainId}`);
+}
+
+/** Returns how many file systems still need another poll. */
+async function deleteHomeEfs(rt: Runtime, efs: SdkClient, props: CleanupProperties): Promise<number> {
+  const domainId = props.domainId;
+  let fileSystems: FileSystemDescription[];
+  if (props.homeEfsFileSystemId) {
+    try {
+      const out: DescribeFileSystemsCommandOutput = await rt.send(efs,
+        new DescribeFileSystemsCommand({ FileSystemId: props.homeEfsFileSystemId }));
+      fileSystems = out.FileSystems ?? [];
+    } catch (err) {
+      if (!isNotFoundError(err)) throw err;
+      fileSystems = [];
+    }
+    // A file system tagged for a different domain is never ours to delete (wrong wiring).
+    const foreign = fileSystems.filter((fs) => ownerTagMatches(fs.Tags, domainId) === false);
+    for (const fs of foreign) {
+      rt.log({ action: 'skip-file-system', domainId, fileSystemId: fs.FileSystemId, reason: 'tagged-for-another-domain' });
+    }
+    fileSystems = fileSystems.filter((fs) => !foreign.includes(fs));
+  } else {
+    // Not passed in: find it by the tag SageMaker puts on the home EFS (DescribeDomain no longer answers).
+    fileSystems = (await paginate<FileSystemDescription, DescribeFileSystemsCommandOutput>(
+      (Marker) => rt.send(efs, new DescribeFileSystemsCommand({ Marker })),
+      (page) => page.FileSystems,
+      (page) => page.NextMarker,
+    )).filter((fs) => ownerTagMatches(fs.Tags, domainId) === true);
+    rt.log({ action: 'find-home-efs', domainId, fileSystemIds: fileSystems.map((fs) => fs.FileSystemId) });
+  }
+  if (fileSystems.length === 0) {
+    rt.log({ action: 'DescribeFileSystems', domainId, fileSystemId: props.homeEfsFileSystemId, result: 'gone' });
+  }
+
+  let pending = 0;
+  for (const fs of fileSystems) {
+    const fileSystemId = fs.FileSystemId!;
+    if (fs.LifeCycleState === 'deleting' || fs.LifeCycleState === 'deleted') {
+      rt.log({ action: 'DescribeFileSystems', domainId, fileSystemId, lifeCycleState: fs.LifeCycleState, result: 'gone' });
+      continue;
+    }
+    let mountTargets: MountTargetDescription[];
+    try {
+      mountTargets = await paginate<MountTargetDescription, DescribeMountTargetsCommandOutput>(
+        (Marker) => rt.send(efs, new DescribeMountTargetsCommand({ FileSystemId: fileSystemId, Marker })),
+        (page) => page.MountTargets,
+        (page) => page.NextMarker,
+      );
+    } catch (err) {
+      if (!isNotFoundError(err)) throw err;
+      rt.log({ action: 'DescribeMountTargets', domainId, fileSystemId, result: 'gone' });
+      continue;
+    }
+    let mountTargetsLeft = 0;
+    for (const mt of mountTargets) {
+      if (mt.LifeCycleState === 'deleted') continue;
+      if (mt.LifeCycleState === 'deleting') {
+        mountTargetsLeft++;
+        continue;
+      }
+      const outcome = await rt.deleteItem(efs, new DeleteMountTargetCommand({ MountTargetId: mt.MountTargetId }),
+        { action: 'DeleteMountTarget', domainId, fileSystemId, mountTargetId: mt.MountTargetId, lifeCycleState: mt.LifeCycleState });
+      if (outcome !== 'gone') mountTargetsLeft++;
+    }
+    if (mountTargetsLeft > 0) {
+      pending++;
+      continue;
+    }
+    const outcome = await rt.deleteItem(efs, new DeleteFileSystemCommand({ FileSystemId: fileSystemId }),
+      { action: 'DeleteFileSystem', domainId, fileSystemId });
+    if (outcome === 'retry') pending++;
+  }
+  return pending;
+}
+
+export function nfsSecurityGroupNames(domainId: string): [string, string] {
+  return [`security-group-for-inbound-nfs-${domainId}`, `security-group-for-outbound-nfs-${domainId}`];
+}
+
+/** Keeps only the group-to-group grants that point at one of `groupIds`, in a shape Revoke* accepts. */
+export function permissionsReferencing(permissions: IpPermission[] | undefined, groupIds: ReadonlySet<string>): IpPermission[] {
+  const result: IpPermission[] = [];
+  for (const perm of permissions ?? []) {
+    const pairs = (perm.UserIdGroupPairs ?? []).filter((pair) => pair.GroupId && groupIds.has(pair.GroupId));
+    if (pairs.length === 0) continue;
+    result.push({
+      IpProtocol: perm.IpProtocol,
+      FromPort: perm.FromPort,
+      ToPort: perm.ToPort,
+      UserIdGroupPairs: pairs.map((pair) => ({ GroupId: pair.GroupId, UserId: pair.UserId })),
+    });
+  }
+  return result;
+}
+
+/** Returns how many security groups still need another poll. */
+async function deleteNfsSecurityGroups(rt: Runtime, ec2: SdkClient, props: CleanupProperties): Promise<number> {
+  const domainId = props.domainId;
+  const filters: Filter[] = [{ Name: 'group-name', Values: nfsSecurityGroupNames(domainId) }];
+  if (props.vpcId) filters.unshift({ Name: 'vpc-id', Values: [props.vpcId] });
+  const groups = (await paginate<SecurityGroup, DescribeSecurityGroupsCommandOutput>(
+    (NextToken) => rt.send(ec2, new DescribeSecurityGroupsCommand({ Filters: filters, NextToken })),
+    (page) => page.SecurityGroups,
+  )).filter((g) => g.GroupId);
+  rt.log({ action: 'DescribeSecurityGroups', domainId, vpcId: props.vpcId, groupIds: groups.map((g) => g.GroupId) });
+
+  // The two groups reference each other (inbound allows NFS from outbound, outbound allows NFS to
+  // inbound): revoke those grants first or neither can be deleted.
+  const ids = new Set(groups.map((g) => g.GroupId!));
+  for (const group of groups) {
+    const ingress = permissionsReferencing(group.IpPermissions, ids);
+    if (ingress.length > 0) {
+      await rt.deleteItem(ec2, new RevokeSecurityGroupIngressCommand({ GroupId: group.GroupId, IpPermissions: ingress }),
+        { action: 'RevokeSecurityGroupIngress', domainId, groupId: group.GroupId, rules: ingress.length });
+    }
+    const egress = permissionsReferencing(group.IpPermissionsEgress, ids);
+    if (egress.length > 0) {
+      await rt.deleteItem(ec2, new RevokeSecurityGroupEgressCommand({ GroupId: group.GroupId, IpPermissions: egress }),
+        { action: 'RevokeSecurityGroupEgress', domainId, groupId: group.GroupId, rules: egress.length });
+    }
+  }
+
+  let pending = 0;
+  for (const group of groups) {
+    const outcome = await rt.deleteItem(ec2, new DeleteSecurityGroupCommand({ GroupId: group.GroupId }),
+      { action: 'DeleteSecurityGroup', domainId, groupId: group.GroupId, groupName: group.GroupName });
+    if (outcome === 'retry') pending++;
+  }
+  return pending;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Shared: skip rules, error classification, retries, pagination, logging
+// ---------------------------------------------------------------------------------------------------
+
+/** Why a Delete has nothing to do, or undefined when the cleanup must run. */
+function skipReason(
+  event: CustomResourceEvent,
+  props: CleanupProperties,
+  physicalId: (domainId: string) => string,
+): string | undefined {
+  if (props.mode !== 'DESTROY') return 'mode-retain';
+  if (!props.domainId) return 'no-domain-id';
+  // An id this handler never returned belongs to a create that failed before onEvent answered; the
+  // domain it names was never handed to us, so there is nothing of ours to clean up.
+  if (event.PhysicalResourceId !== undefined && event.PhysicalResourceId !== physicalId(props.domainId)) {
+    return 'foreign-physical-id';
+  }
+  return undefined;
+}
+
+interface AwsErrorLike {
+  readonly name?: string;
+  readonly code?: string;
+  readonly Code?: string;
+  readonly message?: string;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+}
+
+function errorName(err: unknown): string {
+  const e = (err ?? {}) as AwsErrorLike;
+  return e.name ?? e.Code ?? e.code ?? '';
+}
+
+function errorMessage(err: unknown): string {
+  return String(((err ?? {}) as AwsErrorLike).message ?? '');
+}
+
+function errorText(err: unknown): string {
+  return `${errorName(err)}: ${errorMessage(err)}`.slice(0, 500);
+}
+
+const THROTTLING_ERRORS = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'TooManyRequests',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+]);
+
+export function isThrottlingError(err: unknown): boolean {
+  if (THROTTLING_ERRORS.has(errorName(err))) return true;
+  return ((err ?? {}) as AwsErrorLike).$metadata?.httpStatusCode === 429;
+}
+
+const NOT_FOUND_ERRORS = new Set([
+  'ResourceNotFound', // SageMaker
+  'ResourceNotFoundException',
+  'FileSystemNotFound', // EFS
+  'MountTargetNotFound',
+  'InvalidGroup.NotFound', // EC2
+  'InvalidGroupId.NotFound',
+  'InvalidPermission.NotFound',
+]);
+
+/** Not-found in any of its spellings; on a delete or describe it means "already gone". */
+export function isNotFoundError(err: unknown): boolean {
+  if (NOT_FOUND_ERRORS.has(errorName(err))) return true;
+  return errorName(err) === 'ValidationException' && /does not exist|not found/i.test(errorMessage(err));
+}
+
+/** What SageMaker answers for a domain that does not exist (DescribeDomain, ListApps, ...). */
+export function isDomainMissingError(err: unknown): boolean {
+  return isNotFoundError(err);
+}
+
+/** Errors on a delete that mean "not now": the resource is busy or in a state that refuses it. */
+const RETRY_NEXT_POLL_ERRORS = new Set([
+  'ResourceInUse', // SageMaker: app/space/profile still transitioning
+  'ConflictException',
+  'ValidationException', // SageMaker uses it for "in state X, cannot delete" (not-found is checked first)
+  'DependencyViolation', // EC2: ENIs still attached to the security group
+  'FileSystemInUse', // EFS: mount targets not gone yet
+  'IncorrectMountTargetState',
+  'IncorrectFileSystemLifeCycleState',
+]);
+
+export type DeleteOutcome = 'requested' | 'gone' | 'retry';
+
+interface Runtime {
+  send<T = unknown>(client: SdkClient, command: unknown): Promise<T>;
+  deleteItem(client: SdkClient, command: unknown, logEntry: Record<string, unknown>): Promise<DeleteOutcome>;
+  log: LogFn;
+}
+
+function runtime(options: RuntimeOptions, resource: string): Runtime {
+  const log = logger(options, resource);
+  const send = <T>(client: SdkClient, command: unknown): Promise<T> => sendWithRetry<T>(client, command, options, log);
+  return {
+    log,
+    send,
+    async deleteItem(client, command, logEntry) {
+      try {
+        await send(client, command);
+        log({ ...logEntry, result: 'requested' });
+        return 'requested';
+      } catch (err) {
+        if (isNotFoundError(err)) {
+          log({ ...logEntry, result: 'gone' });
+          return 'gone';
+        }
+        if (!isThrottlingError(err) && RETRY_NEXT_POLL_ERRORS.has(errorName(err))) {
+          log({ ...logEntry, result: 'retry-next-poll', error: errorText(err) });
+          return 'retry';
+        }
+        log({ ...logEntry, result: isThrottlingError(err) ? 'throttled' : 'failed', error: errorText(err) });
+        throw err;
+      }
+    },
+  };
+}
+
+/**
+ * Sends one command, retrying throttling with exponential backoff and jitter: the n-th retry waits a
+ * random time in [d/2, d) with d = min(maxDelayMs, baseDelayMs * 2^(n-1)). Rethrows the last throttling
+ * error once maxAttempts tries are spent; other errors are rethrown at once.
+ */
+export async function sendWithRetry<T = unknown>(
+  client: SdkClient,
+  command: unknown,
+  options: RuntimeOptions = {},
+  log: LogFn = logger(options, 'handler'),
+): Promise<T> {
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+  const base = options.baseDelayMs ?? 200;
+  const cap = options.maxDelayMs ?? 3000;
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await client.send(command)) as T;
+    } catch (err) {
+      if (!isThrottlingError(err) || attempt >= maxAttempts) throw err;
+      const ceiling = Math.min(cap, base * 2 ** (attempt - 1));
+      const delayMs = Math.round(ceiling / 2 + random() * (ceiling / 2));
+      log({ action: 'throttled-retry', command: commandName(command), attempt, delayMs, error: errorName(err) });
+      await sleep(delayMs);
+    }
+  }
+}
+
+function commandName(command: unknown): string {
+  const name = (command as { constructor?: { name?: string } } | null)?.constructor?.name;
+  return name && name !== 'Object' ? name : 'command';
+}
+
+const MAX_PAGES = 1000;
+
+/** Follows a list API to its last page. `nextToken` defaults to the page's NextToken. */
+export async function paginate<Item, Page>(
+  fetchPage: (token: string | undefined) => Promise<Page>,
+  items: (page: Page) => Item[] | undefined,
+  nextToken: (page: Page) => string | undefined = (page) => (page as { NextToken?: string }).NextToken,
+): Promise<Item[]> {
+  const all: Item[] = [];
+  let token: string | undefined;
+  for (let i = 0; i < MAX_PAGES; i++) {
+    const page = await fetchPage(token);
+    all.push(...(items(page) ?? []));
+    token = nextToken(page) || undefined;
+    if (!token) return all;
+  }
+  throw new Error(`pagination did not end after ${MAX_PAGES} pages`);
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function logger(options: RuntimeOptions, resource: string): LogFn {
+  const sink = options.log;
+  if (sink) return (entry) => sink({ resource, ...entry });
+  return (entry) => console.log(JSON.stringify({ resource, ...entry }));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Lambda entry points
+// ---------------------------------------------------------------------------------------------------
+
+let realClients: EfsCleanupClients | undefined;
+
+/** Real SDK clients, built on first use (so importing this module in tests creates none). */
+function clients(): EfsCleanupClients {
+  realClients ??= {
+    sagemaker: new SageMakerClient({}),
+    efs: new EFSClient({}),
+    ec2: new EC2Client({}),
+  };
+  return realClients;
+}
+
+export async function onEvent(event: CustomResourceEvent): Promise<OnEventResponse> {
+  switch (event.ResourceType) {
+    case DOMAIN_CLEANUP_RESOURCE_TYPE:
+      return domainCleanupOnEvent(event);
+    case EFS_CLEANUP_RESOURCE_TYPE:
+      return efsCleanupOnEvent(event);
+    default:
+      return unknownResourceType(event);
+  }
+}
+
+export async function isComplete(event: CustomResourceEvent): Promise<IsCompleteResponse> {
+  switch (event.ResourceType) {
+    case DOMAIN_CLEANUP_RESOURCE_TYPE:
+      return domainCleanupIsComplete(event, clients());
+    case EFS_CLEANUP_RESOURCE_TYPE:
+      return efsCleanupIsComplete(event, clients());
+    default:
+      unknownResourceType(event);
+      return { IsComplete: true };
+  }
+}
+
+/** A Delete of a resource type this bundle does not serve must not block the stack; anything else fails. */
+function unknownResourceType(event: CustomResourceEvent): OnEventResponse {
+  console.log(JSON.stringify({ action: 'unknown-resource-type', resourceType: event.ResourceType, requestType: event.RequestType }));
+  if (event.RequestType === 'Delete' && event.PhysicalResourceId) return { PhysicalResourceId: event.PhysicalResourceId };
+  throw new Error(`unsupported resource type ${event.ResourceType}; expected ${DOMAIN_CLEANUP_RESOURCE_TYPE} or ${EFS_CLEANUP_RESOURCE_TYPE}`);
+}

@@ -1,0 +1,744 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ArnFormat, CustomResource, Duration, IResource, Lazy, RemovalPolicy, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { CfnDomain, CfnSpace, CfnStudioLifecycleConfig, CfnUserProfile } from 'aws-cdk-lib/aws-sagemaker';
+import { Construct } from 'constructs';
+import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
+import { createManagedKey } from '../private/kms';
+import { generatePhysicalName } from '../private/naming';
+import { HandlerProvider } from '../private/provider';
+import { LeastPrivilegeRole } from '../private/role';
+import { SAGEMAKER_NAME, validateName } from '../private/validate';
+
+/** How users sign in to Studio. */
+export enum StudioAuthMode {
+  /** IAM users or roles open Studio with a presigned URL (`CreatePresignedDomainUrl`). */
+  IAM = 'IAM',
+  /** IAM Identity Center users; each user profile names an Identity Center user. */
+  SSO = 'SSO',
+}
+
+/** How Studio apps reach the network. */
+export enum StudioNetworkMode {
+  /** All traffic stays in your VPC and goes to AWS services through VPC endpoints. */
+  VPC_ONLY = 'VpcOnly',
+  /** Apps reach the internet through SageMaker's own network; your VPC only carries the home EFS. */
+  PUBLIC_INTERNET_ONLY = 'PublicInternetOnly',
+}
+
+/** A VPC endpoint the domain can create in its VPC. */
+export enum StudioVpcEndpoint {
+  /** S3 gateway endpoint (free): data, model artifacts, Studio assets. */
+  S3 = 'S3',
+  /** `sagemaker.api`: the SageMaker API from notebooks (jobs, endpoints, registry). */
+  SAGEMAKER_API = 'SAGEMAKER_API',
+  /** `sagemaker.runtime`: invoking endpoints from notebooks. */
+  SAGEMAKER_RUNTIME = 'SAGEMAKER_RUNTIME',
+  /** `sts`: credentials of the execution role. */
+  STS = 'STS',
+  /** `logs`: CloudWatch Logs of apps and jobs. */
+  CLOUDWATCH_LOGS = 'CLOUDWATCH_LOGS',
+  /** `monitoring`: CloudWatch metrics. */
+  CLOUDWATCH_MONITORING = 'CLOUDWATCH_MONITORING',
+  /** `ecr.api` and `ecr.dkr`: custom images and bring-your-own containers. */
+  ECR = 'ECR',
+  /** `kms`: client-side use of KMS keys from notebooks. */
+  KMS = 'KMS',
+}
+
+/** The Studio application types that take lifecycle configurations and spaces. */
+export enum StudioAppType {
+  /** JupyterLab. */
+  JUPYTER_LAB = 'JupyterLab',
+  /** Code Editor, based on Code-OSS. */
+  CODE_EDITOR = 'CodeEditor',
+}
+
+/** Who may use a space. */
+export enum SpaceSharing {
+  /** Only the owning user profile. */
+  PRIVATE = 'Private',
+  /** Every user profile of the domain. */
+  SHARED = 'Shared',
+}
+
+/** The endpoints a VPC_ONLY domain creates unless told otherwise. */
+export const DEFAULT_STUDIO_VPC_ENDPOINTS: StudioVpcEndpoint[] = [
+  StudioVpcEndpoint.S3, StudioVpcEndpoint.SAGEMAKER_API, StudioVpcEndpoint.SAGEMAKER_RUNTIME, StudioVpcEndpoint.STS,
+  StudioVpcEndpoint.CLOUDWATCH_LOGS, StudioVpcEndpoint.CLOUDWATCH_MONITORING, StudioVpcEndpoint.ECR,
+];
+
+/** A SageMaker Studio domain. */
+export interface IStudioDomain extends IResource, iam.IGrantable {
+  /**
+   * The domain's ID (`d-xxxxxxxxxxxx`).
+   * @attribute
+   */
+  readonly domainId: string;
+  /**
+   * The domain's ARN.
+   * @attribute
+   */
+  readonly domainArn: string;
+}
+
+/** Attributes to import an existing domain. */
+export interface StudioDomainAttributes {
+  /** The domain's ID. */
+  readonly domainId: string;
+  /**
+   * The default execution role of the domain; grants to the imported domain go to it.
+   * @default - grants to the imported domain are not possible
+   */
+  readonly executionRole?: iam.IRole;
+}
+
+/** Properties of a StudioDomain. */
+export interface StudioDomainProps {
+  /**
+   * The domain's name: 1-63 letters, digits or hyphens.
+   * @default - a unique name derived from the construct path
+   */
+  readonly domainName?: string;
+  /**
+   * How users sign in.
+   * @default StudioAuthMode.IAM
+   */
+  readonly authMode?: StudioAuthMode;
+  /**
+   * Network access of the apps.
+   * @default StudioNetworkMode.VPC_ONLY
+   */
+  readonly networkMode?: StudioNetworkMode;
+  /**
+   * The VPC of the domain.
+   * @default - a new VPC: 2 AZs, private isolated subnets only, no NAT gateway, flow logs
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * The subnets of the domain, in `vpc`. Required with a VPC of your own that has no private subnets.
+   * @default - the VPC's private subnets (isolated or with egress)
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * VPC endpoints to create in the domain's VPC.
+   * @default - DEFAULT_STUDIO_VPC_ENDPOINTS with VPC_ONLY, none with PUBLIC_INTERNET_ONLY
+   */
+  readonly vpcEndpoints?: StudioVpcEndpoint[];
+  /**
+   * The default execution role of users and spaces.
+   * @default - a new least-privilege role (no AWS managed policies); widen it with `grant*()` of other constructs
+   */
+  readonly executionRole?: iam.IRole;
+  /**
+   * The KMS key for the home EFS and the spaces' EBS volumes.
+   * @default - a new customer-managed key with rotation, retained like the domain
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Shut JupyterLab and Code Editor apps down after this much idle time (60 to 525,600 minutes).
+   * @default Duration.hours(1)
+   */
+  readonly idleTimeout?: Duration;
+  /**
+   * Default EBS volume size of a space, in GiB (5 to 16,384).
+   * @default 5
+   */
+  readonly defaultSpaceEbsSizeGb?: number;
+  /**
+   * Largest EBS volume a user may choose for a space, in GiB (default size to 16,384).
+   * @default 100
+   */
+  readonly maxSpaceEbsSizeGb?: number;
+  /**
+   * Let apps run Docker (local mode). Only in VPC_ONLY mode.
+   * @default false
+   */
+  readonly enableDockerAccess?: boolean;
+  /**
+   * What happens to the domain, its user profiles and spaces when they leave the stack. With
+   * DESTROY, a cleanup custom resource also deletes apps, spaces and user profiles created outside
+   * the stack, the home EFS and the NFS security groups SageMaker created, so the VPC can go too.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Options of `addUserProfile`. */
+export interface UserProfileOptions {
+  /**
+   * The profile's own execution role.
+   * @default - the domain's execution role
+   */
+  readonly executionRole?: iam.IRole;
+  /**
+   * The Identity Center user name. Required with `StudioAuthMode.SSO`, not allowed with IAM.
+   * @default - none (IAM mode)
+   */
+  readonly singleSignOnUserValue?: string;
+  /**
+   * The Identity Center user attribute `singleSignOnUserValue` names.
+   * @default 'UserName' with SSO
+   */
+  readonly singleSignOnUserIdentifier?: string;
+}
+
+/** Options of `addSpace`. */
+export interface SpaceOptions {
+  /** The user profile that owns the space. */
+  readonly owner: StudioUserProfile;
+  /**
+   * The application of the space.
+   * @default StudioAppType.JUPYTER_LAB
+   */
+  readonly appType?: StudioAppType;
+  /**
+   * Private to the owner or shared with the domain.
+   * @default SpaceSharing.PRIVATE
+   */
+  readonly sharing?: SpaceSharing;
+  /**
+   * EBS volume size of the space in GiB (the domain's default size to its maximum).
+   * @default - the domain's default space size
+   */
+  readonly ebsSizeGb?: number;
+  /**
+   * The display name shown in Studio.
+   * @default - the space name
+   */
+  readonly displayName?: string;
+}
+
+/** Options of `addLifecycleConfig`. */
+export interface LifecycleConfigOptions {
+  /** The application the script runs in. */
+  readonly appType: StudioAppType;
+  /**
+   * The script, inline. Exactly one of `script` and `scriptFile`.
+   * @default - none
+   */
+  readonly script?: string;
+  /**
+   * A file holding the script, read at synth. Exactly one of `script` and `scriptFile`.
+   * @default - none
+   */
+  readonly scriptFile?: string;
+  /**
+   * The configuration's name.
+   * @default - a unique name derived from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Attach it to the domain's default settings so every new app of `appType` runs it.
+   * @default true
+   */
+  readonly attachByDefault?: boolean;
+}
+
+/** A Studio user profile created by `StudioDomain.addUserProfile`. */
+export class StudioUserProfile extends Construct {
+  /** The profile's name. */
+  public readonly userProfileName: string;
+  /**
+   * The profile's ARN.
+   * @attribute
+   */
+  public readonly userProfileArn: string;
+  /** The underlying resource. */
+  public readonly resource: CfnUserProfile;
+
+  /** @internal */
+  constructor(scope: Construct, id: string, domain: StudioDomain, name: string, options: UserProfileOptions) {
+    super(scope, id);
+    this.userProfileName = name;
+    this.resource = new CfnUserProfile(this, 'Resource', {
+      domainId: domain.domainId,
+      userProfileName: name,
+      singleSignOnUserIdentifier: options.singleSignOnUserValue ? options.singleSignOnUserIdentifier ?? 'UserName' : undefined,
+      singleSignOnUserValue: options.singleSignOnUserValue,
+      userSettings: options.executionRole ? { executionRole: options.executionRole.roleArn } : undefined,
+    });
+    this.userProfileArn = this.resource.attrUserProfileArn;
+  }
+}
+
+/** A Studio space created by `StudioDomain.addSpace`. */
+export class StudioSpace extends Construct {
+  /** The space's name. */
+  public readonly spaceName: string;
+  /**
+   * The space's ARN.
+   * @attribute
+   */
+  public readonly spaceArn: string;
+  /** The underlying resource. */
+  public readonly resource: CfnSpace;
+
+  /** @internal */
+  constructor(scope: Construct, id: string, domain: StudioDomain, name: string, options: SpaceOptions, ebsSizeGb: number) {
+    super(scope, id);
+    this.spaceName = name;
+    const appType = options.appType ?? StudioAppType.JUPYTER_LAB;
+    this.resource = new CfnSpace(this, 'Resource', {
+      domainId: domain.domainId,
+      spaceName: name,
+      spaceDisplayName: options.displayName,
+      ownershipSettings: { ownerUserProfileName: options.owner.userProfileName },
+      spaceSharingSettings: { sharingType: options.sharing ?? SpaceSharing.PRIVATE },
+      spaceSettings: {
+        appType,
+        spaceStorageSettings: { ebsStorageSettings: { ebsVolumeSizeInGb: ebsSizeGb } },
+      },
+    });
+    this.resource.node.addDependency(options.owner.resource);
+    this.spaceArn = this.resource.attrSpaceArn;
+  }
+}
+
+abstract class StudioDomainBase extends Resource implements IStudioDomain {
+  public abstract readonly domainId: string;
+  public abstract readonly domainArn: string;
+  public abstract readonly grantPrincipal: iam.IPrincipal;
+}
+
+const IDLE_MIN = 60;
+const IDLE_MAX = 525600;
+const CLEANUP_HANDLER_DIR = path.join(__dirname, 'handlers', 'domain-cleanup');
+
+/**
+ * A SageMaker Studio domain, secure by default: VPC-only networking in isolated subnets with the
+ * VPC endpoints Studio needs, a KMS key for the home EFS and space volumes, a least-privilege
+ * execution role, idle shutdown of JupyterLab and Code Editor apps, Docker off, and retained on
+ * stack delete. With `RemovalPolicy.DESTROY`, `cdk destroy` removes it completely.
+ */
+export class StudioDomain extends StudioDomainBase {
+  /** Imports an existing domain. */
+  public static fromDomainAttributes(scope: Construct, id: string, attrs: StudioDomainAttributes): IStudioDomain {
+    class Import extends StudioDomainBase {
+      public readonly domainId = attrs.domainId;
+      public readonly domainArn = Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'domain', resourceName: attrs.domainId });
+      public get grantPrincipal(): iam.IPrincipal {
+        if (!attrs.executionRole) throw new SageMakerConstructError(this, 'cannot grant to an imported domain without executionRole: pass executionRole to fromDomainAttributes');
+        return attrs.executionRole;
+      }
+    }
+    if (!Token.isUnresolved(attrs.domainId) && !/^d-[a-z0-9]{12}$/.test(attrs.domainId)) {
+      throw new SageMakerConstructError(scope, `invalid domainId ${describeValue(attrs.domainId)}: use a domain ID like 'd-abcdef123456'`);
+    }
+    return new Import(scope, id);
+  }
+
+  public readonly domainId: string;
+  public readonly domainArn: string;
+  /** The Studio URL of the domain. */
+  public readonly domainUrl: string;
+  /** The ID of the home EFS file system SageMaker creates for the domain. */
+  public readonly homeEfsFileSystemId: string;
+  /** The ID of the security group SageMaker creates for the domain's EFS traffic. */
+  public readonly securityGroupIdForDomainBoundary: string;
+  /** The security group of the apps (and of the VPC endpoints it creates). */
+  public readonly securityGroup: ec2.ISecurityGroup;
+  /** The VPC of the domain. */
+  public readonly vpc: ec2.IVpc;
+  /** The default execution role. */
+  public readonly executionRole: iam.IRole;
+  /** The key of the home EFS and space volumes. */
+  public readonly encryptionKey: kms.IKey;
+  public readonly grantPrincipal: iam.IPrincipal;
+  /** The underlying resource. */
+  public readonly resource: CfnDomain;
+
+  private readonly authMode: StudioAuthMode;
+  private readonly removalPolicy: RemovalPolicy;
+  private readonly idleMinutes: number;
+  private readonly defaultEbsGb: number;
+  private readonly maxEbsGb: number;
+  private readonly profiles = new Map<string, StudioUserProfile>();
+  private readonly spaces = new Map<string, StudioSpace>();
+  private readonly lifecycleConfigArns: Record<StudioAppType, string[]> = { [StudioAppType.JUPYTER_LAB]: [], [StudioAppType.CODE_EDITOR]: [] };
+  private readonly cleanup: CustomResource;
+
+  constructor(scope: Construct, id: string, props: StudioDomainProps = {}) {
+    super(scope, id, { physicalName: props.domainName });
+    this.authMode = props.authMode ?? StudioAuthMode.IAM;
+    this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const networkMode = props.networkMode ?? StudioNetworkMode.VPC_ONLY;
+    const vpcOnly = networkMode === StudioNetworkMode.VPC_ONLY;
+
+    const problems = new ProblemList();
+    const name = props.domainName ?? generatePhysicalName(this);
+    if (props.domainName !== undefined && !Token.isUnresolved(props.domainName) && !SAGEMAKER_NAME.pattern.test(props.domainName) || name.length > 63) {
+      problems.add(`invalid domainName ${describeValue(props.domainName)}: use ${SAGEMAKER_NAME.description}`);
+    }
+    this.idleMinutes = 60;
+    if (props.idleTimeout) {
+      const minutes = props.idleTimeout.toMinutes({ integral: false });
+      if (!Number.isInteger(minutes) || minutes < IDLE_MIN || minutes > IDLE_MAX) {
+        problems.add(`invalid idleTimeout ${props.idleTimeout.toHumanString()}: use whole minutes from ${IDLE_MIN} to ${IDLE_MAX} (1 hour to 365 days)`);
+      } else {
+        this.idleMinutes = minutes;
+      }
+    }
+    this.defaultEbsGb = props.defaultSpaceEbsSizeGb ?? 5;
+    this.maxEbsGb = props.maxSpaceEbsSizeGb ?? Math.max(100, this.defaultEbsGb);
+    if (!Number.isInteger(this.defaultEbsGb) || this.defaultEbsGb < 5 || this.defaultEbsGb > 16384) {
+      problems.add(`invalid defaultSpaceEbsSizeGb ${describeValue(this.defaultEbsGb)}: use a whole number of GiB from 5 to 16384`);
+    }
+    if (!Number.isInteger(this.maxEbsGb) || this.maxEbsGb < this.defaultEbsGb || this.maxEbsGb > 16384) {
+      problems.add(`invalid maxSpaceEbsSizeGb ${describeValue(this.maxEbsGb)}: use a whole number of GiB from defaultSpaceEbsSizeGb (${this.defaultEbsGb}) to 16384`);
+    }
+    if (props.enableDockerAccess && !vpcOnly) {
+      problems.add(`enableDockerAccess needs networkMode VPC_ONLY, got ${describeValue(networkMode)}: SageMaker allows Docker only in VPC-only domains`);
+    }
+    if (props.vpcSubnets && !props.vpc) {
+      problems.add('vpcSubnets was given without vpc: pass the VPC the subnets belong to');
+    }
+    const endpoints = props.vpcEndpoints ?? (vpcOnly ? DEFAULT_STUDIO_VPC_ENDPOINTS : []);
+    const duplicates = endpoints.filter((e, i) => endpoints.indexOf(e) !== i);
+    if (duplicates.length) problems.add(`vpcEndpoints lists ${duplicates.join(', ')} more than once`);
+    if (vpcOnly && props.vpcEndpoints && !endpoints.includes(StudioVpcEndpoint.SAGEMAKER_API)) {
+      problems.add(`vpcEndpoints ${describeValue(endpoints)} lack SAGEMAKER_API: a VPC_ONLY domain cannot reach the SageMaker API without it (include it, or pass a vpc that already has it and an empty list)`);
+    }
+    problems.throwIfAny(this, 'StudioDomain props');
+
+    this.encryptionKey = props.encryptionKey ?? createManagedKey(this, 'Key', {
+      description: `Encrypts the home EFS, space volumes and VPC flow logs of Studio domain ${this.node.path}`,
+      removalPolicy: this.removalPolicy,
+    });
+
+    // Network
+    this.vpc = props.vpc ?? this.createVpc(props.encryptionKey ? undefined : this.encryptionKey as kms.Key);
+    let subnetIds: string[];
+    try {
+      subnetIds = this.vpc.selectSubnets(props.vpcSubnets ?? defaultSubnets(this.vpc)).subnetIds;
+    } catch (e) {
+      throw new SageMakerConstructError(this, `cannot select subnets for the domain: ${(e as Error).message.split('\n')[0]}; pass vpcSubnets selecting subnets of the vpc`);
+    }
+    if (vpcOnly && subnetIds.length === 0) {
+      throw new SageMakerConstructError(this, 'networkMode VPC_ONLY needs at least one subnet, got none: pass vpcSubnets selecting private subnets of the vpc');
+    }
+    const known = [...this.vpc.privateSubnets, ...this.vpc.isolatedSubnets, ...this.vpc.publicSubnets].map((sn) => sn.subnetId);
+    const given = (props.vpcSubnets?.subnets ?? []).map((sn) => sn.subnetId).filter((sid) => !Token.isUnresolved(sid));
+    const foreign = given.filter((sid) => !known.includes(sid));
+    if (known.length > 0 && foreign.length > 0) {
+      throw new SageMakerConstructError(this, `vpcSubnets ${describeValue(foreign)} are not subnets of the given vpc (its subnets: ${describeValue(known)}): use subnets of that vpc`);
+    }
+    this.securityGroup = new ec2.SecurityGroup(this, 'AppSecurityGroup', {
+      vpc: this.vpc,
+      description: `Studio apps of ${this.node.path}`,
+      allowAllOutbound: false,
+    });
+    // Studio apps talk to each other (kernel gateways, shared spaces) on high ports.
+    this.securityGroup.addIngressRule(this.securityGroup, ec2.Port.tcpRange(8192, 65535), 'Studio apps to each other');
+    this.securityGroup.addEgressRule(this.securityGroup, ec2.Port.tcpRange(8192, 65535), 'Studio apps to each other');
+    // HTTPS to VPC endpoints and, through the S3 gateway endpoint, to S3 (isolated subnets have no other route).
+    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to VPC endpoints and the S3 gateway endpoint');
+    if (vpcOnly || props.vpcEndpoints) this.addEndpoints(endpoints);
+
+    // Identity
+    if (props.executionRole) {
+      this.executionRole = props.executionRole;
+      this.grantPrincipal = props.executionRole;
+    } else {
+      const role = new LeastPrivilegeRole(this, 'ExecutionRole', {
+        assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+        description: `Default execution role of Studio domain ${this.node.path}`,
+      });
+      this.executionRole = role.role;
+      this.grantPrincipal = role.grantPrincipal;
+    }
+
+    this.resource = new CfnDomain(this, 'Resource', {
+      domainName: name,
+      authMode: this.authMode,
+      appNetworkAccessType: networkMode,
+      vpcId: this.vpc.vpcId,
+      subnetIds,
+      kmsKeyId: this.encryptionKey.keyArn,
+      tagPropagation: 'ENABLED',
+      domainSettings: {
+        dockerSettings: { enableDockerAccess: props.enableDockerAccess ? 'ENABLED' : 'DISABLED' },
+      },
+      defaultUserSettings: {
+        executionRole: this.executionRole.roleArn,
+        securityGroups: [this.securityGroup.securityGroupId],
+        studioWebPortal: 'ENABLED',
+        defaultLandingUri: 'studio::',
+        jupyterLabAppSettings: {
+          appLifecycleManagement: this.idleSettings(),
+          lifecycleConfigArns: Lazy.list({ produce: () => this.lifecycleConfigArns[StudioAppType.JUPYTER_LAB] }, { omitEmpty: true }),
+        },
+        codeEditorAppSettings: {
+          appLifecycleManagement: this.idleSettings(),
+          lifecycleConfigArns: Lazy.list({ produce: () => this.lifecycleConfigArns[StudioAppType.CODE_EDITOR] }, { omitEmpty: true }),
+        },
+        spaceStorageSettings: { defaultEbsStorageSettings: { defaultEbsVolumeSizeInGb: this.defaultEbsGb, maximumEbsVolumeSizeInGb: this.maxEbsGb } },
+      },
+      defaultSpaceSettings: {
+        executionRole: this.executionRole.roleArn,
+        securityGroups: [this.securityGroup.securityGroupId],
+        jupyterLabAppSettings: { lifecycleConfigArns: Lazy.list({ produce: () => this.lifecycleConfigArns[StudioAppType.JUPYTER_LAB] }, { omitEmpty: true }) },
+      },
+    });
+    this.resource.applyRemovalPolicy(this.removalPolicy);
+
+    this.domainId = this.resource.attrDomainId;
+    this.domainArn = this.resource.attrDomainArn;
+    this.domainUrl = this.resource.attrUrl;
+    this.homeEfsFileSystemId = this.resource.attrHomeEfsFileSystemId;
+    this.securityGroupIdForDomainBoundary = this.resource.attrSecurityGroupIdForDomainBoundary;
+
+    this.grantStudioUse(vpcOnly);
+    // Always present, so that switching DESTROY to RETAIN is an update to Mode RETAIN rather than the
+    // removal (and so the delete, with Mode DESTROY) of the cleanup resource.
+    this.cleanup = this.addCleanup();
+  }
+
+  /** The security group IDs of the domain: the apps' and the one SageMaker made for the domain boundary. */
+  public get securityGroupIds(): string[] {
+    return [this.securityGroup.securityGroupId, this.securityGroupIdForDomainBoundary];
+  }
+
+  /** Adds a user profile. Names are unique per domain. */
+  public addUserProfile(name: string, options: UserProfileOptions = {}): StudioUserProfile {
+    validateName(this, 'userProfileName', name);
+    const problems = new ProblemList();
+    if (this.profiles.has(name)) problems.add(`user profile ${describeValue(name)} was already added: user profile names are unique per domain`);
+    if (this.authMode === StudioAuthMode.IAM && (options.singleSignOnUserValue || options.singleSignOnUserIdentifier)) {
+      problems.add(`singleSignOnUserValue/singleSignOnUserIdentifier were given for user profile ${describeValue(name)} of a domain with authMode IAM: they are only allowed with StudioAuthMode.SSO`);
+    }
+    if (this.authMode === StudioAuthMode.SSO && !options.singleSignOnUserValue) {
+      problems.add(`user profile ${describeValue(name)} of an SSO domain needs singleSignOnUserValue (the IAM Identity Center user name)`);
+    }
+    problems.throwIfAny(this, `user profile '${name}'`);
+    const profile = new StudioUserProfile(this, `UserProfile-${name}`, this, name, options);
+    profile.resource.applyRemovalPolicy(this.removalPolicy);
+    this.profiles.set(name, profile);
+    this.cleanup.node.addDependency(profile.resource);
+    return profile;
+  }
+
+  /** Adds a JupyterLab or Code Editor space owned by a user profile of this domain. */
+  public addSpace(name: string, options: SpaceOptions): StudioSpace {
+    validateName(this, 'spaceName', name);
+    const ebs = options.ebsSizeGb ?? this.defaultEbsGb;
+    const problems = new ProblemList();
+    if (this.spaces.has(name)) problems.add(`space ${describeValue(name)} was already added: space names are unique per domain`);
+    if (![...this.profiles.values()].includes(options.owner)) {
+      problems.add(`the owner of space ${describeValue(name)} is not a user profile of this domain: use a profile returned by addUserProfile of ${this.node.path}`);
+    }
+    if (!Number.isInteger(ebs) || ebs < 5 || ebs > this.maxEbsGb) {
+      problems.add(`invalid ebsSizeGb ${describeValue(ebs)} for space ${describeValue(name)}: use a whole number of GiB from 5 to the domain's maxSpaceEbsSizeGb (${this.maxEbsGb})`);
+    }
+    problems.throwIfAny(this, `space '${name}'`);
+    const space = new StudioSpace(this, `Space-${name}`, this, name, options, ebs);
+    space.resource.applyRemovalPolicy(this.removalPolicy);
+    this.spaces.set(name, space);
+    this.cleanup.node.addDependency(space.resource);
+    return space;
+  }
+
+  /** Adds a Studio lifecycle configuration (a shell script run when an app starts). */
+  public addLifecycleConfig(id: string, options: LifecycleConfigOptions): CfnStudioLifecycleConfig {
+    if ((options.script === undefined) === (options.scriptFile === undefined)) {
+      throw new SageMakerConstructError(this, `lifecycle config '${id}' needs exactly one of script and scriptFile, got ${options.script === undefined ? 'neither' : 'both'}`);
+    }
+    let script = options.script;
+    if (options.scriptFile !== undefined) {
+      if (!fs.existsSync(options.scriptFile)) throw new SageMakerConstructError(this, `lifecycle config '${id}': scriptFile ${describeValue(options.scriptFile)} does not exist`);
+      script = fs.readFileSync(options.scriptFile, 'utf8');
+    }
+    const content = Buffer.from(script!, 'utf8').toString('base64');
+    if (content.length > 16384) {
+      throw new SageMakerConstructError(this, `lifecycle config '${id}' is ${content.length} characters long once base64-encoded: SageMaker allows at most 16384 (about 12 KB of script)`);
+    }
+    const name = options.name ?? generatePhysicalName(new Construct(this, `${id}Name`));
+    validateName(this, 'lifecycle config name', name);
+    const config = new CfnStudioLifecycleConfig(this, id, {
+      studioLifecycleConfigAppType: options.appType,
+      studioLifecycleConfigContent: content,
+      studioLifecycleConfigName: name,
+    });
+    if (options.attachByDefault ?? true) this.lifecycleConfigArns[options.appType].push(config.attrStudioLifecycleConfigArn);
+    return config;
+  }
+
+  private idleSettings(): CfnDomain.AppLifecycleManagementProperty {
+    return { idleSettings: { lifecycleManagement: 'ENABLED', idleTimeoutInMinutes: this.idleMinutes, minIdleTimeoutInMinutes: IDLE_MIN, maxIdleTimeoutInMinutes: Math.max(this.idleMinutes, 1440) } };
+  }
+
+  private createVpc(logKey?: kms.Key): ec2.Vpc {
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'studio', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 20 }],
+      restrictDefaultSecurityGroup: true,
+    });
+    if (logKey) {
+      // CloudWatch Logs encrypts the flow-log group with the domain key, for log groups of this account only.
+      logKey.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'AllowCloudWatchLogs',
+        principals: [new iam.ServicePrincipal(`logs.${Stack.of(this).region}.amazonaws.com`)],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
+      }));
+    }
+    const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      encryptionKey: logKey,
+      removalPolicy: this.removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+    if (logKey) flowLogs.node.addDependency(logKey);
+    const flowLog = vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: ec2.FlowLogTrafficType.REJECT });
+    const inline = flowLog.node.tryFindChild('IAMRole')?.node.tryFindChild('DefaultPolicy')?.node.defaultChild;
+    if (inline) {
+      for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+        Validations.of(inline).acknowledge({ id: `${pack}::${pack}-IAMNoInlinePolicy`, reason: "aws-cdk-lib's VPC flow log writes its delivery role's permissions inline; they allow writing to this flow-log group only." });
+      }
+    }
+    if (!logKey) {
+      for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+        Validations.of(flowLogs.node.defaultChild!).acknowledge({ id: `${pack}::${pack}-CloudWatchLogGroupEncrypted`, reason: 'The domain key was supplied by the user and its policy cannot be changed here to admit CloudWatch Logs; flow logs of rejected traffic hold addresses and ports only, encrypted at rest with service keys.' });
+      }
+    }
+    return vpc;
+  }
+
+  private addEndpoints(endpoints: StudioVpcEndpoint[]): void {
+    const region = Stack.of(this).region;
+    const interfaceEndpoint = (id: string, service: string) => new ec2.InterfaceVpcEndpoint(this, id, {
+      vpc: this.vpc,
+      service: new ec2.InterfaceVpcEndpointService(`com.amazonaws.${region}.${service}`, 443),
+      privateDnsEnabled: true,
+      // Ingress comes from the app security group only (set on the endpoint security group).
+      open: false,
+      securityGroups: [this.endpointSecurityGroup()],
+      subnets: defaultSubnets(this.vpc),
+    });
+    for (const endpoint of endpoints) {
+      switch (endpoint) {
+        case StudioVpcEndpoint.S3:
+          this.vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+          break;
+        case StudioVpcEndpoint.SAGEMAKER_API: interfaceEndpoint('SageMakerApiEndpoint', 'sagemaker.api'); break;
+        case StudioVpcEndpoint.SAGEMAKER_RUNTIME: interfaceEndpoint('SageMakerRuntimeEndpoint', 'sagemaker.runtime'); break;
+        case StudioVpcEndpoint.STS: interfaceEndpoint('StsEndpoint', 'sts'); break;
+        case StudioVpcEndpoint.CLOUDWATCH_LOGS: interfaceEndpoint('LogsEndpoint', 'logs'); break;
+        case StudioVpcEndpoint.CLOUDWATCH_MONITORING: interfaceEndpoint('MonitoringEndpoint', 'monitoring'); break;
+        case StudioVpcEndpoint.ECR:
+          interfaceEndpoint('EcrApiEndpoint', 'ecr.api');
+          interfaceEndpoint('EcrDockerEndpoint', 'ecr.dkr');
+          break;
+        case StudioVpcEndpoint.KMS: interfaceEndpoint('KmsEndpoint', 'kms'); break;
+      }
+    }
+  }
+
+  private endpointSecurityGroup(): ec2.ISecurityGroup {
+    const existing = this.node.tryFindChild('EndpointSecurityGroup') as ec2.SecurityGroup | undefined;
+    if (existing) return existing;
+    const sg = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', { vpc: this.vpc, description: `VPC endpoints of ${this.node.path}`, allowAllOutbound: false });
+    sg.addIngressRule(this.securityGroup, ec2.Port.tcp(443), 'HTTPS from Studio apps and jobs');
+    return sg;
+  }
+
+  /** What the execution role needs to open Studio, run apps in spaces and run jobs in the VPC. */
+  private grantStudioUse(vpcOnly: boolean): void {
+    const stack = Stack.of(this);
+    const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'sagemaker', resource, resourceName });
+    const domainId = this.resource.attrDomainId;
+    const statements = [
+      new iam.PolicyStatement({
+        sid: 'StudioDomainUse',
+        actions: ['sagemaker:DescribeDomain', 'sagemaker:DescribeUserProfile', 'sagemaker:DescribeSpace', 'sagemaker:DescribeApp', 'sagemaker:CreateApp', 'sagemaker:DeleteApp', 'sagemaker:UpdateSpace', 'sagemaker:ListTags', 'sagemaker:AddTags'],
+        resources: [this.resource.attrDomainArn, arn('user-profile', `${domainId}/*`), arn('space', `${domainId}/*`), arn('app', `${domainId}/*`)],
+      }),
+      new iam.PolicyStatement({
+        sid: 'StudioLists',
+        actions: ['sagemaker:ListApps', 'sagemaker:ListSpaces', 'sagemaker:ListUserProfiles', 'sagemaker:ListDomains'],
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'StudioLogs',
+        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams', 'logs:GetLogEvents'],
+        resources: [stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws/sagemaker/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      }),
+      new iam.PolicyStatement({
+        sid: 'PassOwnRole',
+        actions: ['iam:PassRole'],
+        resources: [this.executionRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+      }),
+    ];
+    if (vpcOnly) {
+      statements.push(new iam.PolicyStatement({
+        sid: 'JobNetworkInterfaces',
+        actions: ['ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface', 'ec2:DeleteNetworkInterfacePermission'],
+        resources: [stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: '*' }), stack.formatArn({ service: 'ec2', resource: 'subnet', resourceName: '*' }), stack.formatArn({ service: 'ec2', resource: 'security-group', resourceName: '*' })],
+        conditions: { StringEquals: { 'ec2:Vpc': stack.formatArn({ service: 'ec2', resource: 'vpc', resourceName: this.vpc.vpcId }) } },
+      }), new iam.PolicyStatement({
+        sid: 'JobNetworkDescribe',
+        actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeDhcpOptions'],
+        resources: ['*'],
+      }));
+    }
+    for (const s of statements) this.grantPrincipal.addToPrincipalPolicy(s);
+    this.encryptionKey.grant(this.grantPrincipal, 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey');
+  }
+
+  private addCleanup(): CustomResource {
+    const provider = HandlerProvider.getOrCreate(this, 'SageMakerStudioCleanupProvider', {
+      handlerDir: CLEANUP_HANDLER_DIR,
+      description: 'SageMaker Studio domain cleanup',
+      withIsComplete: true,
+      totalTimeout: Duration.hours(2),
+    });
+    const stack = Stack.of(this);
+    const domainId = this.resource.attrDomainId;
+    const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'sagemaker', resource, resourceName });
+    provider.handlerRole.addToPolicy(new iam.PolicyStatement({
+      actions: ['sagemaker:DescribeDomain', 'sagemaker:DeleteDomain', 'sagemaker:DeleteApp', 'sagemaker:DeleteSpace', 'sagemaker:DeleteUserProfile'],
+      resources: [this.resource.attrDomainArn, arn('app', `${domainId}/*`), arn('space', `${domainId}/*`), arn('user-profile', `${domainId}/*`)],
+    }));
+    provider.handlerRole.addToPolicy(new iam.PolicyStatement({
+      actions: ['sagemaker:ListApps', 'sagemaker:ListSpaces', 'sagemaker:ListUserProfiles', 'elasticfilesystem:DescribeMountTargets', 'ec2:DescribeSecurityGroups'],
+      resources: ['*'],
+    }));
+    provider.handlerRole.addToPolicy(new iam.PolicyStatement({
+      actions: ['elasticfilesystem:DeleteMountTarget', 'elasticfilesystem:DeleteFileSystem', 'elasticfilesystem:DescribeFileSystems'],
+      resources: [stack.formatArn({ service: 'elasticfilesystem', resource: 'file-system', resourceName: this.resource.attrHomeEfsFileSystemId })],
+    }));
+    provider.handlerRole.addToPolicy(new iam.PolicyStatement({
+      // DeleteMountTarget deletes the mount target's network interface with the caller's permissions.
+      actions: ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:DeleteSecurityGroup', 'ec2:DeleteNetworkInterface'],
+      resources: [stack.formatArn({ service: 'ec2', resource: 'security-group', resourceName: '*' }), stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: '*' })],
+      conditions: { StringEquals: { 'ec2:Vpc': stack.formatArn({ service: 'ec2', resource: 'vpc', resourceName: this.vpc.vpcId }) } },
+    }));
+    const cleanup = new CustomResource(this, 'Cleanup', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::StudioDomainCleanup',
+      properties: {
+        DomainId: this.resource.attrDomainId,
+        Mode: this.removalPolicy === RemovalPolicy.DESTROY ? 'DESTROY' : 'RETAIN',
+        DeleteDomain: 'true',
+        HomeEfsFileSystemId: this.resource.attrHomeEfsFileSystemId,
+        VpcId: this.vpc.vpcId,
+        StackUserProfiles: Lazy.list({ produce: () => [...this.profiles.keys()] }),
+        StackSpaces: Lazy.list({ produce: () => [...this.spaces.keys()] }),
+      },
+    });
+    cleanup.node.addDependency(this.resource);
+    return cleanup;
+  }
+}
+
+function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
+  if (vpc.isolatedSubnets.length > 0) return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+  if (vpc.privateSubnets.length > 0) return { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+  return { subnetType: ec2.SubnetType.PUBLIC };
+}
