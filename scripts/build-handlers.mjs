@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Pre-bundles every custom-resource handler at build time (never at synth): each
-// constructs/<area>/handlers/<name>/index.ts becomes constructs/<area>/handlers/<name>/bundle/index.js,
-// with the AWS SDK v3 left external (the Lambda Node.js runtime provides it). `npm ci` runs this
-// through `prepare`; constructs point Lambda code at the bundle folder and fail clearly if it is missing.
+// Pre-bundles the custom-resource handlers at build time (never at synth). The stack's one provider
+// runs constructs/private/handlers/provider/index.ts, which dispatches to every
+// constructs/**/handlers/<name>/index.ts by resource type; it becomes
+// constructs/private/handlers/provider/bundle/index.js, with the AWS SDK v3 left external (the Lambda
+// Node.js runtime provides it). `npm ci` runs this through `prepare`; the provider construct fails
+// clearly at synth if the bundle is missing.
 import { build } from 'esbuild';
 import { readdirSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -28,7 +30,8 @@ function findHandlers(dir) {
   return out;
 }
 
-const handlers = findHandlers(constructsDir).sort();
+const handlers = findHandlers(constructsDir).filter((h) => h.endsWith(join('private', 'handlers', 'provider', 'index.ts')));
+if (handlers.length !== 1) throw new Error('build-handlers: constructs/private/handlers/provider/index.ts not found');
 const started = Date.now();
 await Promise.all(handlers.map((entry) => build({
   entryPoints: [entry],

@@ -12,75 +12,71 @@ import { acknowledgeGranularFindings } from './compliance';
 import { SageMakerConstructError } from './errors';
 import { LeastPrivilegeRole } from './role';
 
-export interface HandlerProviderProps {
-  /** Folder of the handler source; its pre-built bundle is `<handlerDir>/bundle/index.js`. */
-  readonly handlerDir: string;
-  /** What the handler does, for descriptions. */
-  readonly description: string;
-  /** The handler exports `isComplete` too: the Provider polls it (for waits longer than a Lambda may run). */
-  readonly withIsComplete: boolean;
-  /** @default Duration.seconds(30) */
-  readonly queryInterval?: Duration;
-  /** @default Duration.hours(2) */
-  readonly totalTimeout?: Duration;
-}
+const BUNDLE_DIR = path.join(__dirname, 'handlers', 'provider', 'bundle');
+const PROVIDER_ID = 'SageMakerConstructsProvider';
 
 /**
- * One custom-resource provider per handler kind per stack (`getOrCreate`), built on the
- * `custom-resources.Provider` framework, running a handler that was bundled at build time.
- * Handler functions get a least-privilege role (no AWS managed policy), a log group with a
- * retention, and the current Node.js LTS runtime.
+ * The stack's one custom-resource provider (`HandlerProvider.of(scope)`), built on the
+ * `custom-resources.Provider` framework. Its functions run the handler bundle built at build time
+ * (scripts/build-handlers.mjs), which dispatches by resource type; `isComplete` is polled every
+ * 30 seconds for up to 2 hours, for waits longer than a Lambda may run. The functions get a
+ * least-privilege role (no AWS managed policy) that each construct extends with what its resource
+ * needs, a log group with a retention, and the current Node.js LTS runtime.
  */
 export class HandlerProvider extends Construct {
-  /** Returns the stack's provider with this id, creating it on first use. */
-  public static getOrCreate(scope: IConstruct, id: string, props: HandlerProviderProps): HandlerProvider {
+  /** The provider of the stack of `scope`, created on first use. */
+  public static of(scope: IConstruct): HandlerProvider {
     const stack = Stack.of(scope);
-    return (stack.node.tryFindChild(id) as HandlerProvider | undefined) ?? new HandlerProvider(stack, id, props);
+    return (stack.node.tryFindChild(PROVIDER_ID) as HandlerProvider | undefined) ?? new HandlerProvider(stack, PROVIDER_ID);
   }
 
   public readonly serviceToken: string;
-  /** The role of the handler functions; grant it what the handler calls. */
-  public readonly handlerRole: LeastPrivilegeRole;
+  /** The role of the handler functions. */
+  private readonly handlerRole: LeastPrivilegeRole;
 
-  private constructor(scope: Construct, id: string, props: HandlerProviderProps) {
+  private constructor(scope: Construct, id: string) {
     super(scope, id);
-    const bundle = path.join(props.handlerDir, 'bundle');
-    if (!fs.existsSync(path.join(bundle, 'index.js'))) {
-      throw new SageMakerConstructError(this, `the custom-resource handler bundle ${bundle}/index.js is missing: run 'npm run build' (npm ci runs it through 'prepare')`);
+    if (!fs.existsSync(path.join(BUNDLE_DIR, 'index.js'))) {
+      throw new SageMakerConstructError(this, `the custom-resource handler bundle ${BUNDLE_DIR}/index.js is missing: run 'npm run build' (npm ci runs it through 'prepare')`);
     }
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR });
     this.handlerRole = new LeastPrivilegeRole(this, 'HandlerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Runs the ${props.description} custom-resource handler`,
+      description: 'Runs the SageMaker constructs custom-resource handlers',
       statements: [new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.logGroupArn}:*`] })],
     });
-    const code = lambda.Code.fromAsset(bundle);
-    const fn = (name: string, handler: string) => new lambda.Function(this, name, {
-      description: `${props.description} (${handler})`,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      code,
-      handler,
-      role: this.handlerRole.role,
-      timeout: Duration.minutes(5),
-      memorySize: 256,
-      logGroup,
-    });
-    const onEvent = fn('OnEvent', 'index.onEvent');
-    const isComplete = props.withIsComplete ? fn('IsComplete', 'index.isComplete') : undefined;
-    for (const f of [onEvent, isComplete]) if (f) f.node.addDependency(this.handlerRole);
-
+    const code = lambda.Code.fromAsset(BUNDLE_DIR);
+    const fn = (name: string, handler: string) => {
+      const f = new lambda.Function(this, name, {
+        description: `SageMaker constructs custom resources (${handler})`,
+        runtime: lambda.Runtime.NODEJS_24_X,
+        architecture: lambda.Architecture.ARM_64,
+        code,
+        handler,
+        role: this.handlerRole.role,
+        timeout: Duration.minutes(5),
+        memorySize: 256,
+        logGroup,
+      });
+      f.node.addDependency(this.handlerRole);
+      return f;
+    };
     const provider = new cr.Provider(this, 'Provider', {
-      onEventHandler: onEvent,
-      isCompleteHandler: isComplete,
-      queryInterval: props.withIsComplete ? props.queryInterval ?? Duration.seconds(30) : undefined,
-      totalTimeout: props.withIsComplete ? props.totalTimeout ?? Duration.hours(2) : undefined,
+      onEventHandler: fn('OnEvent', 'index.onEvent'),
+      isCompleteHandler: fn('IsComplete', 'index.isComplete'),
+      queryInterval: Duration.seconds(30),
+      totalTimeout: Duration.hours(2),
       logGroup,
-      disableWaiterStateMachineLogging: props.withIsComplete ? false : undefined,
-      waiterStateMachineLogOptions: props.withIsComplete ? { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false } : undefined,
+      disableWaiterStateMachineLogging: false,
+      waiterStateMachineLogOptions: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     this.serviceToken = provider.serviceToken;
     acknowledgeProviderFindings(this);
+  }
+
+  /** Lets the handlers make a call a custom resource of the calling construct needs. */
+  public addToRolePolicy(statement: iam.PolicyStatement): void {
+    this.handlerRole.addToPolicy(statement);
   }
 }
 
@@ -109,13 +105,11 @@ function acknowledgeProviderFindings(provider: Construct): void {
     ['NIST.800.53.R5::NIST.800.53.R5-IAMNoInlinePolicy', "aws-cdk-lib's custom-resource provider framework writes the invoke permissions of its own functions inline; they name only this provider's functions."],
     ['PCI.DSS.321::PCI.DSS.321-IAMNoInlinePolicy', "aws-cdk-lib's custom-resource provider framework writes the invoke permissions of its own functions inline; they name only this provider's functions."],
   ];
+  // Rules every function, the log group and the framework's inline policies of this provider break
+  // for the same reason: acknowledged once, on the provider construct that holds exactly them.
+  for (const [id, reason] of [...lambdaReasons, ...logReasons, ...inlineReasons]) Validations.of(provider).acknowledge({ id, reason });
   for (const c of provider.node.findAll()) {
     const type = (c as { cfnResourceType?: string }).cfnResourceType;
-    const reasons = type === 'AWS::Lambda::Function' ? lambdaReasons
-      : type === 'AWS::Logs::LogGroup' ? logReasons
-        : type === 'AWS::IAM::Policy' ? inlineReasons
-          : [];
-    for (const [id, reason] of reasons) Validations.of(c).acknowledge({ id, reason });
     if (!(c instanceof CfnResource) || !c.node.path.includes('/Provider/')) continue;
     if (type === 'AWS::IAM::Role') {
       acknowledgeGranularFindings(c, rules.iam.IAMNoManagedPolicies, 'AwsSolutions::AwsSolutions-IAM4', (f) => f.includes('AWSLambdaBasicExecutionRole')

@@ -1,16 +1,15 @@
 import * as fs from 'fs';
-import * as path from 'path';
-import { ArnFormat, CustomResource, Duration, IResource, Lazy, RemovalPolicy, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, Duration, IResource, Lazy, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { CfnDomain, CfnSpace, CfnStudioLifecycleConfig, CfnUserProfile } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
 import { createManagedKey } from '../private/kms';
 import { generatePhysicalName } from '../private/naming';
 import { HandlerProvider } from '../private/provider';
+import { IsolatedVpc } from '../private/isolated-vpc';
 import { LeastPrivilegeRole } from '../private/role';
 import { SAGEMAKER_NAME, validateName } from '../private/validate';
 
@@ -307,7 +306,6 @@ abstract class StudioDomainBase extends Resource implements IStudioDomain {
 
 const IDLE_MIN = 60;
 const IDLE_MAX = 525600;
-const CLEANUP_HANDLER_DIR = path.join(__dirname, 'handlers', 'domain-cleanup');
 
 /**
  * A SageMaker Studio domain, secure by default: VPC-only networking in isolated subnets with the
@@ -417,6 +415,9 @@ export class StudioDomain extends StudioDomainBase {
       subnetIds = this.vpc.selectSubnets(props.vpcSubnets ?? defaultSubnets(this.vpc)).subnetIds;
     } catch (e) {
       throw new SageMakerConstructError(this, `cannot select subnets for the domain: ${(e as Error).message.split('\n')[0]}; pass vpcSubnets selecting subnets of the vpc`);
+    }
+    if (vpcOnly && !props.vpcSubnets && this.vpc.privateSubnets.length + this.vpc.isolatedSubnets.length === 0) {
+      throw new SageMakerConstructError(this, 'networkMode VPC_ONLY needs private subnets, but the vpc has only public ones: pass a vpc with private subnets (or vpcSubnets), or use StudioNetworkMode.PUBLIC_INTERNET_ONLY');
     }
     if (vpcOnly && subnetIds.length === 0) {
       throw new SageMakerConstructError(this, 'networkMode VPC_ONLY needs at least one subnet, got none: pass vpcSubnets selecting private subnets of the vpc');
@@ -571,13 +572,7 @@ export class StudioDomain extends StudioDomainBase {
     return { idleSettings: { lifecycleManagement: 'ENABLED', idleTimeoutInMinutes: this.idleMinutes, minIdleTimeoutInMinutes: IDLE_MIN, maxIdleTimeoutInMinutes: Math.max(this.idleMinutes, 1440) } };
   }
 
-  private createVpc(logKey?: kms.Key): ec2.Vpc {
-    const vpc = new ec2.Vpc(this, 'Vpc', {
-      maxAzs: 2,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'studio', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 20 }],
-      restrictDefaultSecurityGroup: true,
-    });
+  private createVpc(logKey?: kms.Key): ec2.IVpc {
     if (logKey) {
       // CloudWatch Logs encrypts the flow-log group with the domain key, for log groups of this account only.
       logKey.addToResourcePolicy(new iam.PolicyStatement({
@@ -588,25 +583,7 @@ export class StudioDomain extends StudioDomainBase {
         conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
       }));
     }
-    const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
-      retention: logs.RetentionDays.ONE_YEAR,
-      encryptionKey: logKey,
-      removalPolicy: this.removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-    });
-    if (logKey) flowLogs.node.addDependency(logKey);
-    const flowLog = vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: ec2.FlowLogTrafficType.REJECT });
-    const inline = flowLog.node.tryFindChild('IAMRole')?.node.tryFindChild('DefaultPolicy')?.node.defaultChild;
-    if (inline) {
-      for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
-        Validations.of(inline).acknowledge({ id: `${pack}::${pack}-IAMNoInlinePolicy`, reason: "aws-cdk-lib's VPC flow log writes its delivery role's permissions inline; they allow writing to this flow-log group only." });
-      }
-    }
-    if (!logKey) {
-      for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
-        Validations.of(flowLogs.node.defaultChild!).acknowledge({ id: `${pack}::${pack}-CloudWatchLogGroupEncrypted`, reason: 'The domain key was supplied by the user and its policy cannot be changed here to admit CloudWatch Logs; flow logs of rejected traffic hold addresses and ports only, encrypted at rest with service keys.' });
-      }
-    }
-    return vpc;
+    return new IsolatedVpc(this, 'Vpc', { flowLogKey: logKey, removalPolicy: this.removalPolicy }).vpc;
   }
 
   private addEndpoints(endpoints: StudioVpcEndpoint[]): void {
@@ -692,28 +669,23 @@ export class StudioDomain extends StudioDomainBase {
   }
 
   private addCleanup(): CustomResource {
-    const provider = HandlerProvider.getOrCreate(this, 'SageMakerStudioCleanupProvider', {
-      handlerDir: CLEANUP_HANDLER_DIR,
-      description: 'SageMaker Studio domain cleanup',
-      withIsComplete: true,
-      totalTimeout: Duration.hours(2),
-    });
+    const provider = HandlerProvider.of(this);
     const stack = Stack.of(this);
     const domainId = this.resource.attrDomainId;
     const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'sagemaker', resource, resourceName });
-    provider.handlerRole.addToPolicy(new iam.PolicyStatement({
+    provider.addToRolePolicy(new iam.PolicyStatement({
       actions: ['sagemaker:DescribeDomain', 'sagemaker:DeleteDomain', 'sagemaker:DeleteApp', 'sagemaker:DeleteSpace', 'sagemaker:DeleteUserProfile'],
       resources: [this.resource.attrDomainArn, arn('app', `${domainId}/*`), arn('space', `${domainId}/*`), arn('user-profile', `${domainId}/*`)],
     }));
-    provider.handlerRole.addToPolicy(new iam.PolicyStatement({
+    provider.addToRolePolicy(new iam.PolicyStatement({
       actions: ['sagemaker:ListApps', 'sagemaker:ListSpaces', 'sagemaker:ListUserProfiles', 'elasticfilesystem:DescribeMountTargets', 'ec2:DescribeSecurityGroups'],
       resources: ['*'],
     }));
-    provider.handlerRole.addToPolicy(new iam.PolicyStatement({
+    provider.addToRolePolicy(new iam.PolicyStatement({
       actions: ['elasticfilesystem:DeleteMountTarget', 'elasticfilesystem:DeleteFileSystem', 'elasticfilesystem:DescribeFileSystems'],
       resources: [stack.formatArn({ service: 'elasticfilesystem', resource: 'file-system', resourceName: this.resource.attrHomeEfsFileSystemId })],
     }));
-    provider.handlerRole.addToPolicy(new iam.PolicyStatement({
+    provider.addToRolePolicy(new iam.PolicyStatement({
       // DeleteMountTarget deletes the mount target's network interface with the caller's permissions.
       actions: ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:DeleteSecurityGroup', 'ec2:DeleteNetworkInterface'],
       resources: [stack.formatArn({ service: 'ec2', resource: 'security-group', resourceName: '*' }), stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: '*' })],

@@ -16,8 +16,9 @@
  * the AWS APIs, requests the next deletions and reports incomplete until nothing is left. Nothing here
  * sleeps to wait for a deletion; the only sleeps are the short backoffs between throttled retries.
  *
- * Bundled by esbuild with `@aws-sdk/*` external (Node.js 22 Lambda runtime), so this file imports only
- * the AWS SDK and nothing from the rest of the project.
+ * Bundled by esbuild with `@aws-sdk/*` external (Node.js 22 Lambda runtime): besides the AWS SDK, this
+ * file imports only the shared handler runtime (constructs/private/handlers/runtime.ts), which esbuild
+ * inlines into the bundle.
  */
 import {
   DeleteSecurityGroupCommand,
@@ -59,64 +60,48 @@ import {
   SpaceDetails,
   UserProfileDetails,
 } from '@aws-sdk/client-sagemaker';
+import {
+  CustomResourceEvent,
+  IsCompleteResponse,
+  OnEventResponse,
+  Runtime,
+  RuntimeOptions,
+  SdkClient,
+  errorName,
+  errorText,
+  isNotFoundError,
+  isThrottlingError,
+  logger,
+  paginate,
+  readString,
+  readStringList,
+  runtime,
+} from '../../../private/handlers/runtime';
+
+// The generic pieces used to live here: re-exported so this module's public API is unchanged.
+export type {
+  CustomResourceEvent,
+  DeleteOutcome,
+  IsCompleteResponse,
+  LogFn,
+  OnEventResponse,
+  RequestType,
+  RuntimeOptions,
+  SdkClient,
+  Sleep,
+} from '../../../private/handlers/runtime';
+export { isNotFoundError, isThrottlingError, paginate, sendWithRetry } from '../../../private/handlers/runtime';
 
 // ---------------------------------------------------------------------------------------------------
-// Event and response shapes (the subset of the Provider framework contract used here)
+// Resource types (event and response shapes: see the shared runtime)
 // ---------------------------------------------------------------------------------------------------
 
 export const DOMAIN_CLEANUP_RESOURCE_TYPE = 'Custom::StudioDomainCleanup';
 export const EFS_CLEANUP_RESOURCE_TYPE = 'Custom::StudioHomeEfsCleanup';
 
-export type RequestType = 'Create' | 'Update' | 'Delete';
-
-export interface CustomResourceEvent {
-  readonly RequestType: RequestType;
-  readonly ResourceType: string;
-  readonly LogicalResourceId?: string;
-  readonly RequestId?: string;
-  readonly StackId?: string;
-  /** Absent on Create; on Delete it may be an id this handler never returned (failed create). */
-  readonly PhysicalResourceId?: string;
-  readonly ResourceProperties: Record<string, unknown>;
-  readonly OldResourceProperties?: Record<string, unknown>;
-}
-
-export interface OnEventResponse {
-  readonly PhysicalResourceId: string;
-}
-
-export interface IsCompleteResponse {
-  readonly IsComplete: boolean;
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Injected dependencies
 // ---------------------------------------------------------------------------------------------------
-
-/** The one method of an AWS SDK v3 client used here; real clients and test fakes both satisfy it. */
-export interface SdkClient {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  send(command: any): Promise<any>;
-}
-
-export type Sleep = (ms: number) => Promise<void>;
-export type LogFn = (entry: Record<string, unknown>) => void;
-
-/** Throttling retry and logging knobs; every field has a production default. */
-export interface RuntimeOptions {
-  /** Waits between throttled retries. Default: setTimeout. Tests inject a no-op. */
-  readonly sleep?: Sleep;
-  /** Jitter source in [0, 1). Default: Math.random. */
-  readonly random?: () => number;
-  /** Receives one structured entry per action. Default: one JSON line on console.log. */
-  readonly log?: LogFn;
-  /** Tries per API call while throttled (first try included). Default 5. */
-  readonly maxAttempts?: number;
-  /** Backoff before the 2nd try; doubles per retry, capped at maxDelayMs. Default 200 ms. */
-  readonly baseDelayMs?: number;
-  /** Default 3000 ms. */
-  readonly maxDelayMs?: number;
-}
 
 export interface DomainCleanupClients extends RuntimeOptions {
   readonly sagemaker: SdkClient;
@@ -157,36 +142,14 @@ export interface CleanupProperties {
 export function parseCleanupProperties(props: Record<string, unknown> | undefined): CleanupProperties {
   const p = props ?? {};
   return {
-    domainId: str(p.DomainId) ?? '',
-    mode: str(p.Mode)?.toUpperCase() === 'DESTROY' ? 'DESTROY' : 'RETAIN',
-    homeEfsFileSystemId: str(p.HomeEfsFileSystemId),
-    vpcId: str(p.VpcId),
-    stackUserProfiles: strList(p.StackUserProfiles),
-    stackSpaces: strList(p.StackSpaces),
-    deleteDomain: str(p.DeleteDomain)?.toLowerCase() === 'true',
+    domainId: readString(p.DomainId) ?? '',
+    mode: readString(p.Mode)?.toUpperCase() === 'DESTROY' ? 'DESTROY' : 'RETAIN',
+    homeEfsFileSystemId: readString(p.HomeEfsFileSystemId),
+    vpcId: readString(p.VpcId),
+    stackUserProfiles: readStringList(p.StackUserProfiles),
+    stackSpaces: readStringList(p.StackSpaces),
+    deleteDomain: readString(p.DeleteDomain)?.toLowerCase() === 'true',
   };
-}
-
-function str(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  const s = String(value).trim();
-  return s === '' ? undefined : s;
-}
-
-/** Accepts a string array, a JSON array string or a comma-separated string. */
-function strList(value: unknown): string[] {
-  if (value === undefined || value === null) return [];
-  if (Array.isArray(value)) return value.map((v) => str(v)).filter((v): v is string => v !== undefined);
-  const s = String(value).trim();
-  if (s.startsWith('[')) {
-    try {
-      const parsed: unknown = JSON.parse(s);
-      if (Array.isArray(parsed)) return strList(parsed);
-    } catch {
-      // not JSON: fall through to the comma-separated reading
-    }
-  }
-  return s.split(',').map((v) => v.trim()).filter((v) => v !== '');
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -297,7 +260,7 @@ export async function domainCleanupIsComplete(
  * `Deleting` is left alone; `ResourceInUse` (an app still winding down) is retried on the next poll.
  */
 export async function requestDomainDeletion(clients: DomainCleanupClients, props: CleanupProperties): Promise<void> {
-  const rt = runtime(clients, 'StudioDomainCleanup');
+  const rt = cleanupRuntime(clients, 'StudioDomainCleanup');
   const domain: DescribeDomainCommandOutput = await rt.send(clients.sagemaker, new DescribeDomainCommand({ DomainId: props.domainId }));
   if (domain.Status === 'Deleting') return;
   try {
@@ -320,7 +283,7 @@ export async function requestDomainDeletion(clients: DomainCleanupClients, props
  * DescribeDomain or a list call (handled by the caller).
  */
 export async function emptyDomain(clients: DomainCleanupClients, props: CleanupProperties): Promise<DomainCleanupProgress> {
-  const rt = runtime(clients, 'StudioDomainCleanup');
+  const rt = cleanupRuntime(clients, 'StudioDomainCleanup');
   const sm = clients.sagemaker;
   const domainId = props.domainId;
 
@@ -435,7 +398,7 @@ export async function efsCleanupIsComplete(
  * the file system, then the NFS security groups.
  */
 export async function cleanUpAfterDomain(clients: EfsCleanupClients, props: CleanupProperties): Promise<EfsCleanupProgress> {
-  const rt = runtime(clients, 'StudioHomeEfsCleanup');
+  const rt = cleanupRuntime(clients, 'StudioHomeEfsCleanup');
   const domainId = props.domainId;
 
   let domain: DescribeDomainCommandOutput | undefined;
@@ -602,7 +565,7 @@ async function deleteNfsSecurityGroups(rt: Runtime, ec2: SdkClient, props: Clean
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Shared: skip rules, error classification, retries, pagination, logging
+// Skip rules and service-specific error classification
 // ---------------------------------------------------------------------------------------------------
 
 /** Why a Delete has nothing to do, or undefined when the cleanup must run. */
@@ -621,60 +584,6 @@ function skipReason(
   return undefined;
 }
 
-interface AwsErrorLike {
-  readonly name?: string;
-  readonly code?: string;
-  readonly Code?: string;
-  readonly message?: string;
-  readonly $metadata?: { readonly httpStatusCode?: number };
-}
-
-function errorName(err: unknown): string {
-  const e = (err ?? {}) as AwsErrorLike;
-  return e.name ?? e.Code ?? e.code ?? '';
-}
-
-function errorMessage(err: unknown): string {
-  return String(((err ?? {}) as AwsErrorLike).message ?? '');
-}
-
-function errorText(err: unknown): string {
-  return `${errorName(err)}: ${errorMessage(err)}`.slice(0, 500);
-}
-
-const THROTTLING_ERRORS = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'TooManyRequests',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
-]);
-
-export function isThrottlingError(err: unknown): boolean {
-  if (THROTTLING_ERRORS.has(errorName(err))) return true;
-  return ((err ?? {}) as AwsErrorLike).$metadata?.httpStatusCode === 429;
-}
-
-const NOT_FOUND_ERRORS = new Set([
-  'ResourceNotFound', // SageMaker
-  'ResourceNotFoundException',
-  'FileSystemNotFound', // EFS
-  'MountTargetNotFound',
-  'InvalidGroup.NotFound', // EC2
-  'InvalidGroupId.NotFound',
-  'InvalidPermission.NotFound',
-]);
-
-/** Not-found in any of its spellings; on a delete or describe it means "already gone". */
-export function isNotFoundError(err: unknown): boolean {
-  if (NOT_FOUND_ERRORS.has(errorName(err))) return true;
-  return errorName(err) === 'ValidationException' && /does not exist|not found/i.test(errorMessage(err));
-}
-
 /** What SageMaker answers for a domain that does not exist (DescribeDomain, ListApps, ...). */
 export function isDomainMissingError(err: unknown): boolean {
   return isNotFoundError(err);
@@ -691,102 +600,9 @@ const RETRY_NEXT_POLL_ERRORS = new Set([
   'IncorrectFileSystemLifeCycleState',
 ]);
 
-export type DeleteOutcome = 'requested' | 'gone' | 'retry';
-
-interface Runtime {
-  send<T = unknown>(client: SdkClient, command: unknown): Promise<T>;
-  deleteItem(client: SdkClient, command: unknown, logEntry: Record<string, unknown>): Promise<DeleteOutcome>;
-  log: LogFn;
-}
-
-function runtime(options: RuntimeOptions, resource: string): Runtime {
-  const log = logger(options, resource);
-  const send = <T>(client: SdkClient, command: unknown): Promise<T> => sendWithRetry<T>(client, command, options, log);
-  return {
-    log,
-    send,
-    async deleteItem(client, command, logEntry) {
-      try {
-        await send(client, command);
-        log({ ...logEntry, result: 'requested' });
-        return 'requested';
-      } catch (err) {
-        if (isNotFoundError(err)) {
-          log({ ...logEntry, result: 'gone' });
-          return 'gone';
-        }
-        if (!isThrottlingError(err) && RETRY_NEXT_POLL_ERRORS.has(errorName(err))) {
-          log({ ...logEntry, result: 'retry-next-poll', error: errorText(err) });
-          return 'retry';
-        }
-        log({ ...logEntry, result: isThrottlingError(err) ? 'throttled' : 'failed', error: errorText(err) });
-        throw err;
-      }
-    },
-  };
-}
-
-/**
- * Sends one command, retrying throttling with exponential backoff and jitter: the n-th retry waits a
- * random time in [d/2, d) with d = min(maxDelayMs, baseDelayMs * 2^(n-1)). Rethrows the last throttling
- * error once maxAttempts tries are spent; other errors are rethrown at once.
- */
-export async function sendWithRetry<T = unknown>(
-  client: SdkClient,
-  command: unknown,
-  options: RuntimeOptions = {},
-  log: LogFn = logger(options, 'handler'),
-): Promise<T> {
-  const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
-  const base = options.baseDelayMs ?? 200;
-  const cap = options.maxDelayMs ?? 3000;
-  const sleep = options.sleep ?? defaultSleep;
-  const random = options.random ?? Math.random;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return (await client.send(command)) as T;
-    } catch (err) {
-      if (!isThrottlingError(err) || attempt >= maxAttempts) throw err;
-      const ceiling = Math.min(cap, base * 2 ** (attempt - 1));
-      const delayMs = Math.round(ceiling / 2 + random() * (ceiling / 2));
-      log({ action: 'throttled-retry', command: commandName(command), attempt, delayMs, error: errorName(err) });
-      await sleep(delayMs);
-    }
-  }
-}
-
-function commandName(command: unknown): string {
-  const name = (command as { constructor?: { name?: string } } | null)?.constructor?.name;
-  return name && name !== 'Object' ? name : 'command';
-}
-
-const MAX_PAGES = 1000;
-
-/** Follows a list API to its last page. `nextToken` defaults to the page's NextToken. */
-export async function paginate<Item, Page>(
-  fetchPage: (token: string | undefined) => Promise<Page>,
-  items: (page: Page) => Item[] | undefined,
-  nextToken: (page: Page) => string | undefined = (page) => (page as { NextToken?: string }).NextToken,
-): Promise<Item[]> {
-  const all: Item[] = [];
-  let token: string | undefined;
-  for (let i = 0; i < MAX_PAGES; i++) {
-    const page = await fetchPage(token);
-    all.push(...(items(page) ?? []));
-    token = nextToken(page) || undefined;
-    if (!token) return all;
-  }
-  throw new Error(`pagination did not end after ${MAX_PAGES} pages`);
-}
-
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function logger(options: RuntimeOptions, resource: string): LogFn {
-  const sink = options.log;
-  if (sink) return (entry) => sink({ resource, ...entry });
-  return (entry) => console.log(JSON.stringify({ resource, ...entry }));
+/** The shared runtime with this handler's retry-next-poll errors. */
+function cleanupRuntime(options: RuntimeOptions, resource: string): Runtime {
+  return runtime(options, resource, { retryNextPollErrors: RETRY_NEXT_POLL_ERRORS });
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,0 +1,37 @@
+/**
+ * The one Lambda entry point of the stack's custom-resource provider: dispatches each event to the
+ * handler of its resource type. Bundled at build time (scripts/build-handlers.mjs) with the AWS SDK
+ * left to the Lambda runtime.
+ */
+import * as domainCleanup from '../../../studio/handlers/domain-cleanup';
+import * as restrictDefaultSg from '../restrict-default-sg';
+import { CustomResourceEvent, IsCompleteResponse, OnEventResponse } from '../runtime';
+
+interface ResourceHandler {
+  onEvent(event: CustomResourceEvent): Promise<OnEventResponse>;
+  /** Absent: the resource is complete when onEvent returns. */
+  isComplete?(event: CustomResourceEvent): Promise<IsCompleteResponse>;
+}
+
+export const HANDLERS: Record<string, ResourceHandler> = {
+  [domainCleanup.DOMAIN_CLEANUP_RESOURCE_TYPE]: domainCleanup,
+  [restrictDefaultSg.RESTRICT_DEFAULT_SG_RESOURCE_TYPE]: { onEvent: restrictDefaultSg.onEvent },
+};
+
+function handlerOf(event: CustomResourceEvent): ResourceHandler | undefined {
+  return HANDLERS[event.ResourceType];
+}
+
+export async function onEvent(event: CustomResourceEvent): Promise<OnEventResponse> {
+  const handler = handlerOf(event);
+  if (handler) return handler.onEvent(event);
+  console.log(JSON.stringify({ action: 'unknown-resource-type', resourceType: event.ResourceType, requestType: event.RequestType }));
+  // A Delete of a type this version no longer serves must not block the stack.
+  if (event.RequestType === 'Delete' && event.PhysicalResourceId) return { PhysicalResourceId: event.PhysicalResourceId };
+  throw new Error(`unsupported resource type ${event.ResourceType}; this provider serves ${Object.keys(HANDLERS).join(', ')}`);
+}
+
+export async function isComplete(event: CustomResourceEvent): Promise<IsCompleteResponse> {
+  const handler = handlerOf(event);
+  return handler?.isComplete ? handler.isComplete(event) : { IsComplete: true };
+}
