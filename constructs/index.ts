@@ -2,4 +2,5 @@
 export * from './data';
 export * from './registry';
 export * from './studio';
+export * from './training';
 export * from './testing';

@@ -6,7 +6,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # the library sources, without handler code (bundled separately, not part of the API)
-(cd "$root" && find constructs -name '*.ts' ! -path '*/handlers/*' ! -name '*.d.ts' -print0 | xargs -0 -I{} cp --parents {} "$work/")
+(cd "$root" && find constructs \( -name '*.ts' -o -name '*.json' \) ! -path '*/handlers/*' ! -name '*.d.ts' -print0 | xargs -0 -I{} cp --parents {} "$work/")
 ln -s "$root/node_modules" "$work/node_modules"
 node -e '
 const fs = require("fs");

@@ -1,0 +1,304 @@
+import * as path from 'path';
+import { Duration, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
+import { Construct } from 'constructs';
+import { ContainerImage } from './container-image';
+import { InstanceType, InstanceUse } from './instance-type';
+import { JobNetworkOptions } from './job-common';
+import { S3Location } from './s3-location';
+import { Compression, RenderOptions, S3DataDistribution, S3DataType } from './training-spec';
+import { describeValue, ProblemList } from '../private/errors';
+import { grantJobBasics, integer, prune, renderTags, renderVpcConfig, safeValidate, seconds, stringMap } from '../private/job-render';
+
+/** How a processing container receives an input. */
+export enum ProcessingInputMode {
+  /** Downloaded before the job starts. */
+  FILE = 'File',
+  /** Streamed through a pipe. */
+  PIPE = 'Pipe',
+}
+
+/** When a processing output is uploaded. */
+export enum ProcessingUploadMode {
+  /** Once, when the job ends. */
+  END_OF_JOB = 'EndOfJob',
+  /** While the job runs. */
+  CONTINUOUS = 'Continuous',
+}
+
+/** One input of a processing job. */
+export interface ProcessingInput {
+  /** The input's name (unique in the job). */
+  readonly name: string;
+  /** Where the data is. */
+  readonly location: S3Location;
+  /**
+   * Where it appears in the container (under `/opt/ml/processing/`).
+   * @default '/opt/ml/processing/input/<name>'
+   */
+  readonly destination?: string;
+  /** @default S3DataType.S3_PREFIX */
+  readonly s3DataType?: S3DataType;
+  /** @default ProcessingInputMode.FILE */
+  readonly inputMode?: ProcessingInputMode;
+  /** @default S3DataDistribution.FULLY_REPLICATED */
+  readonly distribution?: S3DataDistribution;
+  /** @default Compression.NONE */
+  readonly compression?: Compression;
+}
+
+/** One output of a processing job. */
+export interface ProcessingOutput {
+  /** The output's name (unique in the job); pipelines refer to outputs by it. */
+  readonly name: string;
+  /** Where it is uploaded. */
+  readonly location: S3Location;
+  /**
+   * The container folder that is uploaded (under `/opt/ml/processing/`).
+   * @default '/opt/ml/processing/output/<name>'
+   */
+  readonly source?: string;
+  /** @default ProcessingUploadMode.END_OF_JOB */
+  readonly uploadMode?: ProcessingUploadMode;
+}
+
+/** A script a processing container runs. */
+export abstract class ProcessingCode {
+  /** A local file (e.g. `preprocess.py`), uploaded as a CDK asset and run with `python3`. */
+  public static fromAsset(file: string): ProcessingCode {
+    return new AssetCode(file);
+  }
+
+  /** A script already in S3; `fileName` is its name in the container. */
+  public static fromLocation(location: S3Location, fileName: string): ProcessingCode {
+    return new LocationCode(location, fileName);
+  }
+
+  /** The script's file name in the container. */
+  public abstract readonly fileName: string;
+
+  /** The S3 location of the script, created in `scope` on first use. */
+  public abstract bind(scope: Construct): S3Location;
+}
+
+class AssetCode extends ProcessingCode {
+  public readonly fileName: string;
+  constructor(private readonly file: string) {
+    super();
+    this.fileName = path.basename(file);
+  }
+  public bind(scope: Construct): S3Location {
+    const id = `Code${this.fileName.replace(/[^A-Za-z0-9]/g, '')}`;
+    const asset = (scope.node.tryFindChild(id) as s3_assets.Asset | undefined) ?? new s3_assets.Asset(scope, id, { path: this.file });
+    return new AssetLocation(asset);
+  }
+}
+
+class AssetLocation extends S3Location {
+  public readonly uri: string;
+  constructor(private readonly asset: s3_assets.Asset) {
+    super();
+    this.uri = asset.s3ObjectUrl;
+  }
+  public grantRead(grantee: iam.IGrantable): void {
+    this.asset.grantRead(grantee);
+  }
+  public grantWrite(): void {
+    // assets are read-only
+  }
+}
+
+class LocationCode extends ProcessingCode {
+  constructor(private readonly location: S3Location, public readonly fileName: string) {
+    super();
+  }
+  public bind(): S3Location {
+    return this.location;
+  }
+}
+
+/** Compute of a processing job. */
+export interface ProcessingResources {
+  /** The instance type. */
+  readonly instanceType: InstanceType;
+  /**
+   * Number of instances.
+   * @default 1
+   */
+  readonly instanceCount?: number;
+  /**
+   * ML storage volume per instance, in GB (1-16384).
+   * @default 30
+   */
+  readonly volumeSizeGb?: number;
+  /**
+   * KMS key of the volumes.
+   * @default - AWS-managed encryption
+   */
+  readonly volumeKey?: kms.IKey;
+}
+
+/** Properties of a ProcessingSpec. */
+export interface ProcessingSpecProps {
+  /** The processing image (e.g. scikit-learn). */
+  readonly image: ContainerImage;
+  /**
+   * A script to run: added as the input `code` and run with `python3` unless `entrypoint` is set.
+   * @default - the image's own entrypoint
+   */
+  readonly code?: ProcessingCode;
+  /**
+   * The container entrypoint.
+   * @default - `python3 /opt/ml/processing/input/code/<script>` with `code`, else the image's
+   */
+  readonly entrypoint?: string[];
+  /**
+   * Arguments passed to the entrypoint.
+   * @default - none
+   */
+  readonly arguments?: string[];
+  /**
+   * Inputs (at most 10 besides `code`).
+   * @default - none
+   */
+  readonly inputs?: ProcessingInput[];
+  /**
+   * Outputs (at most 10).
+   * @default - none
+   */
+  readonly outputs?: ProcessingOutput[];
+  /**
+   * KMS key encrypting the outputs.
+   * @default - the output buckets' default encryption
+   */
+  readonly outputKey?: kms.IKey;
+  /** Compute. */
+  readonly resources: ProcessingResources;
+  /**
+   * Stop the job after this long (1 second to 7 days).
+   * @default Duration.hours(1)
+   */
+  readonly maxRuntime?: Duration;
+  /**
+   * VPC, network isolation, inter-container encryption.
+   * @default - SageMaker's network
+   */
+  readonly network?: JobNetworkOptions;
+  /**
+   * Environment variables (at most 100).
+   * @default - none
+   */
+  readonly environment?: { [name: string]: string };
+  /**
+   * Tags of the job.
+   * @default - none
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+const IO_NAME = /^[A-Za-z0-9._-]{1,256}$/;
+
+/**
+ * One processing job, described once and rendered to the exact `CreateProcessingJob` request; it runs
+ * at deploy time (`ProcessingJob`) or as a pipeline `ProcessingStep`, and derives its role's IAM.
+ */
+export class ProcessingSpec {
+  constructor(public readonly props: ProcessingSpecProps) {}
+
+  /** The inputs, the script's `code` input included. */
+  public inputsIn(scope: Construct): ProcessingInput[] {
+    const inputs = [...(this.props.inputs ?? [])];
+    if (this.props.code) inputs.push({ name: 'code', location: this.props.code.bind(scope), destination: '/opt/ml/processing/input/code' });
+    return inputs;
+  }
+
+  /** Validates and renders the request. */
+  public render(scope: Construct, options: RenderOptions): any {
+    const p = this.props;
+    const problems = new ProblemList();
+    const inputs = this.inputsIn(scope);
+    const outputs = p.outputs ?? [];
+    if (inputs.length > 10) problems.add(`the job has ${inputs.length} inputs (code included): at most 10`);
+    if (outputs.length > 10) problems.add(`the job has ${outputs.length} outputs: at most 10`);
+    checkNames(problems, 'input', inputs.map((i) => i.name));
+    checkNames(problems, 'output', outputs.map((o) => o.name));
+    for (const i of inputs) {
+      safeValidate(problems, () => i.location.validate(scope, `location of input '${i.name}'`));
+      if (i.destination && !Token.isUnresolved(i.destination) && !i.destination.startsWith('/opt/ml/processing/')) problems.add(`input ${describeValue(i.name)} destination ${describeValue(i.destination)} must be under /opt/ml/processing/`);
+    }
+    for (const o of outputs) {
+      safeValidate(problems, () => o.location.validate(scope, `location of output '${o.name}'`));
+      if (o.source && !Token.isUnresolved(o.source) && !o.source.startsWith('/opt/ml/processing/')) problems.add(`output ${describeValue(o.name)} source ${describeValue(o.source)} must be under /opt/ml/processing/`);
+    }
+    safeValidate(problems, () => p.resources.instanceType.validate(scope, 'resources.instanceType', InstanceUse.PROCESSING));
+    const count = integer(problems, 'resources.instanceCount', p.resources.instanceCount ?? 1, 1, 100);
+    const volume = integer(problems, 'resources.volumeSizeGb', p.resources.volumeSizeGb ?? 30, 1, 16384);
+    const maxRuntime = seconds(problems, 'maxRuntime', p.maxRuntime ?? Duration.hours(1), 1, 604800);
+    const vpcConfig = renderVpcConfig(p.network, problems);
+    stringMap(problems, 'environment', p.environment, { maxEntries: 100, keyPattern: /^[a-zA-Z_][a-zA-Z0-9_]*$/, maxKey: 256, maxValue: 256 });
+    if ((p.entrypoint?.length ?? 0) > 100) problems.add(`entrypoint has ${p.entrypoint!.length} parts: at most 100`);
+    if ((p.arguments?.length ?? 0) > 100) problems.add(`arguments has ${p.arguments!.length} entries: at most 100`);
+    problems.throwIfAny(scope, 'the processing spec');
+
+    const entrypoint = p.entrypoint ?? (p.code ? ['python3', `/opt/ml/processing/input/code/${p.code.fileName}`] : undefined);
+    return prune({
+      ProcessingJobName: options.jobName,
+      RoleArn: options.role.roleArn,
+      AppSpecification: {
+        ImageUri: p.image.bind(scope, options.role).imageUri,
+        ContainerEntrypoint: entrypoint,
+        ContainerArguments: p.arguments,
+      },
+      ProcessingInputs: inputs.length ? inputs.map((i) => prune({
+        InputName: i.name,
+        S3Input: {
+          S3Uri: i.location.uri,
+          LocalPath: i.destination ?? `/opt/ml/processing/input/${i.name}`,
+          S3DataType: i.s3DataType ?? S3DataType.S3_PREFIX,
+          S3InputMode: i.inputMode ?? ProcessingInputMode.FILE,
+          S3DataDistributionType: i.distribution ?? S3DataDistribution.FULLY_REPLICATED,
+          S3CompressionType: i.compression,
+        },
+      })) : undefined,
+      ProcessingOutputConfig: outputs.length ? {
+        Outputs: outputs.map((o) => ({
+          OutputName: o.name,
+          S3Output: { S3Uri: o.location.uri, LocalPath: o.source ?? `/opt/ml/processing/output/${o.name}`, S3UploadMode: o.uploadMode ?? ProcessingUploadMode.END_OF_JOB },
+        })),
+        KmsKeyId: p.outputKey?.keyArn,
+      } : undefined,
+      ProcessingResources: {
+        ClusterConfig: { InstanceType: p.resources.instanceType.name, InstanceCount: count, VolumeSizeInGB: volume, VolumeKmsKeyId: p.resources.volumeKey?.keyArn },
+      },
+      StoppingCondition: { MaxRuntimeInSeconds: maxRuntime },
+      NetworkConfig: vpcConfig || p.network?.networkIsolation || p.network?.interContainerEncryption ? {
+        VpcConfig: vpcConfig,
+        EnableNetworkIsolation: p.network?.networkIsolation,
+        EnableInterContainerTrafficEncryption: p.network?.interContainerEncryption,
+      } : undefined,
+      Environment: p.environment,
+      Tags: renderTags(p.tags),
+    });
+  }
+
+  /** Grants `grantee` what the job needs: read inputs and code, write outputs, keys, logs, ENIs. */
+  public grantTo(scope: Construct, grantee: iam.IGrantable): void {
+    for (const i of this.inputsIn(scope)) i.location.grantRead(grantee);
+    for (const o of this.props.outputs ?? []) o.location.grantWrite(grantee);
+    this.props.outputKey?.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey');
+    this.props.resources.volumeKey?.grant(grantee, 'kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey');
+    grantJobBasics(scope, grantee, '/aws/sagemaker/ProcessingJobs', this.props.network?.vpc);
+  }
+}
+
+function checkNames(problems: ProblemList, what: string, names: string[]): void {
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n)) problems.add(`duplicate ${what} name ${describeValue(n)}: ${what} names must be unique`);
+    seen.add(n);
+    if (!Token.isUnresolved(n) && !IO_NAME.test(n)) problems.add(`invalid ${what} name ${describeValue(n)}: use 1-256 letters, digits, '.', '-' or '_'`);
+  }
+}
+

@@ -1,0 +1,98 @@
+import { CustomResource, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, IConstruct } from 'constructs';
+import { TrainingSpec } from './training-spec';
+import { DEPLOY_TIME_JOB_MAX_SECONDS, grantJobControl, hashedJobName, jobRole } from '../private/deploy-time-job';
+import { SageMakerConstructError } from '../private/errors';
+import { HandlerProvider } from '../private/provider';
+import { LeastPrivilegeRole } from '../private/role';
+
+/** Options shared by the jobs that run at deploy time. */
+export interface DeployTimeJobOptions {
+  /**
+   * The role the job runs as. Grants the job needs are added to it.
+   * @default - a new least-privilege role for this job
+   */
+  readonly role?: iam.IRole;
+  /**
+   * Start of the job name; the rest is a hash of the rendered request.
+   * @default - derived from the construct path
+   */
+  readonly jobNamePrefix?: string;
+  /**
+   * Part of the name hash: change it to run an unchanged spec again.
+   * @default - none: an unchanged spec never runs again
+   */
+  readonly runId?: string;
+}
+
+/** Properties of a TrainingJob. */
+export interface TrainingJobProps extends DeployTimeJobOptions {
+  /** What to train. */
+  readonly spec: TrainingSpec;
+}
+
+/**
+ * Runs a training job when the stack deploys. The job name is a hash of the rendered request, so an
+ * unchanged spec never retrains and a changed spec trains anew. The deployment waits for the job
+ * (the provider polls every 30 seconds, for at most 2 hours, so the spec's maximum runtime, spot
+ * wait included, must be 110 minutes or less); a failed job fails the deployment with SageMaker's
+ * `FailureReason`; deleting the stack (or a rollback) stops a running job.
+ */
+export class TrainingJob extends Construct implements iam.IGrantable {
+  /** The job's name. */
+  public readonly trainingJobName: string;
+  /**
+   * The job's ARN.
+   * @attribute
+   */
+  public readonly trainingJobArn: string;
+  /**
+   * The S3 URI of the trained model artifact (`model.tar.gz`).
+   * @attribute
+   */
+  public readonly modelDataUri: string;
+  /** The role the job runs as. */
+  public readonly role: iam.IRole;
+  public readonly grantPrincipal: iam.IPrincipal;
+  /** The spec this job runs. */
+  public readonly spec: TrainingSpec;
+  private readonly resource: CustomResource;
+
+  constructor(scope: Construct, id: string, props: TrainingJobProps) {
+    super(scope, id);
+    this.spec = props.spec;
+    if (props.spec.maxWaitSeconds > DEPLOY_TIME_JOB_MAX_SECONDS) {
+      throw new SageMakerConstructError(this, `the spec may run ${props.spec.maxWaitSeconds} s (maxRuntime${props.spec.props.spot ? ' plus spot wait' : ''}), but a deploy-time TrainingJob waits at most ${DEPLOY_TIME_JOB_MAX_SECONDS} s (110 minutes): lower maxRuntime, or run the spec as a pipeline TrainingStep`);
+    }
+    const { role, grantee } = jobRole(this, props.role, `Runs the training job ${this.node.path}`);
+    this.role = role;
+    this.grantPrincipal = grantee.grantPrincipal;
+    props.spec.grantTo(this, grantee);
+
+    const unnamed = props.spec.render(this, { role });
+    this.trainingJobName = hashedJobName(this, unnamed, { prefix: props.jobNamePrefix, runId: props.runId, maxLength: 63 });
+    const request = { ...unnamed, TrainingJobName: this.trainingJobName };
+
+    const provider = HandlerProvider.of(this);
+    grantJobControl(this, provider, 'training-job', this.trainingJobName, ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'], role);
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::SageMakerTrainingJob',
+      properties: { Request: Stack.of(this).toJsonString(request) },
+    });
+    // The job must not start before its role can read its data.
+    const policy = grantee instanceof LeastPrivilegeRole ? grantee.policy : (role.node.tryFindChild('DefaultPolicy') as IConstruct | undefined);
+    if (policy) this.resource.node.addDependency(policy);
+    this.trainingJobArn = this.resource.getAttString('TrainingJobArn');
+    this.modelDataUri = this.resource.getAttString('ModelDataUri');
+  }
+
+  /**
+   * The final value of a metric the job reported (e.g. `validation:auc`), as a string attribute.
+   * Deployment fails if the job did not report it.
+   */
+  public metric(metricName: string): string {
+    return this.resource.getAttString(`Metric_${metricName.replace(/[^A-Za-z0-9]/g, '_')}`);
+  }
+}
