@@ -1,1 +1,2 @@
 export * from './data-bucket';
+export * from './data-seed';

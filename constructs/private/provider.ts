@@ -23,7 +23,7 @@ const PROVIDER_ID = 'SageMakerConstructsProvider';
  * least-privilege role (no AWS managed policy) that each construct extends with what its resource
  * needs, a log group with a retention, and the current Node.js LTS runtime.
  */
-export class HandlerProvider extends Construct {
+export class HandlerProvider extends Construct implements iam.IGrantable {
   /** The provider of the stack of `scope`, created on first use. */
   public static of(scope: IConstruct): HandlerProvider {
     const stack = Stack.of(scope);
@@ -31,6 +31,8 @@ export class HandlerProvider extends Construct {
   }
 
   public readonly serviceToken: string;
+  /** The handlers' role, for `grant*()` of resources a custom resource works on. */
+  public readonly grantPrincipal: iam.IPrincipal;
   /** The role of the handler functions. */
   private readonly handlerRole: LeastPrivilegeRole;
 
@@ -45,6 +47,7 @@ export class HandlerProvider extends Construct {
       description: 'Runs the SageMaker constructs custom-resource handlers',
       statements: [new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.logGroupArn}:*`] })],
     });
+    this.grantPrincipal = this.handlerRole.grantPrincipal;
     const code = lambda.Code.fromAsset(BUNDLE_DIR);
     const fn = (name: string, handler: string) => {
       const f = new lambda.Function(this, name, {

@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
@@ -323,6 +323,22 @@ export interface RenderOptions {
 }
 
 const CHANNEL_NAME = /^[A-Za-z0-9.\-_]+$/;
+
+/** The tensor collections the Debugger hook must save for each built-in rule to have data. */
+const RULE_COLLECTIONS: Record<string, string[]> = {
+  LossNotDecreasing: ['losses'],
+  Overfit: ['losses'],
+  Overtraining: ['losses'],
+  VanishingGradient: ['gradients'],
+  ExplodingTensor: ['gradients', 'weights'],
+  PoorWeightInitialization: ['weights'],
+  SaturatedActivation: ['relu_activations'],
+  DeadRelu: ['relu_activations'],
+  ClassImbalance: ['labels', 'predictions'],
+  TreeDepth: ['tree'],
+  FeatureImportanceOverweight: ['feature_importance'],
+  Confusion: ['labels', 'predictions'],
+};
 const MAX_RUNTIME = 28 * 24 * 3600;
 
 /**
@@ -454,8 +470,12 @@ export class TrainingSpec {
       RuleEvaluatorImage: evaluator,
       RuleParameters: { rule_to_invoke: rule },
     }));
+    const collections = [...new Set((d.rules ?? []).flatMap((r) => RULE_COLLECTIONS[r] ?? []))].sort();
     return prune({
-      DebugHookConfig: { S3OutputPath: output },
+      DebugHookConfig: {
+        S3OutputPath: output,
+        CollectionConfigurations: collections.length ? collections.map((CollectionName) => ({ CollectionName })) : undefined,
+      },
       DebugRuleConfigurations: rules.length ? rules : undefined,
       ProfilerConfig: d.disableProfiler
         ? { DisableProfiler: true }
@@ -467,8 +487,9 @@ export class TrainingSpec {
   }
 }
 
+/** Drops trailing slashes; the literal end of a URI with tokens inside is still visible. */
 function stripSlash(uri: string): string {
-  return Token.isUnresolved(uri) ? uri : uri.replace(/\/+$/, '');
+  return uri.replace(/\/+$/, '');
 }
 
 function renderChannels(scope: IConstruct, problems: ProblemList, channels: TrainingChannel[], resources: TrainingResources): any[] {

@@ -6,7 +6,13 @@ const event = (ResourceType: string, RequestType: 'Create' | 'Update' | 'Delete'
 
 describe('provider dispatcher', () => {
   test('serves every custom resource type the constructs create', () => {
-    expect(Object.keys(HANDLERS).sort()).toEqual(['Custom::StudioDomainCleanup', 'Custom::VpcRestrictDefaultSG']);
+    expect(Object.keys(HANDLERS).sort()).toEqual([
+      'Custom::SageMakerDataSeed',
+      'Custom::SageMakerTrainingJob',
+      'Custom::SageMakerTuningJob',
+      'Custom::StudioDomainCleanup',
+      'Custom::VpcRestrictDefaultSG',
+    ]);
   });
 
   test('a type without isComplete is complete when onEvent returns', async () => {

@@ -453,8 +453,9 @@ function compilePattern(pattern: string): RegExp | null {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  // Plain objects from any realm (Jest's structuredClone copies come from another one).
   const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  return proto === null || proto === Object.prototype || Object.getPrototypeOf(proto) === null;
 }
 
 function isTimestamp(value: unknown): boolean {

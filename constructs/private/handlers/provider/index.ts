@@ -3,7 +3,9 @@
  * handler of its resource type. Bundled at build time (scripts/build-handlers.mjs) with the AWS SDK
  * left to the Lambda runtime.
  */
+import * as dataSeed from '../../../data/handlers/data-seed';
 import * as domainCleanup from '../../../studio/handlers/domain-cleanup';
+import * as sagemakerJob from '../../../training/handlers/sagemaker-job';
 import * as restrictDefaultSg from '../restrict-default-sg';
 import { CustomResourceEvent, IsCompleteResponse, OnEventResponse } from '../runtime';
 
@@ -16,6 +18,9 @@ interface ResourceHandler {
 export const HANDLERS: Record<string, ResourceHandler> = {
   [domainCleanup.DOMAIN_CLEANUP_RESOURCE_TYPE]: domainCleanup,
   [restrictDefaultSg.RESTRICT_DEFAULT_SG_RESOURCE_TYPE]: { onEvent: restrictDefaultSg.onEvent },
+  [sagemakerJob.TRAINING_JOB_RESOURCE_TYPE]: { onEvent: sagemakerJob.onEvent, isComplete: sagemakerJob.isComplete },
+  [sagemakerJob.TUNING_JOB_RESOURCE_TYPE]: { onEvent: sagemakerJob.onEvent, isComplete: sagemakerJob.isComplete },
+  [dataSeed.DATA_SEED_RESOURCE_TYPE]: { onEvent: dataSeed.onEvent },
 };
 
 function handlerOf(event: CustomResourceEvent): ResourceHandler | undefined {

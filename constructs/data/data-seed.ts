@@ -1,0 +1,67 @@
+import * as path from 'path';
+import { CustomResource, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
+import { Construct } from 'constructs';
+import { IDataBucket } from './data-bucket';
+import { describeValue, SageMakerConstructError } from '../private/errors';
+import { HandlerProvider } from '../private/provider';
+
+/** Properties of a DataSeed. */
+export interface DataSeedProps {
+  /** The bucket to write to. */
+  readonly bucket: IDataBucket;
+  /** The object key to write (e.g. `raw/churn.csv`). */
+  readonly key: string;
+  /** A local file that the project ships; uploaded as a CDK asset at deploy. */
+  readonly source: string;
+  /**
+   * Delete the object when this resource is deleted.
+   * @default false: the object stays with the (retained) data
+   */
+  readonly removeOnDelete?: boolean;
+}
+
+/**
+ * Writes a file that ships with your CDK app (a small data set, a config) into a DataBucket at
+ * deploy time: CDK uploads it as an asset, and the stack's custom-resource provider copies it to
+ * `bucket/key`, encrypted with the bucket's default encryption. A changed file is copied again.
+ */
+export class DataSeed extends Construct {
+  /** `s3://bucket/key` of the written object. */
+  public readonly s3Uri: string;
+  /** The object key. */
+  public readonly key: string;
+
+  constructor(scope: Construct, id: string, props: DataSeedProps) {
+    super(scope, id);
+    if (!Token.isUnresolved(props.key) && (props.key.length < 1 || props.key.length > 1024 || props.key.startsWith('/') || props.key.endsWith('/'))) {
+      throw new SageMakerConstructError(this, `invalid key ${describeValue(props.key)}: use an object key of 1-1024 characters, not starting or ending with '/'`);
+    }
+    const asset = new s3_assets.Asset(this, 'Asset', { path: props.source });
+    if (asset.isZipArchive) {
+      throw new SageMakerConstructError(this, `source ${describeValue(path.basename(props.source))} is a directory: DataSeed copies a single file`);
+    }
+    const provider = HandlerProvider.of(this);
+    provider.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject', 's3:GetObjectTagging'],
+      resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)],
+    }));
+    const folder = props.key.includes('/') ? props.key.slice(0, props.key.lastIndexOf('/') + 1) : undefined;
+    props.bucket.grantWrite(provider, folder);
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::SageMakerDataSeed',
+      properties: {
+        SourceBucket: asset.s3BucketName,
+        SourceKey: asset.s3ObjectKey,
+        DestinationBucket: props.bucket.bucketName,
+        DestinationKey: props.key,
+        RemoveOnDelete: props.removeOnDelete ? 'true' : 'false',
+      },
+    });
+    resource.node.addDependency(provider);
+    this.key = props.key;
+    this.s3Uri = `s3://${props.bucket.bucketName}/${props.key}`;
+  }
+}
