@@ -3,4 +3,5 @@ export * from './data';
 export * from './registry';
 export * from './studio';
 export * from './training';
+export * from './pipelines';
 export * from './testing';

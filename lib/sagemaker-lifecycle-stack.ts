@@ -1,9 +1,9 @@
 import * as path from 'path';
-import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { churnPipeline, churnTrainingSpec } from './churn';
 import {
-  BuiltInAlgorithm, ContainerImage, DataBucket, DataSeed, DebuggerRule, InstanceType, ModelRegistry, S3Location, StudioAppType,
-  StudioDomain, TrainingJob, TrainingSpec,
+  DataBucket, DataSeed, ModelRegistry, Pipeline, S3Location, StudioAppType, StudioDomain, TrainingJob, TrainingSpec,
 } from '../constructs';
 import { LifecycleConfig, removalPolicyOf } from './config';
 
@@ -31,6 +31,7 @@ export class SageMakerLifecycleStack extends Stack {
   public readonly studio: StudioDomain;
   public readonly trainingSpec: TrainingSpec;
   public readonly training: TrainingJob;
+  public readonly pipeline: Pipeline;
 
   constructor(scope: Construct, id: string, props: SageMakerLifecycleStackProps) {
     super(scope, id, props);
@@ -57,24 +58,30 @@ export class SageMakerLifecycleStack extends Stack {
       key: `${DATA_PREFIXES.processed}${channel}/churn-${channel}.csv`,
       source: path.join(__dirname, 'data', `churn-${channel}.csv`),
     }));
-    this.trainingSpec = new TrainingSpec({
-      image: ContainerImage.builtInAlgorithm(BuiltInAlgorithm.XGBOOST, '1.7-1'),
-      hyperparameters: { objective: 'binary:logistic', eval_metric: 'auc', num_round: 100, max_depth: 4, eta: 0.2, subsample: 0.8 },
-      inputs: ['train', 'validation'].map((channel) => ({
-        name: channel,
-        location: S3Location.inDataBucket(this.dataBucket, `${DATA_PREFIXES.processed}${channel}/`),
-        contentType: 'text/csv',
-      })),
-      outputLocation: S3Location.inDataBucket(this.dataBucket, DATA_PREFIXES.models),
-      resources: { instanceType: InstanceType.ML_M5_XLARGE, volumeSizeGb: 10 },
-      maxRuntime: Duration.minutes(30),
-      debugger: { rules: [DebuggerRule.LOSS_NOT_DECREASING, DebuggerRule.OVERTRAINING] },
-      tags: { stage: config.stage },
-    });
+    this.trainingSpec = churnTrainingSpec(this.dataBucket, ['train', 'validation'].map((channel) => ({
+      name: channel,
+      location: S3Location.inDataBucket(this.dataBucket, `${DATA_PREFIXES.processed}${channel}/`),
+      contentType: 'text/csv',
+    })), { stage: config.stage });
     this.training = new TrainingJob(this, 'Training', { spec: this.trainingSpec });
     // The job (not its role) waits for the data.
     for (const seed of seeds) this.training.node.defaultChild!.node.addDependency(seed);
 
+    // Pipeline: preprocess -> train -> evaluate -> register if AUC >= threshold, else fail.
+    const raw = new DataSeed(this, 'Seed-raw', {
+      bucket: this.dataBucket,
+      key: `${DATA_PREFIXES.raw}churn/churn.csv`,
+      source: path.join(__dirname, 'data', 'churn-raw.csv'),
+    });
+    this.pipeline = churnPipeline(this, 'Pipeline', {
+      data: this.dataBucket,
+      registry: this.registry,
+      rawDataUri: this.dataBucket.s3Uri(`${DATA_PREFIXES.raw}churn/`),
+    });
+    this.pipeline.node.defaultChild!.node.addDependency(raw);
+    this.pipeline.grantStartExecution(this.studio);
+
+    new CfnOutput(this, 'PipelineName', { value: this.pipeline.pipelineName });
     new CfnOutput(this, 'ModelDataUri', { value: this.training.modelDataUri });
     new CfnOutput(this, 'ValidationAuc', { value: this.training.metric('validation:auc') });
     new CfnOutput(this, 'StudioDomainId', { value: this.studio.domainId });

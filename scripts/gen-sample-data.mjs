@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes the sample's small churn data set (lib/data/churn-{train,validation}.csv): synthetic,
+// Writes the sample's small churn data set (lib/data/churn-{raw,train,validation}.csv): synthetic,
 // deterministic (seeded), in the format SageMaker's built-in XGBoost reads: CSV, no header, label
 // first. Columns: churned, tenure_months, monthly_charges, support_calls, contract (0 monthly,
 // 1 yearly, 2 two-year), data_usage_gb, late_payments.
@@ -22,6 +22,7 @@ const row = () => {
   return [churned, tenure, charges, calls, contract, usage, late].join(',');
 };
 const rows = Array.from({ length: 400 }, row);
+writeFileSync(join(root, 'lib', 'data', 'churn-raw.csv'), rows.join('\n') + '\n');
 writeFileSync(join(root, 'lib', 'data', 'churn-train.csv'), rows.slice(0, 320).join('\n') + '\n');
 writeFileSync(join(root, 'lib', 'data', 'churn-validation.csv'), rows.slice(320).join('\n') + '\n');
 console.log(`churn data: 320 training and 80 validation rows, ${rows.filter((r) => r.startsWith('1')).length} churned`);

@@ -48,7 +48,17 @@ export class DataSeed extends Construct {
       resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)],
     }));
     const folder = props.key.includes('/') ? props.key.slice(0, props.key.lastIndexOf('/') + 1) : undefined;
-    props.bucket.grantWrite(provider, folder);
+    if (folder !== undefined) {
+      props.bucket.grantWrite(provider, folder);
+    } else {
+      // A key at the root (or a token): the object itself, not the whole bucket.
+      iam.Grant.addToPrincipal({
+        grantee: provider,
+        actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:DeleteObject'],
+        resourceArns: [props.bucket.arnForObjects(props.key)],
+      });
+      props.bucket.encryptionKey?.grant(provider, 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey');
+    }
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::SageMakerDataSeed',

@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { ProcessingSpec } from './processing-spec';
 import { jobRole } from '../private/deploy-time-job';
 import { LeastPrivilegeRole } from '../private/role';
@@ -41,8 +41,9 @@ export class ProcessingJob extends Construct implements iam.IGrantable {
     props.spec.grantTo(this, grantee);
     const request = props.spec.render(this, { role });
     this.resource = new CfnResource(this, 'Resource', { type: 'AWS::SageMaker::ProcessingJob', properties: request });
-    const policy = grantee instanceof LeastPrivilegeRole ? grantee.policy : (role.node.tryFindChild('DefaultPolicy') as IConstruct | undefined);
-    if (policy) this.resource.node.addDependency(policy);
+    // A role of yours: depend on every policy in its tree (an iam.Role's DefaultPolicy, an imported
+    // role's attached Policy...), not only a child named 'DefaultPolicy'.
+    this.resource.node.addDependency(grantee instanceof LeastPrivilegeRole ? grantee.policy : role);
     this.processingJobArn = this.resource.getAtt('ProcessingJobArn').toString();
   }
 }

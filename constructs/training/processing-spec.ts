@@ -103,7 +103,14 @@ class AssetLocation extends S3Location {
     this.uri = asset.s3ObjectUrl;
   }
   public grantRead(grantee: iam.IGrantable): void {
-    this.asset.grantRead(grantee);
+    // Only this object: Asset.grantRead would grant s3:GetObject*, s3:GetBucket* and s3:List* on the
+    // whole assets bucket. SageMaker lists the key as an S3 prefix, then downloads it.
+    const bucket = this.asset.bucket;
+    const key = this.asset.s3ObjectKey;
+    iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject', 's3:GetObjectVersion'], resourceArns: [bucket.arnForObjects(key)] });
+    iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [key, `${key}*`] } } });
+    iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetBucketLocation'], resourceArns: [bucket.bucketArn] });
+    bucket.encryptionKey?.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
   }
   public grantWrite(): void {
     // assets are read-only

@@ -1,4 +1,4 @@
-import { Aws, Token } from 'aws-cdk-lib';
+import { Aws, Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -71,12 +71,22 @@ class DataBucketLocation extends S3Location {
   public grantWrite(grantee: iam.IGrantable): void {
     this.bucket.grantWrite(grantee, this.folder());
   }
-  /** DataBucket grants work on folders; a key or partial name is granted through its folder. */
+  /**
+   * DataBucket grants work on folders: a key or partial name is granted through its folder, and a
+   * prefix with a run-time part (a pipeline execution id) through the literal folder before it.
+   */
   private folder(): string | undefined {
-    if (this.prefix === '' || Token.isUnresolved(this.prefix)) return this.prefix || undefined;
-    const slash = this.prefix.lastIndexOf('/');
-    return slash < 0 ? undefined : this.prefix.slice(0, slash + 1);
+    const literal = literalPrefix(this.prefix);
+    const slash = literal.lastIndexOf('/');
+    return slash < 0 ? undefined : literal.slice(0, slash + 1);
   }
+}
+
+/** The part of a key prefix before its first token (all of it when it has none). */
+function literalPrefix(prefix: string): string {
+  if (!Token.isUnresolved(prefix)) return prefix;
+  const first = Tokenization.reverseString(prefix).join({ join: (left: unknown) => left });
+  return typeof first === 'string' ? first : '';
 }
 
 class BucketLocation extends S3Location {
@@ -86,7 +96,7 @@ class BucketLocation extends S3Location {
     super();
     const prefix = normalizePrefix(keyPrefix);
     this.uri = `s3://${bucket.bucketName}/${prefix}`;
-    this.pattern = `${prefix}*`;
+    this.pattern = `${literalPrefix(prefix)}*`;
   }
   public grantRead(grantee: iam.IGrantable): void {
     iam.Grant.addToPrincipal({ grantee, actions: READ, resourceArns: [this.bucket.arnForObjects(this.pattern)] });
@@ -99,17 +109,33 @@ class BucketLocation extends S3Location {
   }
 }
 
+/**
+ * The location a token stands for, when the token knows it: a pipeline step's output URI carries
+ * the S3Location it is written to, so reading it can be granted.
+ */
+function locationOfToken(uri: string): S3Location | undefined {
+  if (!Token.isUnresolved(uri)) return undefined;
+  const fragments = Tokenization.reverseString(uri);
+  if (fragments.length !== 1) return undefined;
+  const located = (fragments.firstToken as { _location?: unknown } | undefined)?._location;
+  return located instanceof S3Location ? located : undefined;
+}
+
 class UriLocation extends S3Location {
   constructor(public readonly uri: string) {
     super();
   }
   public grantRead(grantee: iam.IGrantable): void {
+    const located = locationOfToken(this.uri);
+    if (located) return located.grantRead(grantee);
     const p = this.parts();
     if (!p) return;
     iam.Grant.addToPrincipal({ grantee, actions: READ, resourceArns: [`arn:${Aws.PARTITION}:s3:::${p.bucket}/${p.key}*`] });
     iam.Grant.addToPrincipal({ grantee, actions: LIST, resourceArns: [`arn:${Aws.PARTITION}:s3:::${p.bucket}`] });
   }
   public grantWrite(grantee: iam.IGrantable): void {
+    const located = locationOfToken(this.uri);
+    if (located) return located.grantWrite(grantee);
     const p = this.parts();
     if (!p) return;
     iam.Grant.addToPrincipal({ grantee, actions: WRITE, resourceArns: [`arn:${Aws.PARTITION}:s3:::${p.bucket}/${p.key}*`] });

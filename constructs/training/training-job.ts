@@ -1,6 +1,6 @@
 import { CustomResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { TrainingSpec } from './training-spec';
 import { DEPLOY_TIME_JOB_MAX_SECONDS, grantJobControl, hashedJobName, jobRole } from '../private/deploy-time-job';
 import { SageMakerConstructError } from '../private/errors';
@@ -82,8 +82,9 @@ export class TrainingJob extends Construct implements iam.IGrantable {
       properties: { Request: Stack.of(this).toJsonString(request) },
     });
     // The job must not start before its role can read its data.
-    const policy = grantee instanceof LeastPrivilegeRole ? grantee.policy : (role.node.tryFindChild('DefaultPolicy') as IConstruct | undefined);
-    if (policy) this.resource.node.addDependency(policy);
+    // A role of yours: depend on every policy in its tree (an iam.Role's DefaultPolicy, an imported
+    // role's attached Policy...), not only a child named 'DefaultPolicy'.
+    this.resource.node.addDependency(grantee instanceof LeastPrivilegeRole ? grantee.policy : role);
     this.trainingJobArn = this.resource.getAttString('TrainingJobArn');
     this.modelDataUri = this.resource.getAttString('ModelDataUri');
   }

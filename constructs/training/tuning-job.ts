@@ -1,6 +1,6 @@
 import { CustomResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { DeployTimeJobOptions } from './training-job';
 import { HyperparameterTuningSpec } from './tuning-spec';
 import { DEPLOY_TIME_JOB_MAX_SECONDS, grantJobControl, hashedJobName, jobRole } from '../private/deploy-time-job';
@@ -72,8 +72,9 @@ export class HyperparameterTuningJob extends Construct implements iam.IGrantable
       resourceType: 'Custom::SageMakerTuningJob',
       properties: { Request: Stack.of(this).toJsonString(request) },
     });
-    const policy = grantee instanceof LeastPrivilegeRole ? grantee.policy : (role.node.tryFindChild('DefaultPolicy') as IConstruct | undefined);
-    if (policy) resource.node.addDependency(policy);
+    // A role of yours: depend on every policy in its tree (an iam.Role's DefaultPolicy, an imported
+    // role's attached Policy...), not only a child named 'DefaultPolicy'.
+    resource.node.addDependency(grantee instanceof LeastPrivilegeRole ? grantee.policy : role);
     this.tuningJobArn = resource.getAttString('HyperParameterTuningJobArn');
     this.bestTrainingJobName = resource.getAttString('BestTrainingJobName');
     this.bestModelDataUri = resource.getAttString('BestModelDataUri');

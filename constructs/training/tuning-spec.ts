@@ -246,7 +246,11 @@ export class HyperparameterTuningSpec {
   public get maxWaitSeconds(): number {
     const p = this.props;
     if (p.maxRuntime && !p.maxRuntime.isUnresolved()) return p.maxRuntime.toSeconds();
-    const waves = Math.ceil((p.maxJobs ?? 10) / (p.maxParallelJobs ?? 2));
+    // A grid search runs every combination of its categorical values (it takes no maxJobs).
+    const trials = (p.strategy ?? TuningStrategy.BAYESIAN) === TuningStrategy.GRID
+      ? p.ranges.reduce((n, r) => n * Math.max(r.values?.length ?? 1, 1), 1)
+      : p.maxJobs ?? 10;
+    const waves = Math.ceil(trials / (p.maxParallelJobs ?? 2));
     return waves * p.trainingSpec.maxWaitSeconds;
   }
 }

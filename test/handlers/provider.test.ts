@@ -8,6 +8,7 @@ describe('provider dispatcher', () => {
   test('serves every custom resource type the constructs create', () => {
     expect(Object.keys(HANDLERS).sort()).toEqual([
       'Custom::SageMakerDataSeed',
+      'Custom::SageMakerLatestApprovedModelPackage',
       'Custom::SageMakerTrainingJob',
       'Custom::SageMakerTuningJob',
       'Custom::StudioDomainCleanup',

@@ -4,6 +4,7 @@
  * left to the Lambda runtime.
  */
 import * as dataSeed from '../../../data/handlers/data-seed';
+import * as latestApproved from '../../../registry/handlers/latest-approved';
 import * as domainCleanup from '../../../studio/handlers/domain-cleanup';
 import * as sagemakerJob from '../../../training/handlers/sagemaker-job';
 import * as restrictDefaultSg from '../restrict-default-sg';
@@ -21,6 +22,7 @@ export const HANDLERS: Record<string, ResourceHandler> = {
   [sagemakerJob.TRAINING_JOB_RESOURCE_TYPE]: { onEvent: sagemakerJob.onEvent, isComplete: sagemakerJob.isComplete },
   [sagemakerJob.TUNING_JOB_RESOURCE_TYPE]: { onEvent: sagemakerJob.onEvent, isComplete: sagemakerJob.isComplete },
   [dataSeed.DATA_SEED_RESOURCE_TYPE]: { onEvent: dataSeed.onEvent },
+  [latestApproved.LATEST_APPROVED_RESOURCE_TYPE]: { onEvent: latestApproved.onEvent },
 };
 
 function handlerOf(event: CustomResourceEvent): ResourceHandler | undefined {

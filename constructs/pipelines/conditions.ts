@@ -1,0 +1,127 @@
+/**
+ * A condition of a `ConditionStep`. Values may be literals, parameters (`param.value`), step
+ * properties or `PipelineFunctions.jsonGet(...)`.
+ */
+export abstract class Condition {
+  /** left == right */
+  public static equals(left: any, right: any): Condition {
+    return new Comparison('Equals', left, right);
+  }
+
+  /** left > right */
+  public static greaterThan(left: any, right: any): Condition {
+    return new Comparison('GreaterThan', left, right);
+  }
+
+  /** left >= right */
+  public static greaterThanOrEqualTo(left: any, right: any): Condition {
+    return new Comparison('GreaterThanOrEqualTo', left, right);
+  }
+
+  /** left < right */
+  public static lessThan(left: any, right: any): Condition {
+    return new Comparison('LessThan', left, right);
+  }
+
+  /** left <= right */
+  public static lessThanOrEqualTo(left: any, right: any): Condition {
+    return new Comparison('LessThanOrEqualTo', left, right);
+  }
+
+  /** value is one of values */
+  public static isIn(value: any, values: any[]): Condition {
+    return new InCondition(value, values);
+  }
+
+  /** not condition */
+  public static not(condition: Condition): Condition {
+    return new NotCondition(condition);
+  }
+
+  /** every condition */
+  public static and(...conditions: Condition[]): Condition {
+    return new AndCondition(conditions);
+  }
+
+  /** any condition */
+  public static or(...conditions: Condition[]): Condition {
+    return new OrCondition(conditions);
+  }
+
+  /** @internal The definition JSON of this condition (the pipeline's list form for a top-level AND). */
+  public abstract _render(): any[];
+
+  /** @internal A human-readable form, for graphs. */
+  public abstract _describe(): string;
+}
+
+class Comparison extends Condition {
+  constructor(private readonly type: string, private readonly left: any, private readonly right: any) {
+    super();
+  }
+  public _render(): any[] {
+    return [{ Type: this.type, LeftValue: this.left, RightValue: this.right }];
+  }
+  public _describe(): string {
+    return `${this.type}`;
+  }
+}
+
+class InCondition extends Condition {
+  constructor(private readonly value: any, private readonly values: any[]) {
+    super();
+  }
+  public _render(): any[] {
+    return [{ Type: 'In', QueryValue: this.value, Values: this.values }];
+  }
+  public _describe(): string {
+    return 'In';
+  }
+}
+
+class NotCondition extends Condition {
+  constructor(private readonly inner: Condition) {
+    super();
+  }
+  public _render(): any[] {
+    const inner = this.inner._render();
+    // NOT (a AND b) = (NOT a) OR (NOT b): the definition's Not holds one condition.
+    if (inner.length === 1) return [{ Type: 'Not', Expression: inner[0] }];
+    return [{ Type: 'Or', Conditions: inner.map((c) => ({ Type: 'Not', Expression: c })) }];
+  }
+  public _describe(): string {
+    return `Not(${this.inner._describe()})`;
+  }
+}
+
+class AndCondition extends Condition {
+  constructor(private readonly conditions: Condition[]) {
+    super();
+  }
+  public _render(): any[] {
+    // A list of conditions is their conjunction.
+    return this.conditions.flatMap((c) => c._render());
+  }
+  public _describe(): string {
+    return this.conditions.map((c) => c._describe()).join(' and ');
+  }
+}
+
+class OrCondition extends Condition {
+  constructor(private readonly conditions: Condition[]) {
+    super();
+  }
+  public _render(): any[] {
+    // Inside Or, an AND of several becomes NOT (OR of the negations).
+    return [{
+      Type: 'Or',
+      Conditions: this.conditions.map((c) => {
+        const r = c._render();
+        return r.length === 1 ? r[0] : { Type: 'Not', Expression: { Type: 'Or', Conditions: r.map((x) => ({ Type: 'Not', Expression: x })) } };
+      }),
+    }];
+  }
+  public _describe(): string {
+    return this.conditions.map((c) => c._describe()).join(' or ');
+  }
+}

@@ -1,0 +1,252 @@
+import { IResolvable, IResolveContext, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { describeValue, SageMakerConstructError } from '../private/errors';
+
+/**
+ * What a pipeline expression needs from the pipeline: the steps whose properties it reads and the
+ * parameters it uses. Kept per expression, so using a reference creates the dependency.
+ */
+export interface ExpressionSources {
+  /** Names of the steps whose properties are read. */
+  readonly steps: string[];
+  /** Names of the parameters used. */
+  readonly parameters: string[];
+}
+
+/**
+ * A value that SageMaker Pipelines computes at run time (`{"Get": ...}`, `Std:Join`, `Std:JsonGet`),
+ * carried through CDK code as a token: put it anywhere a string (or number) goes, e.g. an
+ * `S3Location.fromUri(step.properties...)` or a hyperparameter, and the pipeline renders the
+ * expression there (or a `Std:Join` when it is part of a longer string).
+ */
+export class PipelineExpression implements IResolvable {
+  /** Whether `value` is (exactly) a pipeline expression token. */
+  public static isExpression(value: unknown): value is PipelineExpression {
+    return value instanceof PipelineExpression;
+  }
+
+  public readonly creationStack: string[] = [];
+
+  /** @internal */
+  constructor(
+    /** The expression JSON, which may hold further tokens. */
+    public readonly json: any,
+    /** @internal */
+    public readonly _steps: ReadonlySet<unknown>,
+    /** @internal */
+    public readonly _parameters: ReadonlySet<string>,
+    /** @internal Where the value points, for grants (e.g. a processing output's location). */
+    public readonly _location?: unknown,
+  ) {}
+
+  /** The expression as a string token. */
+  public toString(): string {
+    return Token.asString(this);
+  }
+
+  /** The expression as a string token (for string-typed props). */
+  public get asString(): string {
+    return Token.asString(this);
+  }
+
+  /** The expression as a number token (for number-typed props). */
+  public get asNumber(): number {
+    return Token.asNumber(this);
+  }
+
+  public resolve(_context: IResolveContext): any {
+    return this.json;
+  }
+
+  public toJSON(): any {
+    return this.json;
+  }
+}
+
+/** @internal Makes an expression reading the property `path` of `step`. */
+export function stepProperty(step: { readonly name: string }, path: string, location?: unknown): PipelineExpression {
+  return new PipelineExpression({ Get: `Steps.${step.name}.${path}` }, new Set([step]), new Set(), location);
+}
+
+/** The type of a pipeline parameter. */
+export enum ParameterType {
+  /** A string. */
+  STRING = 'String',
+  /** A whole number. */
+  INTEGER = 'Integer',
+  /** A number. */
+  FLOAT = 'Float',
+  /** true or false. */
+  BOOLEAN = 'Boolean',
+}
+
+/** Options of a string parameter. */
+export interface StringParameterOptions {
+  /**
+   * The value when an execution does not set it.
+   * @default - no default: every execution must set it
+   */
+  readonly defaultValue?: string;
+  /**
+   * The only values allowed. Checked at synth for the default and for schedules' values; not
+   * written into the definition, because the public pipeline-definition schema has no
+   * `EnumValues` (the Python SDK writes it anyway).
+   * @default - any string
+   */
+  readonly enumValues?: string[];
+}
+
+/** Options of a numeric parameter. */
+export interface NumberParameterOptions {
+  /**
+   * The value when an execution does not set it.
+   * @default - no default
+   */
+  readonly defaultValue?: number;
+}
+
+/** Options of a boolean parameter. */
+export interface BooleanParameterOptions {
+  /**
+   * The value when an execution does not set it.
+   * @default - no default
+   */
+  readonly defaultValue?: boolean;
+}
+
+const PARAMETER_NAME = /^[A-Za-z0-9\-_]{1,256}$/;
+
+/** A parameter of a pipeline, set per execution. Use `.value` (or `.asNumber`) in steps. */
+export class PipelineParameter {
+  /** A string parameter. */
+  public static string(name: string, options: StringParameterOptions = {}): PipelineParameter {
+    return new PipelineParameter(name, ParameterType.STRING, options.defaultValue, options.enumValues);
+  }
+
+  /** An integer parameter. */
+  public static integer(name: string, options: NumberParameterOptions = {}): PipelineParameter {
+    return new PipelineParameter(name, ParameterType.INTEGER, options.defaultValue);
+  }
+
+  /** A float parameter. */
+  public static float(name: string, options: NumberParameterOptions = {}): PipelineParameter {
+    return new PipelineParameter(name, ParameterType.FLOAT, options.defaultValue);
+  }
+
+  /** A boolean parameter. */
+  public static boolean(name: string, options: BooleanParameterOptions = {}): PipelineParameter {
+    return new PipelineParameter(name, ParameterType.BOOLEAN, options.defaultValue);
+  }
+
+  /** The reference to the parameter, as an expression. */
+  public readonly expression: PipelineExpression;
+
+  private constructor(
+    /** The parameter's name. */
+    public readonly name: string,
+    /** The parameter's type. */
+    public readonly type: ParameterType,
+    /** The default value. */
+    public readonly defaultValue?: any,
+    /** Allowed values (strings). */
+    public readonly enumValues?: string[],
+  ) {
+    this.expression = new PipelineExpression({ Get: `Parameters.${name}` }, new Set(), new Set([name]));
+  }
+
+  /** The parameter's value, as a string token. */
+  public get value(): string {
+    return this.expression.asString;
+  }
+
+  /** The parameter's value, as a number token. */
+  public get asNumber(): number {
+    return this.expression.asNumber;
+  }
+
+  /** @internal Checks the definition; returns problems. */
+  public _problems(): string[] {
+    const problems: string[] = [];
+    if (!PARAMETER_NAME.test(this.name)) problems.push(`invalid parameter name ${describeValue(this.name)}: use 1-256 letters, digits, '-' or '_'`);
+    const d = this.defaultValue;
+    if (d !== undefined) {
+      const ok = this.type === ParameterType.STRING ? typeof d === 'string'
+        : this.type === ParameterType.BOOLEAN ? typeof d === 'boolean'
+          : this.type === ParameterType.INTEGER ? Number.isInteger(d) : typeof d === 'number' && Number.isFinite(d);
+      if (!ok) problems.push(`parameter ${describeValue(this.name)} of type ${this.type} has the default ${describeValue(d)}: use a ${this.type.toLowerCase()} value`);
+    }
+    if (this.enumValues) {
+      if (this.enumValues.length === 0) problems.push(`parameter ${describeValue(this.name)} has an empty enumValues list`);
+      if (d !== undefined && !this.enumValues.includes(d)) problems.push(`parameter ${describeValue(this.name)} has the default ${describeValue(d)}, which is not one of its enumValues ${describeValue(this.enumValues)}`);
+    }
+    return problems;
+  }
+
+  /** @internal The definition JSON. */
+  public _render(): any {
+    const out: any = { Name: this.name, Type: this.type };
+    if (this.defaultValue !== undefined) out.DefaultValue = this.defaultValue;
+    return out;
+  }
+}
+
+/** Values of the running execution. */
+export class ExecutionVariable {
+  /** The pipeline's name. */
+  public static readonly PIPELINE_NAME = ExecutionVariable.of('PipelineName');
+  /** The pipeline's ARN. */
+  public static readonly PIPELINE_ARN = ExecutionVariable.of('PipelineArn');
+  /** The execution's ID. */
+  public static readonly PIPELINE_EXECUTION_ID = ExecutionVariable.of('PipelineExecutionId');
+  /** The execution's ARN. */
+  public static readonly PIPELINE_EXECUTION_ARN = ExecutionVariable.of('PipelineExecutionArn');
+  /** When the execution started. */
+  public static readonly START_DATETIME = ExecutionVariable.of('StartDateTime');
+  /** The current time. */
+  public static readonly CURRENT_DATETIME = ExecutionVariable.of('CurrentDateTime');
+
+  private static of(name: string): string {
+    return new PipelineExpression({ Get: `Execution.${name}` }, new Set(), new Set()).asString;
+  }
+
+  private constructor() {}
+}
+
+/** A JSON file a processing step writes, which later steps read with `PipelineFunctions.jsonGet`. */
+export class PropertyFile {
+  constructor(
+    /** The property file's name (unique in the step). */
+    public readonly name: string,
+    /** The processing output the file is written to. */
+    public readonly outputName: string,
+    /** The file's path inside that output. */
+    public readonly path: string,
+  ) {}
+}
+
+/** Expressions computed by SageMaker Pipelines. */
+export class PipelineFunctions {
+  /** Joins values (strings, parameters, properties) with `on`, at run time (`Std:Join`). */
+  public static join(values: string[], on: string = ''): string {
+    return new PipelineExpression({ 'Std:Join': { On: on, Values: values } }, new Set(), new Set()).asString;
+  }
+
+  /**
+   * Reads `jsonPath` (e.g. `metrics.auc.value`) from a property file of a processing step
+   * (`Std:JsonGet`). Using it makes the reader depend on the step.
+   */
+  public static jsonGet(step: { readonly name: string }, propertyFile: PropertyFile, jsonPath: string): string {
+    return new PipelineExpression({
+      'Std:JsonGet': { PropertyFile: { Get: `Steps.${step.name}.PropertyFiles.${propertyFile.name}` }, Path: jsonPath },
+    }, new Set([step]), new Set()).asString;
+  }
+
+  private constructor() {}
+}
+
+/** @internal Throws unless the step name meets the service's rule. */
+export function validateStepName(scope: IConstruct, name: string): void {
+  if (!/^[A-Za-z0-9\-_]{1,64}$/.test(name)) {
+    throw new SageMakerConstructError(scope, `invalid step name ${describeValue(name)}: use 1-64 letters, digits, '-' or '_'`);
+  }
+}

@@ -1,0 +1,4 @@
+export * from './expressions';
+export * from './conditions';
+export * from './steps';
+export * from './pipeline';

@@ -1,0 +1,442 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { createHash } from 'crypto';
+import { IResource, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
+import { CfnPipeline } from 'aws-cdk-lib/aws-sagemaker';
+import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
+import { Construct } from 'constructs';
+import { PipelineParameter } from './expressions';
+import { newSources, toDefinitionJson } from './render';
+import { ConditionStep, RenderContext, Step } from './steps';
+import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
+import { generatePhysicalName } from '../private/naming';
+import { LeastPrivilegeRole } from '../private/role';
+
+/** The status of a pipeline execution. */
+export enum PipelineExecutionStatus {
+  /** Running. */
+  EXECUTING = 'Executing',
+  /** Stopping. */
+  STOPPING = 'Stopping',
+  /** Stopped. */
+  STOPPED = 'Stopped',
+  /** Failed. */
+  FAILED = 'Failed',
+  /** Succeeded. */
+  SUCCEEDED = 'Succeeded',
+}
+
+/** Where the definition is stored. */
+export enum DefinitionStorage {
+  /** Inline when it fits (500,000 characters), otherwise in S3 (only possible without CloudFormation references). */
+  AUTO = 'AUTO',
+  /** In the template (`PipelineDefinitionBody`). */
+  INLINE = 'INLINE',
+  /** In an S3 asset (`PipelineDefinitionS3Location`); the definition must not hold CloudFormation references. */
+  S3 = 'S3',
+}
+
+/** A SageMaker pipeline. */
+export interface IPipeline extends IResource {
+  /**
+   * The pipeline's name.
+   * @attribute
+   */
+  readonly pipelineName: string;
+  /**
+   * The pipeline's ARN.
+   * @attribute
+   */
+  readonly pipelineArn: string;
+  /** Start executions (and read them). */
+  grantStartExecution(grantee: iam.IGrantable): iam.Grant;
+  /** An EventBridge rule for execution status changes of this pipeline. */
+  onExecutionStatusChange(id: string, options?: ExecutionStatusChangeOptions): events.Rule;
+}
+
+/** Options of `onExecutionStatusChange`. */
+export interface ExecutionStatusChangeOptions {
+  /**
+   * Only these new statuses.
+   * @default - every status
+   */
+  readonly statuses?: PipelineExecutionStatus[];
+  /**
+   * The rule's target.
+   * @default - none; add with `rule.addTarget()`
+   */
+  readonly target?: events.IRuleTarget;
+  /**
+   * The rule's description.
+   * @default - generated
+   */
+  readonly description?: string;
+}
+
+/** A schedule that starts executions. */
+export interface PipelineSchedule {
+  /** `rate(1 day)`, `cron(0 6 * * ? *)` or `at(2026-12-01T06:00:00)`. */
+  readonly expression: string;
+  /**
+   * Parameter values of the scheduled executions (names must be declared parameters).
+   * @default - the parameters' defaults
+   */
+  readonly parameters?: { [name: string]: string };
+  /**
+   * Time zone of a cron or at expression.
+   * @default 'UTC'
+   */
+  readonly timezone?: string;
+  /**
+   * Description of the schedule.
+   * @default - generated
+   */
+  readonly description?: string;
+}
+
+/** Properties of a Pipeline. */
+export interface PipelineProps {
+  /**
+   * The pipeline's name: 1-256 letters, digits or hyphens.
+   * @default - a unique name derived from the construct path
+   */
+  readonly pipelineName?: string;
+  /**
+   * The name shown in Studio.
+   * @default - the pipeline name
+   */
+  readonly displayName?: string;
+  /**
+   * A description.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * The parameters (every one a step uses must be declared).
+   * @default - none
+   */
+  readonly parameters?: PipelineParameter[];
+  /** The top-level steps (steps of condition branches are declared in their condition step). */
+  readonly steps: Step[];
+  /**
+   * The role the pipeline's jobs run as (unless a step names its own).
+   * @default - a new least-privilege role with what the steps' specs need
+   */
+  readonly jobRole?: iam.IRole;
+  /**
+   * The pipeline's own role.
+   * @default - a new least-privilege role derived from the steps
+   */
+  readonly role?: iam.IRole;
+  /**
+   * Run at most this many steps at once.
+   * @default - no limit beyond SageMaker's
+   */
+  readonly maxParallelSteps?: number;
+  /**
+   * Start executions on these schedules (EventBridge Scheduler).
+   * @default - none
+   */
+  readonly schedules?: PipelineSchedule[];
+  /**
+   * Where the definition is stored.
+   * @default DefinitionStorage.AUTO
+   */
+  readonly definitionStorage?: DefinitionStorage;
+}
+
+/** The definition's format version. */
+export const PIPELINE_DEFINITION_VERSION = '2020-12-01';
+const INLINE_LIMIT = 500_000;
+const SERVICE_LIMIT = 1_048_576;
+
+abstract class PipelineBase extends Resource implements IPipeline {
+  public abstract readonly pipelineName: string;
+  public abstract readonly pipelineArn: string;
+
+  public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['sagemaker:StartPipelineExecution', 'sagemaker:DescribePipeline', 'sagemaker:DescribePipelineExecution', 'sagemaker:ListPipelineExecutionSteps'],
+      resourceArns: [this.pipelineArn, `${this.pipelineArn}/execution/*`],
+    });
+  }
+
+  public onExecutionStatusChange(id: string, options: ExecutionStatusChangeOptions = {}): events.Rule {
+    const detail: Record<string, string[]> = { pipelineArn: [this.pipelineArn] };
+    if (options.statuses?.length) detail.currentPipelineExecutionStatus = options.statuses;
+    const rule = new events.Rule(this, id, {
+      description: options.description ?? `Execution status changes of pipeline ${this.node.path}`,
+      eventPattern: { source: ['aws.sagemaker'], detailType: ['SageMaker Model Building Pipeline Execution Status Change'], detail },
+    });
+    if (options.target) rule.addTarget(options.target);
+    return rule;
+  }
+}
+
+/**
+ * A SageMaker pipeline (`AWS::SageMaker::Pipeline`) written as typed TypeScript: parameters,
+ * steps taking the same specs as deploy-time jobs, property references that create their
+ * dependencies, conditions and failures. The definition is validated at synth (names, references,
+ * cycles, parameters, size) and rendered deterministically, so an unchanged program gives a
+ * byte-identical definition and step caching survives deployments. The pipeline's role is derived
+ * from its steps.
+ */
+export class Pipeline extends PipelineBase {
+  /** Imports a pipeline of this account and region by name. */
+  public static fromPipelineName(scope: Construct, id: string, pipelineName: string): IPipeline {
+    class Import extends PipelineBase {
+      public readonly pipelineName = pipelineName;
+      public readonly pipelineArn = Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: Token.isUnresolved(pipelineName) ? pipelineName : pipelineName.toLowerCase() });
+    }
+    return new Import(scope, id);
+  }
+
+  public readonly pipelineName: string;
+  public readonly pipelineArn: string;
+  /** The pipeline's role. */
+  public readonly role: iam.IRole;
+  /** The role the jobs run as. */
+  public readonly jobRole: iam.IRole;
+  /** The rendered definition (with CloudFormation tokens where the template supplies values). */
+  public readonly definition: any;
+  /** The underlying resource. */
+  public readonly resource: CfnPipeline;
+  private readonly steps: Step[];
+
+  constructor(scope: Construct, id: string, props: PipelineProps) {
+    super(scope, id, { physicalName: props.pipelineName });
+    const name = props.pipelineName ?? generatePhysicalName(this, { maxLength: 256 });
+    if (!Token.isUnresolved(name) && !/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/.test(name)) {
+      throw new SageMakerConstructError(this, `invalid pipelineName ${describeValue(name)}: use 1-256 letters, digits or hyphens, starting and ending with a letter or digit`);
+    }
+    this.pipelineName = name;
+    this.pipelineArn = Stack.of(this).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: Token.isUnresolved(name) ? name : name.toLowerCase() });
+    this.steps = props.steps;
+
+    const pipelineRole = props.role ? { role: props.role, grantee: props.role as iam.IGrantable } : (() => {
+      const r = new LeastPrivilegeRole(this, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'), description: `Runs the SageMaker pipeline ${this.node.path}` });
+      return { role: r.role, grantee: r as iam.IGrantable };
+    })();
+    const jobRole = props.jobRole ? { role: props.jobRole, grantee: props.jobRole as iam.IGrantable } : (() => {
+      const r = new LeastPrivilegeRole(this, 'JobRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'), description: `Runs the jobs of the SageMaker pipeline ${this.node.path}` });
+      return { role: r.role, grantee: r as iam.IGrantable };
+    })();
+    this.role = pipelineRole.role;
+    this.jobRole = jobRole.role;
+
+    this.definition = this.render(props, pipelineRole.grantee, jobRole.role, jobRole.grantee);
+    const storage = this.storeDefinition(props.definitionStorage ?? DefinitionStorage.AUTO);
+
+    if (props.maxParallelSteps !== undefined && (!Number.isInteger(props.maxParallelSteps) || props.maxParallelSteps < 1)) {
+      throw new SageMakerConstructError(this, `invalid maxParallelSteps ${describeValue(props.maxParallelSteps)}: use a whole number, 1 or more`);
+    }
+    this.resource = new CfnPipeline(this, 'Resource', {
+      pipelineName: name,
+      pipelineDisplayName: props.displayName,
+      pipelineDescription: props.description,
+      roleArn: this.role.roleArn,
+      pipelineDefinition: storage,
+      parallelismConfiguration: props.maxParallelSteps ? { MaxParallelExecutionSteps: props.maxParallelSteps } : undefined,
+    });
+    const policy = pipelineRole.grantee instanceof LeastPrivilegeRole ? pipelineRole.grantee.policy : undefined;
+    if (policy) this.resource.node.addDependency(policy);
+
+    (props.schedules ?? []).forEach((schedule, i) => this.addSchedule(i, schedule, props.parameters ?? []));
+  }
+
+  /** The step graph as a Mermaid flowchart (`flowchart TD`), for docs and reviews. */
+  public toMermaid(): string {
+    const lines = ['flowchart TD'];
+    const all = flatten(this.steps);
+    const id = (s: Step) => s.name.replace(/[^A-Za-z0-9_]/g, '_');
+    for (const s of all) {
+      lines.push(s instanceof ConditionStep ? `  ${id(s)}{"${s.name}"}` : `  ${id(s)}["${s.name}<br/><i>${s.type}</i>"]`);
+    }
+    const edges = new Set<string>();
+    for (const s of all) {
+      const sources = this.dependencies.get(s) ?? new Set<Step>();
+      for (const d of sources) edges.add(`  ${id(d)} --> ${id(s)}`);
+      if (s instanceof ConditionStep) {
+        for (const t of s.ifSteps) edges.add(`  ${id(s)} -- if --> ${id(t)}`);
+        for (const t of s.elseSteps) edges.add(`  ${id(s)} -- else --> ${id(t)}`);
+      }
+    }
+    return [...lines, ...edges].join('\n') + '\n';
+  }
+
+  private dependencies = new Map<Step, Set<Step>>();
+
+  private render(props: PipelineProps, pipelineGrantee: iam.IGrantable, jobRole: iam.IRole, jobGrantee: iam.IGrantable): any {
+    const problems = new ProblemList();
+    const all = flatten(props.steps);
+    const byName = new Map<string, Step>();
+    for (const s of all) {
+      if (!/^[A-Za-z0-9\-_]{1,64}$/.test(s.name)) problems.add(`invalid step name ${describeValue(s.name)}: use 1-64 letters, digits, '-' or '_'`);
+      const other = byName.get(s.name);
+      if (other === s) problems.add(`step '${s.name}' appears more than once in the pipeline (top level or condition branches)`);
+      else if (other) problems.add(`duplicate step name '${s.name}': step names must be unique in a pipeline`);
+      byName.set(s.name, s);
+    }
+    const parameters = props.parameters ?? [];
+    const declared = new Set<string>();
+    for (const p of parameters) {
+      for (const problem of p._problems()) problems.add(problem);
+      if (declared.has(p.name)) problems.add(`duplicate parameter name '${p.name}'`);
+      declared.add(p.name);
+    }
+
+    const allSources = newSources();
+    const parents = new Map<Step, ConditionStep>();
+    for (const s of all) if (s instanceof ConditionStep) for (const c of s._children()) parents.set(c, s);
+    const ctx: RenderContext = {
+      scope: this,
+      jobRole,
+      jobGrantee,
+      pipelineGrantee,
+      problems,
+      renderStep: (step: Step) => renderOne(step),
+    };
+    const renderOne = (step: Step): any => {
+      const sources = newSources();
+      const json = toDefinitionJson(step._render(ctx), sources);
+      const deps = new Set<Step>([...step.dependsOn, ...sources.steps]);
+      // Steps of a branch run after their condition step.
+      const parent = parents.get(step);
+      if (parent) deps.add(parent);
+      this.dependencies.set(step, new Set([...step.dependsOn, ...[...sources.steps].filter((d) => d !== step)]));
+      for (const d of deps) {
+        if (!all.includes(d)) {
+          problems.add(`step '${step.name}' refers to the step '${d.name}', which is not in the pipeline: add it to steps (or a condition branch)`);
+        }
+      }
+      for (const p of sources.parameters) allSources.parameters.add(p);
+      graph.set(step, deps);
+      return json;
+    };
+    const graph = new Map<Step, Set<Step>>();
+    const steps = props.steps.map((s) => renderOne(s));
+
+    for (const p of allSources.parameters) {
+      if (!declared.has(p)) problems.add(`the parameter '${p}' is used but not declared: add it to the pipeline's parameters`);
+    }
+    // A condition cannot read a step that only runs after it (in its own branches).
+    for (const s of all) {
+      if (!(s instanceof ConditionStep)) continue;
+      const later = new Set(flatten(s._children()));
+      for (const d of graph.get(s) ?? []) {
+        if (later.has(d)) problems.add(`condition step '${s.name}' refers to '${d.name}', which runs after it (in its own branches): a condition can only read steps that finish before it`);
+      }
+    }
+    const cycle = findCycle(all, graph);
+    if (cycle) problems.add(`dependency cycle: ${cycle.map((s) => s.name).join(' -> ')}`);
+    if (all.length === 0) problems.add('the pipeline has no steps');
+    problems.throwIfAny(this, `pipeline ${describeValue(this.pipelineName)}`);
+
+    return {
+      Version: PIPELINE_DEFINITION_VERSION,
+      Metadata: {},
+      Parameters: parameters.map((p) => p._render()),
+      Steps: steps,
+    };
+  }
+
+  private storeDefinition(storage: DefinitionStorage): any {
+    const stack = Stack.of(this);
+    const body = stack.toJsonString(this.definition);
+    const resolved = JSON.stringify(stack.resolve(this.definition));
+    const hasReferences = typeof stack.resolve(body) !== 'string';
+    const length = resolved.length;
+    if (length > SERVICE_LIMIT) {
+      throw new SageMakerConstructError(this, `the pipeline definition is ${length} characters: SageMaker accepts at most ${SERVICE_LIMIT}; split the pipeline or shorten its steps`);
+    }
+    const inS3 = storage === DefinitionStorage.S3 || (storage === DefinitionStorage.AUTO && length > INLINE_LIMIT);
+    if (!inS3) {
+      if (length > INLINE_LIMIT) throw new SageMakerConstructError(this, `the pipeline definition is ${length} characters, too large to inline in the template (at most ${INLINE_LIMIT}): use DefinitionStorage.S3`);
+      return { PipelineDefinitionBody: body };
+    }
+    if (hasReferences) {
+      throw new SageMakerConstructError(this, `the pipeline definition (${length} characters) must go to S3, but it holds CloudFormation references (bucket names, role ARNs), which only an inline definition can resolve: pass literal names, or shrink it below ${INLINE_LIMIT} characters`);
+    }
+    const text = JSON.stringify(this.definition);
+    const dir = path.join(os.tmpdir(), 'sagemaker-pipeline-definitions');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${createHash('sha256').update(text).digest('hex')}.json`);
+    fs.writeFileSync(file, text);
+    const asset = new s3_assets.Asset(this, 'Definition', { path: file });
+    return { PipelineDefinitionS3Location: { Bucket: asset.s3BucketName, Key: asset.s3ObjectKey } };
+  }
+
+  private addSchedule(index: number, schedule: PipelineSchedule, parameters: PipelineParameter[]): void {
+    if (!Token.isUnresolved(schedule.expression) && !/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\)|at\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\))$/.test(schedule.expression)) {
+      throw new SageMakerConstructError(this, `invalid schedule expression ${describeValue(schedule.expression)}: use rate(<n> minutes|hours|days), cron(<6 fields>) or at(yyyy-mm-ddThh:mm:ss)`);
+    }
+    const names = new Set(parameters.map((p) => p.name));
+    const unknown = Object.keys(schedule.parameters ?? {}).filter((k) => !names.has(k));
+    if (unknown.length) throw new SageMakerConstructError(this, `schedule ${index} sets ${describeValue(unknown)}, which are not parameters of the pipeline (declared: ${describeValue([...names])})`);
+    for (const p of parameters) {
+      const value = schedule.parameters?.[p.name];
+      if (value !== undefined && p.enumValues && !Token.isUnresolved(value) && !p.enumValues.includes(value)) {
+        throw new SageMakerConstructError(this, `schedule ${index} sets parameter '${p.name}' to ${describeValue(value)}: use one of ${p.enumValues.join(', ')}`);
+      }
+    }
+    const role = new LeastPrivilegeRole(this, `ScheduleRole${index}`, {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+      description: `Starts executions of ${this.node.path} on schedule ${index}`,
+      statements: [new iam.PolicyStatement({ actions: ['sagemaker:StartPipelineExecution'], resources: [this.pipelineArn] })],
+    });
+    const entries = Object.entries(schedule.parameters ?? {});
+    new CfnSchedule(this, `Schedule${index}`, {
+      description: schedule.description ?? `Starts ${this.node.path}`,
+      scheduleExpression: schedule.expression,
+      scheduleExpressionTimezone: schedule.timezone ?? 'UTC',
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: this.pipelineArn,
+        roleArn: role.role.roleArn,
+        sageMakerPipelineParameters: entries.length ? { pipelineParameterList: entries.map(([name, value]) => ({ name, value })) } : undefined,
+        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+      },
+    }).node.addDependency(role);
+  }
+}
+
+/** Every step, the steps of condition branches included. */
+function flatten(steps: Step[]): Step[] {
+  const out: Step[] = [];
+  const visit = (s: Step) => {
+    out.push(s);
+    s._children().forEach(visit);
+  };
+  steps.forEach(visit);
+  return out;
+}
+
+/** A dependency cycle (first step repeated at the end), or undefined. */
+function findCycle(steps: Step[], graph: Map<Step, Set<Step>>): Step[] | undefined {
+  const state = new Map<Step, 'visiting' | 'done'>();
+  const stack: Step[] = [];
+  const visit = (s: Step): Step[] | undefined => {
+    if (state.get(s) === 'done') return undefined;
+    if (state.get(s) === 'visiting') return [...stack.slice(stack.indexOf(s)), s];
+    state.set(s, 'visiting');
+    stack.push(s);
+    for (const d of graph.get(s) ?? []) {
+      const found = visit(d);
+      if (found) return found;
+    }
+    stack.pop();
+    state.set(s, 'done');
+    return undefined;
+  };
+  for (const s of steps) {
+    const found = visit(s);
+    if (found) return found.reverse();
+  }
+  return undefined;
+}
+

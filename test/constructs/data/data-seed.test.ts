@@ -1,0 +1,143 @@
+import * as path from 'path';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
+import { DataBucket, DataBucketEncryption, DataSeed } from '../../../constructs';
+import { plainStack } from '../../support/stacks';
+import { expectNoFindings, testStack } from '../../support/validity';
+
+const SOURCE = path.join(__dirname, '../../../lib/data/churn-train.csv');
+
+/** The statements of the stack provider's role (a customer-managed policy). */
+function providerStatements(template: Template): any[] {
+  const roles = template.findResources('AWS::IAM::Role', { Properties: { Description: 'Runs the SageMaker constructs custom-resource handlers' } });
+  expect(Object.keys(roles)).toHaveLength(1);
+  const policies = Object.values<any>(template.findResources('AWS::IAM::ManagedPolicy'))
+    .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: Object.keys(roles)[0] }]));
+  expect(policies).toHaveLength(1);
+  return policies[0].Properties.PolicyDocument.Statement;
+}
+
+describe('DataSeed', () => {
+  const stack = plainStack();
+  const data = new DataBucket(stack, 'Data');
+  const seed = new DataSeed(stack, 'Seed', { bucket: data, key: 'raw/churn/churn-train.csv', source: SOURCE });
+  new DataSeed(stack, 'Removed', { bucket: data, key: 'raw/churn/churn-validation.csv', source: SOURCE, removeOnDelete: true });
+  const json = Template.fromStack(stack).toJSON();
+  const template = Template.fromStack(stack);
+  const asset = seed.node.findChild('Asset') as s3_assets.Asset;
+  const seeds = Object.entries<any>(json.Resources).filter(([, r]) => r.Type === 'Custom::SageMakerDataSeed');
+  const dataBucketId = stack.getLogicalId(data.bucket.node.defaultChild as any);
+  const statements = providerStatements(template);
+
+  test('a Custom::SageMakerDataSeed copies the file asset to the data bucket', () => {
+    expect(seeds).toHaveLength(2);
+    const [, resource] = seeds.find(([id]) => id.startsWith('Seed'))!;
+    expect(resource.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^SageMakerConstructsProvider/), 'Arn'] },
+      SourceBucket: { 'Fn::Sub': 'cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}' },
+      SourceKey: expect.stringMatching(/^[0-9a-f]{64}\.csv$/),
+      DestinationBucket: { Ref: dataBucketId },
+      DestinationKey: 'raw/churn/churn-train.csv',
+      RemoveOnDelete: 'false',
+    });
+    expect(resource.Properties.SourceKey).toBe(asset.s3ObjectKey);
+    expect(asset.isFile).toBe(true);
+  });
+
+  test("RemoveOnDelete is 'true' when asked", () => {
+    const [, resource] = seeds.find(([id]) => id.startsWith('Removed'))!;
+    expect(resource.Properties.RemoveOnDelete).toBe('true');
+    expect(resource.Properties.DestinationKey).toBe('raw/churn/churn-validation.csv');
+  });
+
+  test("the custom resource waits for the provider, whose role holds the seed's grants", () => {
+    for (const [, resource] of seeds) {
+      expect(resource.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^SageMakerConstructsProviderHandlerRolePolicy/)]));
+    }
+  });
+
+  test("the provider's role reads exactly the asset object", () => {
+    const reads = statements.filter((s) => ([] as string[]).concat(s.Action).includes('s3:GetObject'));
+    expect(reads).toEqual([{
+      Action: ['s3:GetObject', 's3:GetObjectTagging'],
+      Effect: 'Allow',
+      Resource: stack.resolve(asset.bucket.arnForObjects(asset.s3ObjectKey)),
+    }]);
+    expect(reads[0].Resource).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { 'Fn::Sub': 'cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}' }, `/${asset.s3ObjectKey}`]],
+    });
+  });
+
+  test("the provider's role writes only the destination folder, and uses the bucket's key", () => {
+    const writes = statements.filter((s) => ([] as string[]).concat(s.Action).includes('s3:PutObject'));
+    expect(writes).toHaveLength(1);
+    expect(([] as string[]).concat(writes[0].Action)).toEqual(expect.arrayContaining(['s3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject']));
+    expect(writes[0].Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [dataBucketId, 'Arn'] }, '/raw/churn/*']] });
+    expect(statements).toContainEqual({
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey'],
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DataKey/), 'Arn'] },
+    });
+    // Nothing else on the data bucket: no read, no list.
+    const onData = statements.filter((s) => JSON.stringify(s.Resource).includes(dataBucketId));
+    expect(onData).toEqual(writes);
+  });
+
+  test('attributes', () => {
+    expect(seed.key).toBe('raw/churn/churn-train.csv');
+    expect(stack.resolve(seed.s3Uri)).toEqual({ 'Fn::Join': ['', ['s3://', { Ref: dataBucketId }, '/raw/churn/churn-train.csv']] });
+  });
+});
+
+describe('DataSeed options', () => {
+  test('a key at the root of the bucket: the provider writes that object only, not the whole bucket', () => {
+    const stack = plainStack();
+    const data = new DataBucket(stack, 'Data');
+    new DataSeed(stack, 'Seed', { bucket: data, key: 'churn.csv', source: SOURCE });
+    const writes = providerStatements(Template.fromStack(stack)).filter((s) => ([] as string[]).concat(s.Action).includes('s3:PutObject'));
+    expect(writes).toHaveLength(1);
+    expect(writes[0].Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Data/), 'Arn'] }, '/churn.csv']] });
+    expect(([] as string[]).concat(writes[0].Action)).toEqual(expect.arrayContaining(['s3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject']));
+    expect(providerStatements(Template.fromStack(stack))).toContainEqual(expect.objectContaining({
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DataKey/), 'Arn'] },
+    }));
+  });
+
+  test('an S3-managed bucket: no KMS grant', () => {
+    const stack = plainStack();
+    const data = new DataBucket(stack, 'Data', { encryption: DataBucketEncryption.S3_MANAGED });
+    new DataSeed(stack, 'Seed', { bucket: data, key: 'raw/churn.csv', source: SOURCE });
+    const statements = providerStatements(Template.fromStack(stack));
+    expect(JSON.stringify(statements)).not.toContain('kms:');
+    expect(statements.filter((s) => ([] as string[]).concat(s.Action).includes('s3:PutObject'))).toHaveLength(1);
+  });
+});
+
+describe('DataSeed bad input fails at synth', () => {
+  const stack = plainStack();
+  const data = new DataBucket(stack, 'Data');
+
+  test.each([
+    ['starting with /', '/raw/churn.csv'],
+    ['ending with /', 'raw/churn/'],
+    ['empty', ''],
+    ['over 1024 characters', `raw/${'x'.repeat(1021)}`],
+  ])('a key %s', (_, key) => {
+    expect(() => new DataSeed(stack, `Seed${_.replace(/\W/g, '')}`, { bucket: data, key, source: SOURCE }))
+      .toThrow(/^\[Test\/Seed\w*\] invalid key '.*': use an object key of 1-1024 characters, not starting or ending with '\/'/);
+  });
+
+  test('a directory as source', () => {
+    expect(() => new DataSeed(stack, 'Dir', { bucket: data, key: 'raw/data.csv', source: path.join(__dirname, '../../../lib/data') }))
+      .toThrow(/^\[Test\/Dir\] source 'data' is a directory: DataSeed copies a single file/);
+  });
+});
+
+describe('DataSeed validity', () => {
+  test('a stack with a DataBucket and a DataSeed has no cdk-nag or CloudFormation validation finding', () => {
+    const stack = testStack();
+    const data = new DataBucket(stack, 'Data');
+    new DataSeed(stack, 'Seed', { bucket: data, key: 'raw/churn/churn-train.csv', source: SOURCE, removeOnDelete: true });
+    expectNoFindings(stack);
+  });
+});

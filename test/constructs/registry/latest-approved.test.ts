@@ -1,0 +1,178 @@
+import { CfnOutput, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { LatestApprovedModelPackage, ModelRegistry } from '../../../constructs';
+import { plainStack } from '../../support/stacks';
+import { expectNoFindings, testStack } from '../../support/validity';
+
+const TYPE = 'Custom::SageMakerLatestApprovedModelPackage';
+
+function statements(stack: Stack): any[] {
+  const template = Template.fromStack(stack);
+  return [
+    ...Object.values(template.findResources('AWS::IAM::Policy')),
+    ...Object.values(template.findResources('AWS::IAM::ManagedPolicy')),
+  ].flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+
+const versionsOf = (group: string) => ({
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:model-package/${group}/*`]],
+});
+
+describe('LatestApprovedModelPackage', () => {
+  test('a custom resource of the stack provider naming the group; no Nonce by default', () => {
+    const stack = plainStack();
+    const registry = new ModelRegistry(stack, 'Registry', { modelPackageGroupName: 'churn' });
+    new LatestApprovedModelPackage(stack, 'Latest', { registry });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs(TYPE, 1);
+    const [logicalId, resource] = Object.entries(template.findResources(TYPE))[0] as [string, any];
+    expect(logicalId).toMatch(/^Latest/);
+    expect(resource.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^SageMakerConstructsProviderframeworkonEvent/), 'Arn'] },
+      ModelPackageGroupName: 'churn',
+    });
+    // Resolved after the group exists (the name alone is no reference) and after the provider's policy.
+    const groupId = Object.keys(template.findResources('AWS::SageMaker::ModelPackageGroup'))[0];
+    expect(resource.DependsOn).toEqual(expect.arrayContaining([groupId]));
+    const managedPolicyIds = Object.keys(template.findResources('AWS::IAM::ManagedPolicy'));
+    expect(resource.DependsOn).toEqual(expect.arrayContaining(managedPolicyIds));
+  });
+
+  test('refreshToken becomes the Nonce property', () => {
+    const stack = plainStack();
+    const registry = new ModelRegistry(stack, 'Registry', { modelPackageGroupName: 'churn' });
+    new LatestApprovedModelPackage(stack, 'Latest', { registry, refreshToken: 'approved-v7' });
+    Template.fromStack(stack).hasResourceProperties(TYPE, { ModelPackageGroupName: 'churn', Nonce: 'approved-v7' });
+  });
+
+  test('synthesis is deterministic: the same app renders the same resource', () => {
+    const render = () => {
+      const stack = plainStack();
+      new LatestApprovedModelPackage(stack, 'Latest', { registry: ModelRegistry.fromModelPackageGroupName(stack, 'Registry', 'churn') });
+      return Template.fromStack(stack).findResources(TYPE);
+    };
+    expect(render()).toEqual(render());
+  });
+
+  test('attributes are GetAtts of the custom resource', () => {
+    const stack = plainStack();
+    const latest = new LatestApprovedModelPackage(stack, 'Latest', { registry: ModelRegistry.fromModelPackageGroupName(stack, 'Registry', 'churn') });
+    new CfnOutput(stack, 'Arn', { value: latest.modelPackageArn });
+    new CfnOutput(stack, 'Version', { value: latest.modelPackageVersion });
+    new CfnOutput(stack, 'Data', { value: latest.modelDataUrl });
+    new CfnOutput(stack, 'Image', { value: latest.image });
+    const template = Template.fromStack(stack);
+    const id = Object.keys(template.findResources(TYPE))[0];
+    const outputs = template.toJSON().Outputs;
+    expect(outputs.Arn.Value).toEqual({ 'Fn::GetAtt': [id, 'ModelPackageArn'] });
+    expect(outputs.Version.Value).toEqual({ 'Fn::GetAtt': [id, 'ModelPackageVersion'] });
+    expect(outputs.Data.Value).toEqual({ 'Fn::GetAtt': [id, 'ModelDataUrl'] });
+    expect(outputs.Image.Value).toEqual({ 'Fn::GetAtt': [id, 'Image'] });
+  });
+
+  test('the attributes deploy a model of the approved version', () => {
+    const stack = plainStack();
+    const latest = new LatestApprovedModelPackage(stack, 'Latest', { registry: ModelRegistry.fromModelPackageGroupName(stack, 'Registry', 'churn') });
+    new sagemaker.CfnModel(stack, 'Model', {
+      executionRoleArn: 'arn:aws:iam::111122223333:role/sm',
+      containers: [{ modelPackageName: latest.modelPackageArn }],
+    });
+    const id = Object.keys(Template.fromStack(stack).findResources(TYPE))[0];
+    Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::Model', { Containers: [{ ModelPackageName: { 'Fn::GetAtt': [id, 'ModelPackageArn'] } }] });
+  });
+
+  test('the provider may list model packages (only on *) and describe only this registry and its versions', () => {
+    const stack = plainStack();
+    const registry = new ModelRegistry(stack, 'Registry', { modelPackageGroupName: 'churn' });
+    new LatestApprovedModelPackage(stack, 'Latest', { registry });
+    const all = statements(stack);
+    const sagemakerStatements = all.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('sagemaker:')));
+    const groupId = Object.keys(Template.fromStack(stack).findResources('AWS::SageMaker::ModelPackageGroup'))[0];
+    expect(sagemakerStatements).toEqual([
+      { Effect: 'Allow', Action: 'sagemaker:ListModelPackages', Resource: '*' },
+      { Effect: 'Allow', Action: 'sagemaker:DescribeModelPackage', Resource: versionsOf('churn') },
+      { Effect: 'Allow', Action: 'sagemaker:DescribeModelPackageGroup', Resource: { 'Fn::GetAtt': [groupId, 'ModelPackageGroupArn'] } },
+    ]);
+    // Only the provider's role holds them.
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy', {
+      Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sagemaker:ListModelPackages' })]) } },
+    });
+    expect(Object.keys(policies)).toHaveLength(1);
+    expect(Object.keys(policies)[0]).toMatch(/^SageMakerConstructsProviderHandlerRolePolicy/);
+  });
+
+  test('works with an imported registry: listed by name, scoped to that group', () => {
+    const stack = plainStack();
+    const registry = ModelRegistry.fromModelPackageGroupName(stack, 'Registry', 'shared-churn');
+    const latest = new LatestApprovedModelPackage(stack, 'Latest', { registry });
+    expect(latest.registry).toBe(registry);
+    Template.fromStack(stack).hasResourceProperties(TYPE, { ModelPackageGroupName: 'shared-churn' });
+    const all = statements(stack);
+    expect(all).toContainEqual({ Effect: 'Allow', Action: 'sagemaker:DescribeModelPackage', Resource: versionsOf('shared-churn') });
+    expect(all).toContainEqual({
+      Effect: 'Allow',
+      Action: 'sagemaker:DescribeModelPackageGroup',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':model-package-group/shared-churn']] },
+    });
+    expect(all).toContainEqual({ Effect: 'Allow', Action: 'sagemaker:ListModelPackages', Resource: '*' });
+  });
+
+  test('a registry of another account is listed by its ARN, and describe is scoped to that account', () => {
+    const stack = plainStack('Test', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const arn = 'arn:aws:sagemaker:eu-west-1:444455556666:model-package-group/shared';
+    new LatestApprovedModelPackage(stack, 'Latest', { registry: ModelRegistry.fromModelPackageGroupArn(stack, 'Registry', arn) });
+    Template.fromStack(stack).hasResourceProperties(TYPE, { ModelPackageGroupName: arn });
+    const all = statements(stack);
+    expect(all).toContainEqual({ Effect: 'Allow', Action: 'sagemaker:DescribeModelPackage', Resource: 'arn:aws:sagemaker:eu-west-1:444455556666:model-package/shared/*' });
+    expect(all).toContainEqual({ Effect: 'Allow', Action: 'sagemaker:DescribeModelPackageGroup', Resource: arn });
+  });
+
+  test('a registry of the same account imported by ARN in an environment stack is listed by name', () => {
+    const stack = plainStack('Test', { env: { account: '111122223333', region: 'eu-west-1' } });
+    new LatestApprovedModelPackage(stack, 'Latest', {
+      registry: ModelRegistry.fromModelPackageGroupArn(stack, 'Registry', 'arn:aws:sagemaker:eu-west-1:111122223333:model-package-group/own'),
+    });
+    Template.fromStack(stack).hasResourceProperties(TYPE, { ModelPackageGroupName: 'own' });
+  });
+
+  test('two resolvers share the one provider; its statements are added per resolver', () => {
+    const stack = plainStack();
+    new LatestApprovedModelPackage(stack, 'A', { registry: ModelRegistry.fromModelPackageGroupName(stack, 'RA', 'group-a') });
+    new LatestApprovedModelPackage(stack, 'B', { registry: ModelRegistry.fromModelPackageGroupName(stack, 'RB', 'group-b') });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs(TYPE, 2);
+    template.resourceCountIs('Custom::AWS', 0);
+    expect(stack.node.findChild('SageMakerConstructsProvider')).toBeDefined();
+    const all = statements(stack);
+    expect(all).toContainEqual(expect.objectContaining({ Action: 'sagemaker:DescribeModelPackage', Resource: versionsOf('group-a') }));
+    expect(all).toContainEqual(expect.objectContaining({ Action: 'sagemaker:DescribeModelPackage', Resource: versionsOf('group-b') }));
+  });
+
+  test.each([
+    ['', /\[Test\/Latest\] invalid refreshToken '': use 1-256 characters/],
+    ['   ', /invalid refreshToken '   '/],
+    ['x'.repeat(257), /invalid refreshToken 'x+\.\.\.'/],
+  ])('rejects refreshToken %j', (refreshToken, message) => {
+    const stack = plainStack();
+    expect(() => new LatestApprovedModelPackage(stack, 'Latest', { registry: ModelRegistry.fromModelPackageGroupName(stack, 'Registry', 'churn'), refreshToken })).toThrow(message);
+  });
+
+  test('a refreshToken from context is accepted', () => {
+    const stack = plainStack();
+    stack.node.setContext('refresh', 'v12');
+    new LatestApprovedModelPackage(stack, 'Latest', {
+      registry: ModelRegistry.fromModelPackageGroupName(stack, 'Registry', 'churn'),
+      refreshToken: stack.node.tryGetContext('refresh'),
+    });
+    Template.fromStack(stack).hasResourceProperties(TYPE, { Nonce: 'v12' });
+  });
+
+  test('no validation findings (cdk-nag packs and built-in validation), with a created and an imported registry', () => {
+    const stack = testStack();
+    const registry = new ModelRegistry(stack, 'Registry');
+    new LatestApprovedModelPackage(stack, 'Latest', { registry, refreshToken: 'v1' });
+    new LatestApprovedModelPackage(stack, 'Imported', { registry: ModelRegistry.fromModelPackageGroupName(stack, 'Other', 'other-group') });
+    expectNoFindings(stack);
+  });
+});
