@@ -4,4 +4,5 @@ export * from './registry';
 export * from './studio';
 export * from './training';
 export * from './pipelines';
+export * from './hosting';
 export * from './testing';

@@ -4,7 +4,7 @@
  */
 export abstract class Condition {
   /** left == right */
-  public static equals(left: any, right: any): Condition {
+  public static equalTo(left: any, right: any): Condition {
     return new Comparison('Equals', left, right);
   }
 

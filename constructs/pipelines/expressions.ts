@@ -1,6 +1,7 @@
 import { IResolvable, IResolveContext, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { describeValue, SageMakerConstructError } from '../private/errors';
+import type { Step } from './steps';
 
 /**
  * What a pipeline expression needs from the pipeline: the steps whose properties it reads and the
@@ -25,18 +26,26 @@ export class PipelineExpression implements IResolvable {
     return value instanceof PipelineExpression;
   }
 
-  public readonly creationStack: string[] = [];
+  /** @internal Makes an expression and records what it reads. */
+  public static _of(json: any, steps: unknown[], parameters: string[], location?: unknown): PipelineExpression {
+    const expr = new PipelineExpression(json);
+    expr._steps = new Set(steps);
+    expr._parameters = new Set(parameters);
+    expr._location = location;
+    return expr;
+  }
 
-  /** @internal */
-  constructor(
+  public readonly creationStack: string[] = [];
+  /** @internal The steps whose properties it reads. */
+  public _steps: ReadonlySet<unknown> = new Set();
+  /** @internal The parameters it uses. */
+  public _parameters: ReadonlySet<string> = new Set();
+  /** @internal Where the value points, for grants (e.g. a processing output's location). */
+  public _location?: unknown;
+
+  private constructor(
     /** The expression JSON, which may hold further tokens. */
     public readonly json: any,
-    /** @internal */
-    public readonly _steps: ReadonlySet<unknown>,
-    /** @internal */
-    public readonly _parameters: ReadonlySet<string>,
-    /** @internal Where the value points, for grants (e.g. a processing output's location). */
-    public readonly _location?: unknown,
   ) {}
 
   /** The expression as a string token. */
@@ -65,7 +74,7 @@ export class PipelineExpression implements IResolvable {
 
 /** @internal Makes an expression reading the property `path` of `step`. */
 export function stepProperty(step: { readonly name: string }, path: string, location?: unknown): PipelineExpression {
-  return new PipelineExpression({ Get: `Steps.${step.name}.${path}` }, new Set([step]), new Set(), location);
+  return PipelineExpression._of({ Get: `Steps.${step.name}.${path}` }, [step], [], location);
 }
 
 /** The type of a pipeline parameter. */
@@ -151,7 +160,7 @@ export class PipelineParameter {
     /** Allowed values (strings). */
     public readonly enumValues?: string[],
   ) {
-    this.expression = new PipelineExpression({ Get: `Parameters.${name}` }, new Set(), new Set([name]));
+    this.expression = PipelineExpression._of({ Get: `Parameters.${name}` }, [], [name]);
   }
 
   /** The parameter's value, as a string token. */
@@ -206,7 +215,7 @@ export class ExecutionVariable {
   public static readonly CURRENT_DATETIME = ExecutionVariable.of('CurrentDateTime');
 
   private static of(name: string): string {
-    return new PipelineExpression({ Get: `Execution.${name}` }, new Set(), new Set()).asString;
+    return PipelineExpression._of({ Get: `Execution.${name}` }, [], []).asString;
   }
 
   private constructor() {}
@@ -228,17 +237,17 @@ export class PropertyFile {
 export class PipelineFunctions {
   /** Joins values (strings, parameters, properties) with `on`, at run time (`Std:Join`). */
   public static join(values: string[], on: string = ''): string {
-    return new PipelineExpression({ 'Std:Join': { On: on, Values: values } }, new Set(), new Set()).asString;
+    return PipelineExpression._of({ 'Std:Join': { On: on, Values: values } }, [], []).asString;
   }
 
   /**
    * Reads `jsonPath` (e.g. `metrics.auc.value`) from a property file of a processing step
    * (`Std:JsonGet`). Using it makes the reader depend on the step.
    */
-  public static jsonGet(step: { readonly name: string }, propertyFile: PropertyFile, jsonPath: string): string {
-    return new PipelineExpression({
+  public static jsonGet(step: Step, propertyFile: PropertyFile, jsonPath: string): string {
+    return PipelineExpression._of({
       'Std:JsonGet': { PropertyFile: { Get: `Steps.${step.name}.PropertyFiles.${propertyFile.name}` }, Path: jsonPath },
-    }, new Set([step]), new Set()).asString;
+    }, [step], []).asString;
   }
 
   private constructor() {}

@@ -339,9 +339,9 @@ export class TuningStep extends Step {
    */
   public topModelArtifacts(k: number = 0): string {
     const output = this.props.spec.props.trainingSpec.props.outputLocation.uri;
-    return new PipelineExpression({
+    return PipelineExpression._of({
       'Std:Join': { On: '/', Values: [output.replace(/\/+$/, ''), { Get: `Steps.${this.name}.TrainingJobSummaries[${k}].TrainingJobName` }, 'output/model.tar.gz'] },
-    }, new Set([this]), new Set(), this.props.spec.props.trainingSpec.props.outputLocation).asString;
+    }, [this], [], this.props.spec.props.trainingSpec.props.outputLocation).asString;
   }
 
   /** @internal */

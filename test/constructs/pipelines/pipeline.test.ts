@@ -203,7 +203,7 @@ describe('Pipeline features', () => {
     const mode = PipelineParameter.string('Mode', { defaultValue: 'full' });
     const n = PipelineParameter.integer('Rounds', { defaultValue: 10 });
     const check = new ConditionStep('Check', {
-      condition: Condition.or(Condition.and(Condition.isIn(mode.value, ['full', 'quick']), Condition.greaterThan(n.asNumber, 5)), Condition.not(Condition.equals(mode.value, 'skip'))),
+      condition: Condition.or(Condition.and(Condition.isIn(mode.value, ['full', 'quick']), Condition.greaterThan(n.asNumber, 5)), Condition.not(Condition.equalTo(mode.value, 'skip'))),
       ifSteps: [train],
     });
     const p = new Pipeline(stack, 'P', { parameters: [mode, n], steps: [check] });
@@ -291,7 +291,7 @@ describe('Pipeline validation: each an error with path, value and what is allowe
   test('a condition referring to a later step', () => {
     const { stack, spec } = env();
     const later = new TrainingStep('Later', { spec });
-    const check = new ConditionStep('Check', { condition: Condition.equals(later.trainingJobName, 'x'), ifSteps: [later] });
+    const check = new ConditionStep('Check', { condition: Condition.equalTo(later.trainingJobName, 'x'), ifSteps: [later] });
     expect(() => new Pipeline(stack, 'P', { steps: [check] })).toThrow(/condition step 'Check' refers to 'Later', which runs after it \(in its own branches\)/);
   });
 
@@ -308,7 +308,7 @@ describe('Pipeline validation: each an error with path, value and what is allowe
     ['parameter default of the wrong type', () => ({ stack: env().stack, props: { parameters: [PipelineParameter.integer('N', { defaultValue: 1.5 })], steps: [new FailStep('F', { errorMessage: 'x' })] } }), /parameter 'N' of type Integer has the default 1.5/],
     ['default outside enum values', () => ({ stack: env().stack, props: { parameters: [PipelineParameter.string('S', { defaultValue: 'c', enumValues: ['a', 'b'] })], steps: [new FailStep('F', { errorMessage: 'x' })] } }), /has the default 'c', which is not one of its enumValues/],
     ['cache on a fail step', () => ({ stack: env().stack, props: { steps: [new FailStep('F', { errorMessage: 'x', cache: { expireAfter: Duration.days(1) } } as any)] } }), /step 'F' is a Fail step: caching applies to training, processing, tuning and transform steps only/],
-    ['a job retry policy on a condition step', () => ({ stack: env().stack, props: { steps: [new ConditionStep('C', { condition: Condition.equals(1, 1), ifSteps: [new FailStep('F', { errorMessage: 'x' })], retryPolicies: [RetryPolicy.job([JobExceptionType.CAPACITY_ERROR])] })] } }), /job retry policies \(SageMaker.\*\) apply to training, processing, tuning and transform steps only/],
+    ['a job retry policy on a condition step', () => ({ stack: env().stack, props: { steps: [new ConditionStep('C', { condition: Condition.equalTo(1, 1), ifSteps: [new FailStep('F', { errorMessage: 'x' })], retryPolicies: [RetryPolicy.job([JobExceptionType.CAPACITY_ERROR])] })] } }), /job retry policies \(SageMaker.\*\) apply to training, processing, tuning and transform steps only/],
     ['retry with both maxAttempts and expireAfter', () => ({ stack: env().stack, props: { steps: [new FailStep('F', { errorMessage: 'x', retryPolicies: [RetryPolicy.step([StepExceptionType.THROTTLING], { maxAttempts: 3, expireAfter: Duration.minutes(5) })] })] } }), /sets both maxAttempts and expireAfter/],
     ['a property file on a missing output', () => { const e = env(); const s = e.processing('Eval'); (s as any).props.propertyFiles = [new PropertyFile('Report', 'nope', 'r.json')]; return { stack: e.stack, props: { steps: [s] } }; }, /property file 'Report' of step 'Eval' names the output 'nope', which the processing spec does not have \(outputs: out\)/],
     ['no steps', () => ({ stack: env().stack, props: { steps: [] } }), /the pipeline has no steps/],

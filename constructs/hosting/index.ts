@@ -1,0 +1,5 @@
+export * from './model-data';
+export * from './model';
+export * from './endpoint-deployment';
+export * from './endpoint-scaling';
+export * from './endpoint';

@@ -1,0 +1,133 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Aws, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import { Construct } from 'constructs';
+import { describeValue, SageMakerConstructError } from '../private/errors';
+import { S3Location } from '../training/s3-location';
+import { TrainingJob } from '../training/training-job';
+
+/** The result of binding model data. */
+export interface ModelDataConfig {
+  /** The S3 URI of the model artifact (`ModelDataUrl`), a `.tar.gz` object. */
+  readonly uri: string;
+}
+
+/**
+ * The model artifact a model container loads: one gzip-compressed tar archive (`model.tar.gz`)
+ * in S3, which SageMaker downloads into `/opt/ml/model` of the container. Binding grants the
+ * model's role read access to it (and its KMS key).
+ */
+export abstract class ModelData {
+  /**
+   * An artifact at an S3 location, e.g. `S3Location.inDataBucket(bucket, 'models/model.tar.gz')`
+   * or `S3Location.fromUri('s3://bucket/model.tar.gz')`. The location must name a `.tar.gz`
+   * object. A location whose URI is a token that does not carry its location (e.g. a deploy-time
+   * training job's `modelDataUri`) grants nothing: use `fromTrainingJob` for such a job, or grant
+   * the model's role read access yourself.
+   */
+  public static fromS3Location(location: S3Location): ModelData {
+    return new LocationModelData(location);
+  }
+
+  /**
+   * The artifact a deploy-time training job produced (`TrainingJob.modelDataUri`). Grants read on
+   * the job's output location and its KMS key.
+   */
+  public static fromTrainingJob(job: TrainingJob): ModelData {
+    return new TrainingJobModelData(job);
+  }
+
+  /**
+   * A local `.tar.gz` file, uploaded as a CDK file asset when the stack deploys. Binding grants
+   * `s3:GetObject` on exactly that object.
+   *
+   * @param filePath path of the `.tar.gz` file
+   */
+  public static fromAsset(filePath: string): ModelData {
+    return new AssetModelData(filePath);
+  }
+
+  /**
+   * Validates the data, grants `grantee` read access and returns its URI.
+   *
+   * @param scope the model that loads the data
+   * @param grantee the role SageMaker uses to download it
+   */
+  public abstract bind(scope: Construct, grantee: iam.IGrantable): ModelDataConfig;
+}
+
+/** Whether the literal end of a (possibly tokenized) URI shows a key that is not a .tar.gz. */
+function checkTarGz(scope: Construct, uri: string, what: string): void {
+  // Only the literal part after the last token can be checked ('s3://${Token}/models/model.tar.gz').
+  const tail = Token.isUnresolved(uri) ? uri.slice(uri.lastIndexOf('}') + 1) : uri;
+  if (Token.isUnresolved(uri) && !tail.includes('/')) return;
+  if (!tail.endsWith('.tar.gz')) {
+    throw new SageMakerConstructError(scope, `invalid ${what} ${describeValue(uri)}: SageMaker's ModelDataUrl must name one gzip-compressed tar archive, a key ending in '.tar.gz'`);
+  }
+}
+
+class LocationModelData extends ModelData {
+  constructor(private readonly location: S3Location) {
+    super();
+  }
+
+  public bind(scope: Construct, grantee: iam.IGrantable): ModelDataConfig {
+    this.location.validate(scope, 'modelData location');
+    checkTarGz(scope, this.location.uri, 'modelData location');
+    this.location.grantRead(grantee);
+    return { uri: this.location.uri };
+  }
+}
+
+class TrainingJobModelData extends ModelData {
+  constructor(private readonly job: TrainingJob) {
+    super();
+  }
+
+  public bind(_scope: Construct, grantee: iam.IGrantable): ModelDataConfig {
+    const spec = this.job.spec.props;
+    spec.outputLocation.grantRead(grantee);
+    spec.outputKey?.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
+    return { uri: this.job.modelDataUri };
+  }
+}
+
+class AssetModelData extends ModelData {
+  private readonly assets = new Map<Stack, Asset>();
+
+  constructor(private readonly filePath: string) {
+    super();
+  }
+
+  public bind(scope: Construct, grantee: iam.IGrantable): ModelDataConfig {
+    const stack = Stack.of(scope);
+    let asset = this.assets.get(stack);
+    if (!asset) {
+      asset = this.createAsset(scope);
+      this.assets.set(stack, asset);
+    }
+    // Exactly the object: Asset.grantRead would grant s3:GetObject*, s3:List* on the whole bucket.
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject'],
+      resourceArns: [`arn:${Aws.PARTITION}:s3:::${asset.s3BucketName}/${asset.s3ObjectKey}`],
+    });
+    return { uri: asset.s3ObjectUrl };
+  }
+
+  private createAsset(scope: Construct): Asset {
+    if (!this.filePath.endsWith('.tar.gz')) {
+      throw new SageMakerConstructError(scope, `invalid model data asset ${describeValue(this.filePath)}: use a gzip-compressed tar archive whose name ends in '.tar.gz' (e.g. tar -czf model.tar.gz -C model .)`);
+    }
+    if (!fs.existsSync(this.filePath) || !fs.statSync(this.filePath).isFile()) {
+      throw new SageMakerConstructError(scope, `model data asset ${describeValue(this.filePath)} is not a file: pass the path of an existing .tar.gz file`);
+    }
+    const id = `ModelDataAsset${crypto.createHash('sha256').update(path.resolve(this.filePath)).digest('hex').slice(0, 8)}`;
+    const existing = scope.node.tryFindChild(id);
+    if (existing instanceof Asset) return existing;
+    return new Asset(scope, id, { path: this.filePath });
+  }
+}

@@ -1,0 +1,288 @@
+import { ArnFormat, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { aws_sagemaker as sagemakerRefs } from 'aws-cdk-lib/interfaces';
+import { CfnModel } from 'aws-cdk-lib/aws-sagemaker';
+import { Construct, IConstruct } from 'constructs';
+import { ModelData } from './model-data';
+import { contentHash, registerModelFacts, renderModelVpcConfig } from './private/hosting-util';
+import { describeValue, ProblemList } from '../private/errors';
+import { grantJobBasics, prune, safeValidate, stringMap } from '../private/job-render';
+import { generatePhysicalName } from '../private/naming';
+import { LeastPrivilegeRole } from '../private/role';
+import { SAGEMAKER_NAME } from '../private/validate';
+import { ContainerImage } from '../training/container-image';
+
+/**
+ * A SageMaker model: containers, their artifacts and the role they run as. As a grantable, it is
+ * that role: an Endpoint grants it write access to its data capture and asynchronous inference
+ * locations (an imported model without a known role cannot receive grants).
+ */
+export interface IModel extends IResource, iam.IGrantable, sagemakerRefs.IModelRef {
+  /**
+   * The model's name.
+   * @attribute
+   */
+  readonly modelName: string;
+  /**
+   * The model's ARN.
+   * @attribute
+   */
+  readonly modelArn: string;
+}
+
+/** Attributes to import an existing model. */
+export interface ModelAttributes {
+  /** The model's name. */
+  readonly modelName: string;
+  /**
+   * The model's execution role. Endpoints grant it what the model needs at run time (data capture
+   * and asynchronous inference output).
+   * @default - unknown: such grants add a warning and must be made on the role yourself
+   */
+  readonly role?: iam.IRole;
+}
+
+/**
+ * One container of a model: an image with optional model data, or a model package (a version in
+ * a model registry or an AWS Marketplace package), which brings its own image and data.
+ */
+export interface ModelContainer {
+  /**
+   * The inference image. Required unless `modelPackageArn` is given; binding grants the model's
+   * role pull access to images in your ECR repositories.
+   * @default - none: `modelPackageArn` must be given
+   */
+  readonly image?: ContainerImage;
+  /**
+   * The model artifact (`model.tar.gz`) SageMaker downloads into `/opt/ml/model`. Only with `image`.
+   * @default - no artifact (the image holds the model)
+   */
+  readonly modelData?: ModelData;
+  /**
+   * Environment variables of the container: at most 100; keys match `[a-zA-Z_][a-zA-Z0-9_]*`,
+   * keys and values at most 1024 characters.
+   * @default - none
+   */
+  readonly environment?: { [key: string]: string };
+  /**
+   * The container's DNS host name in an inference pipeline: 1-63 letters, digits or hyphens,
+   * unique within the model.
+   * @default - assigned by SageMaker
+   */
+  readonly containerHostname?: string;
+  /**
+   * The ARN of a model package version (e.g. `arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/3`)
+   * to deploy instead of an image. Exclusive with `image` and `modelData`. The model's role must
+   * be able to read the package's artifacts and pull its image: grant that on `model.role`.
+   * @default - none: `image` must be given
+   */
+  readonly modelPackageArn?: string;
+}
+
+/** Properties of a Model. */
+export interface ModelProps {
+  /**
+   * The model's name: 1-63 letters, digits or hyphens. A fixed name blocks replacement: every
+   * change to a model replaces it, and CloudFormation cannot replace a resource whose name stays
+   * the same. Prefer the generated name.
+   * @default - `<construct path>-<hash of the definition>`, lower case: a changed model gets a new name
+   */
+  readonly modelName?: string;
+  /**
+   * The containers: one for a single-container model, 2 to 15 for a serial inference pipeline
+   * (each container's output is the next one's input).
+   */
+  readonly containers: ModelContainer[];
+  /**
+   * The role SageMaker runs the containers with. Grants the model needs are added to it.
+   * @default - a new role trusted by sagemaker.amazonaws.com with exactly what the model needs:
+   * read its model data (and key), pull its ECR images, write logs under `/aws/sagemaker/Endpoints`,
+   * put metrics in SageMaker namespaces, and, in a VPC, manage its network interfaces there
+   */
+  readonly role?: iam.IRole;
+  /**
+   * Run the containers in this VPC.
+   * @default - no VPC: SageMaker's own network
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Subnets of `vpc` (at most 16).
+   * @default - the VPC's isolated subnets, or its private subnets if it has none
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Security groups of the containers' network interfaces: 1 to 5, required with `vpc`.
+   * @default - none
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /**
+   * Block all network calls from and to the containers (SageMaker still downloads the model data).
+   * @default false
+   */
+  readonly networkIsolation?: boolean;
+}
+
+const HOSTNAME = { pattern: /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/, max: 63 };
+const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:model-package\/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}(\/[0-9]{1,9})?$/;
+const ENV_RULES = { maxEntries: 100, keyPattern: /^[a-zA-Z_][a-zA-Z0-9_]*$/, maxKey: 1024, maxValue: 1024 };
+
+abstract class ModelBase extends Resource implements IModel {
+  public abstract readonly modelName: string;
+  public abstract readonly modelArn: string;
+  public abstract readonly grantPrincipal: iam.IPrincipal;
+
+  public get modelRef(): sagemakerRefs.ModelReference {
+    return { modelArn: this.modelArn };
+  }
+}
+
+function modelArnFor(scope: IConstruct, name: string): string {
+  // SageMaker reports model ARNs in lower case; IAM compares ARNs case-sensitively.
+  const resourceName = Token.isUnresolved(name) ? name : name.toLowerCase();
+  return Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'model', resourceName });
+}
+
+/**
+ * A SageMaker model (`AWS::SageMaker::Model`): one container or a serial inference pipeline of up
+ * to 15, with a least-privilege execution role by default. Models are replace-only: the generated
+ * name is derived from the definition, so a changed model is created under a new name before the
+ * old one is deleted, and the endpoint configurations that host it follow.
+ */
+export class Model extends ModelBase {
+  /** Imports a model by name (its execution role unknown). */
+  public static fromModelName(scope: Construct, id: string, modelName: string): IModel {
+    return Model.fromModelAttributes(scope, id, { modelName });
+  }
+
+  /** Imports a model by ARN (its execution role unknown). */
+  public static fromModelArn(scope: Construct, id: string, modelArn: string): IModel {
+    const modelName = Stack.of(scope).splitArn(modelArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
+    class Import extends ModelBase {
+      public readonly modelName = modelName;
+      public readonly modelArn = modelArn;
+      public readonly grantPrincipal: iam.IPrincipal = new iam.UnknownPrincipal({ resource: this });
+    }
+    return new Import(scope, id);
+  }
+
+  /** Imports a model by name, with its execution role if known. */
+  public static fromModelAttributes(scope: Construct, id: string, attrs: ModelAttributes): IModel {
+    class Import extends ModelBase {
+      public readonly modelName = attrs.modelName;
+      public readonly modelArn = modelArnFor(scope, attrs.modelName);
+      public readonly grantPrincipal: iam.IPrincipal = attrs.role ?? new iam.UnknownPrincipal({ resource: this });
+    }
+    return new Import(scope, id);
+  }
+
+  public readonly modelName: string;
+  public readonly modelArn: string;
+  /** The execution role. */
+  public readonly role: iam.IRole;
+  public readonly grantPrincipal: iam.IPrincipal;
+  /** The VPC the containers run in, if any. */
+  public readonly vpc?: ec2.IVpc;
+  /** Whether the containers run with network isolation. */
+  public readonly networkIsolation: boolean;
+
+  constructor(scope: Construct, id: string, props: ModelProps) {
+    super(scope, id, { physicalName: props.modelName });
+    const problems = new ProblemList();
+
+    const n = props.modelName;
+    if (n !== undefined && !Token.isUnresolved(n) && (n.length < SAGEMAKER_NAME.minLength || n.length > SAGEMAKER_NAME.maxLength || !SAGEMAKER_NAME.pattern.test(n))) {
+      problems.add(`invalid modelName ${describeValue(n)} (length ${n.length}): use ${SAGEMAKER_NAME.description}`);
+    }
+    const containers = props.containers ?? [];
+    if (containers.length < 1 || containers.length > 15) {
+      problems.add(`containers has ${containers.length} entries: a model needs 1 container, or 2 to 15 for a serial inference pipeline`);
+    }
+    const hostnames = new Set<string>();
+    containers.forEach((c, i) => {
+      const at = `containers[${i}]`;
+      if (c.image && c.modelPackageArn !== undefined) {
+        problems.add(`${at} has both image and modelPackageArn ${describeValue(c.modelPackageArn)}: a model package brings its own image and data; give one of them`);
+      } else if (!c.image && c.modelPackageArn === undefined) {
+        problems.add(`${at} has neither image nor modelPackageArn: give the inference image (with optional modelData) or a model package ARN`);
+      }
+      if (c.modelData && !c.image) problems.add(`${at} has modelData without image: model data belongs to an image (a model package brings its own data)`);
+      if (c.modelPackageArn !== undefined && !Token.isUnresolved(c.modelPackageArn) && !MODEL_PACKAGE_ARN.test(c.modelPackageArn)) {
+        problems.add(`invalid ${at}.modelPackageArn ${describeValue(c.modelPackageArn)}: use a model package ARN, arn:<partition>:sagemaker:<region>:<account>:model-package/<name>[/<version>]`);
+      }
+      if (c.containerHostname !== undefined && !Token.isUnresolved(c.containerHostname)) {
+        if (!HOSTNAME.pattern.test(c.containerHostname) || c.containerHostname.length > HOSTNAME.max) {
+          problems.add(`invalid ${at}.containerHostname ${describeValue(c.containerHostname)}: use 1-63 letters, digits or hyphens, starting and ending with a letter or digit`);
+        } else if (hostnames.has(c.containerHostname)) {
+          problems.add(`${at}.containerHostname ${describeValue(c.containerHostname)} is used twice: container host names must be unique within a model`);
+        }
+        hostnames.add(c.containerHostname);
+      }
+      stringMap(problems, `${at}.environment`, c.environment, ENV_RULES);
+    });
+    const vpcConfig = renderModelVpcConfig(problems, props.vpc, props.vpcSubnets, props.securityGroups);
+    problems.throwIfAny(this, 'Model props');
+
+    let policy: IConstruct | undefined;
+    let grantee: iam.IGrantable;
+    if (props.role) {
+      this.role = props.role;
+      grantee = props.role;
+    } else {
+      const created = new LeastPrivilegeRole(this, 'Role', {
+        assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+        description: `Runs the containers of the SageMaker model ${this.node.path}`,
+      });
+      this.role = created.role;
+      grantee = created;
+      policy = created.policy;
+    }
+    this.grantPrincipal = grantee.grantPrincipal;
+    this.vpc = props.vpc;
+    this.networkIsolation = props.networkIsolation ?? false;
+    grantJobBasics(this, grantee, '/aws/sagemaker/Endpoints', props.vpc);
+
+    // Bind images and data: this validates them (errors name this model) and grants the role.
+    const bindProblems = new ProblemList();
+    const rendered: CfnModel.ContainerDefinitionProperty[] = containers.map((c) => {
+      let image: string | undefined;
+      let modelDataUrl: string | undefined;
+      safeValidate(bindProblems, () => { image = c.image?.bind(this, grantee).imageUri; });
+      safeValidate(bindProblems, () => { modelDataUrl = c.modelData?.bind(this, grantee).uri; });
+      return prune({
+        image,
+        modelDataUrl,
+        modelPackageName: c.modelPackageArn,
+        environment: c.environment && Object.keys(c.environment).length ? c.environment : undefined,
+        containerHostname: c.containerHostname,
+      });
+    });
+    bindProblems.throwIfAny(this, 'Model containers');
+
+    const definition = {
+      primaryContainer: rendered.length === 1 ? rendered[0] : undefined,
+      containers: rendered.length > 1 ? rendered : undefined,
+      inferenceExecutionConfig: rendered.length > 1 ? { mode: 'Serial' } : undefined,
+      executionRoleArn: this.role.roleArn,
+      vpcConfig,
+      enableNetworkIsolation: props.networkIsolation,
+    };
+    const name = props.modelName ?? Lazy.string({
+      produce: () => `${generatePhysicalName(this, { maxLength: 52 })}-${contentHash(this, definition)}`,
+    });
+    const resource = new CfnModel(this, 'Resource', { ...definition, modelName: name });
+    // SageMaker checks on CreateModel that the role can read the data and pull the images. A role
+    // passed in may get its grants (its DefaultPolicy) later: depending on the role construct
+    // covers every policy created under it.
+    resource.node.addDependency(policy ?? this.role);
+
+    this.modelName = name;
+    this.modelArn = modelArnFor(this, name);
+    registerModelFacts(this, {
+      inVpc: props.vpc !== undefined,
+      networkIsolation: this.networkIsolation,
+      containerCount: containers.length,
+      usesModelPackage: containers.some((c) => c.modelPackageArn !== undefined),
+    });
+  }
+}
