@@ -9,24 +9,45 @@ export interface LifecycleConfig {
    * safe choice for real data); `destroy` deletes them, for throw-away environments.
    */
   readonly retention: 'retain' | 'destroy';
+  /**
+   * `standard`: VPC-only Studio with its interface endpoints, a real-time endpoint with data
+   * capture, autoscaling and an hourly data-quality monitor. `lean`, for learning and development:
+   * Studio on SageMaker's internet (no interface endpoints), a serverless endpoint, no always-on
+   * monitoring; it idles under $5 a month.
+   */
+  readonly profile: 'standard' | 'lean';
+  /**
+   * Where alarm notifications go.
+   * @default - no subscription: subscribe to the alerts topic yourself
+   */
+  readonly alertEmail?: string;
 }
 
 export const DEFAULT_CONFIG: LifecycleConfig = {
   stage: 'dev',
   retention: 'retain',
+  profile: 'standard',
 };
 
 /** Reads the config from CDK context (`-c stage=prod -c retention=retain`), validated. */
 export function configFromContext(get: (key: string) => unknown): LifecycleConfig {
   const stage = String(get('stage') ?? DEFAULT_CONFIG.stage);
   const retention = String(get('retention') ?? DEFAULT_CONFIG.retention);
+  const profile = String(get('profile') ?? DEFAULT_CONFIG.profile);
+  const alertEmail = get('alertEmail') === undefined ? undefined : String(get('alertEmail'));
   if (!/^[a-z0-9](-?[a-z0-9]){0,19}$/.test(stage)) {
     throw new Error(`invalid context stage '${stage}': use 1-20 lower-case letters, digits or single hyphens`);
   }
   if (retention !== 'retain' && retention !== 'destroy') {
     throw new Error(`invalid context retention '${retention}': use 'retain' or 'destroy'`);
   }
-  return { stage, retention };
+  if (profile !== 'standard' && profile !== 'lean') {
+    throw new Error(`invalid context profile '${profile}': use 'standard' or 'lean'`);
+  }
+  if (alertEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alertEmail)) {
+    throw new Error(`invalid context alertEmail '${alertEmail}': use an e-mail address`);
+  }
+  return { stage, retention, profile, alertEmail };
 }
 
 export function removalPolicyOf(config: LifecycleConfig): RemovalPolicy {

@@ -1,9 +1,11 @@
 import * as path from 'path';
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { churnPipeline, churnTrainingSpec } from './churn';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { churnPipeline, churnTrainingSpec, XGBOOST_IMAGE } from './churn';
 import {
-  DataBucket, DataSeed, ModelRegistry, Pipeline, S3Location, StudioAppType, StudioDomain, TrainingJob, TrainingSpec,
+  AlertsTopic, DataBucket, DataQualityMonitor, DataSeed, Endpoint, InstanceType, Model, ModelData, ModelRegistry, Pipeline, S3Location,
+  StudioAppType, StudioDomain, StudioNetworkMode, TrainingJob, TrainingSpec,
 } from '../constructs';
 import { LifecycleConfig, removalPolicyOf } from './config';
 
@@ -32,6 +34,8 @@ export class SageMakerLifecycleStack extends Stack {
   public readonly trainingSpec: TrainingSpec;
   public readonly training: TrainingJob;
   public readonly pipeline: Pipeline;
+  public readonly endpoint: Endpoint;
+  public readonly alerts: sns.Topic;
 
   constructor(scope: Construct, id: string, props: SageMakerLifecycleStackProps) {
     super(scope, id, props);
@@ -45,7 +49,12 @@ export class SageMakerLifecycleStack extends Stack {
     });
 
     // Studio: VPC-only in a new isolated VPC, one user with a private JupyterLab space.
-    this.studio = new StudioDomain(this, 'Studio', { removalPolicy });
+    const lean = config.profile === 'lean';
+    this.studio = new StudioDomain(this, 'Studio', {
+      removalPolicy,
+      // lean: SageMaker's internet for Studio apps, so no interface endpoints ($100+ a month) idle.
+      networkMode: lean ? StudioNetworkMode.PUBLIC_INTERNET_ONLY : StudioNetworkMode.VPC_ONLY,
+    });
     const scientist = this.studio.addUserProfile('data-scientist');
     this.studio.addSpace('data-scientist-lab', { owner: scientist, appType: StudioAppType.JUPYTER_LAB, ebsSizeGb: 20 });
     this.dataBucket.grantReadWrite(this.studio);
@@ -81,6 +90,37 @@ export class SageMakerLifecycleStack extends Stack {
     this.pipeline.node.defaultChild!.node.addDependency(raw);
     this.pipeline.grantStartExecution(this.studio);
 
+    // Hosting: serve the model trained at deploy. standard: real-time endpoint with data capture,
+    // autoscaling and an hourly data-quality monitor; lean: a serverless endpoint.
+    this.alerts = new AlertsTopic(this, 'Alerts', {
+      displayName: `SageMaker ${config.stage} alarms`,
+      emails: config.alertEmail ? [config.alertEmail] : [],
+      removalPolicy,
+    }).topic;
+    const model = new Model(this, 'Model', { containers: [{ image: XGBOOST_IMAGE, modelData: ModelData.fromTrainingJob(this.training) }] });
+    if (lean) {
+      this.endpoint = new Endpoint(this, 'Endpoint', {
+        variants: [{ variantName: 'primary', model, serverless: { memorySizeMb: 2048, maxConcurrency: 5 } }],
+        alarms: { topic: this.alerts },
+      });
+    } else {
+      this.endpoint = new Endpoint(this, 'Endpoint', {
+        variants: [{ variantName: 'primary', model, instanceType: InstanceType.ML_M5_LARGE, initialInstanceCount: 1 }],
+        dataCapture: { location: S3Location.inDataBucket(this.dataBucket, 'capture/'), samplingPercentage: 20, csvContentTypes: ['text/csv'] },
+        alarms: { topic: this.alerts, latencyThreshold: Duration.millis(500) },
+        encryptionKeyRemovalPolicy: removalPolicy,
+      });
+      this.endpoint.autoScaleInstanceCount('primary', { minCapacity: 1, maxCapacity: 2 })
+        .scaleOnInvocationsPerInstance('Invocations', { targetInvocationsPerInstance: 200 });
+      const monitor = new DataQualityMonitor(this, 'DataQuality', {
+        endpoint: this.endpoint,
+        outputLocation: S3Location.inDataBucket(this.dataBucket, 'monitoring/data-quality/'),
+      });
+      monitor.alarmOnFeatureDrift('TenureDrift', '_c1', 0.2, this.alerts);
+    }
+    this.endpoint.grantInvoke(this.studio);
+
+    new CfnOutput(this, 'EndpointName', { value: this.endpoint.endpointName });
     new CfnOutput(this, 'PipelineName', { value: this.pipeline.pipelineName });
     new CfnOutput(this, 'ModelDataUri', { value: this.training.modelDataUri });
     new CfnOutput(this, 'ValidationAuc', { value: this.training.metric('validation:auc') });
@@ -90,3 +130,4 @@ export class SageMakerLifecycleStack extends Stack {
     new CfnOutput(this, 'ModelPackageGroupName', { value: this.registry.modelPackageGroupName });
   }
 }
+

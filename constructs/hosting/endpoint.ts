@@ -265,6 +265,13 @@ export interface EndpointProps {
    */
   readonly encryptionKey?: kms.IKey;
   /**
+   * What happens to the volume key this construct creates when it leaves the stack. Like every
+   * key of the library it is kept by default (a KMS key costs $1 a month); choose DESTROY for
+   * throw-away endpoints.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly encryptionKeyRemovalPolicy?: RemovalPolicy;
+  /**
    * How updates roll out: blue/green all at once, canary or linear, with rollback alarms.
    * @default - SageMaker's default: blue/green, all at once, no rollback alarms
    */
@@ -408,6 +415,8 @@ export class Endpoint extends EndpointBase {
   public readonly asyncInference: boolean;
   /** Whether the endpoint is serverless. */
   public readonly serverless: boolean;
+  /** Where data capture writes, if it is on (Model Monitor reads from there). */
+  public readonly dataCapture?: DataCaptureOptions;
 
   private readonly variants: EndpointVariant[];
   private readonly shadowVariants: EndpointVariant[];
@@ -478,6 +487,7 @@ export class Endpoint extends EndpointBase {
 
     // --- data capture
     const d = props.dataCapture;
+    this.dataCapture = d;
     let dataCaptureConfig: CfnEndpointConfig.DataCaptureConfigProperty | undefined;
     if (d) {
       if (this.serverless) problems.add('dataCapture was given for a serverless endpoint: SageMaker does not capture data of serverless endpoints; use instance-based variants');
@@ -528,11 +538,10 @@ export class Endpoint extends EndpointBase {
     this.endpointName = name;
     this.endpointArn = endpointArnFor(this, name);
 
-    // Volume key: created when SageMaker accepts one. It protects nothing beyond the instances'
-    // lifetime, so it goes with the endpoint.
+    // Volume key: created when SageMaker accepts one; kept by default, like every key.
     const acceptsKey = !this.serverless && localStorage.length === 0;
     this.encryptionKey = props.encryptionKey ?? (acceptsKey
-      ? createManagedKey(this, 'Key', { description: `Encrypts the storage volumes of the SageMaker endpoint ${this.node.path}`, removalPolicy: RemovalPolicy.DESTROY })
+      ? createManagedKey(this, 'Key', { description: `Encrypts the storage volumes of the SageMaker endpoint ${this.node.path}`, removalPolicy: props.encryptionKeyRemovalPolicy ?? RemovalPolicy.RETAIN })
       : undefined);
 
     // SageMaker writes captured data and asynchronous responses with the models' execution roles.

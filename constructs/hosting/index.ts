@@ -3,3 +3,5 @@ export * from './model';
 export * from './endpoint-deployment';
 export * from './endpoint-scaling';
 export * from './endpoint';
+export * from './monitor';
+export * from './alerts-topic';

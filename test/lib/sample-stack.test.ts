@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SnapshotNormalizer } from '../../constructs';
 import { configFromContext, DEFAULT_CONFIG } from '../../lib/config';
 import { SageMakerLifecycleStack } from '../../lib/sagemaker-lifecycle-stack';
@@ -54,16 +54,52 @@ describe('sample lifecycle stack', () => {
   });
 });
 
+describe('the lean profile', () => {
+  const { app, stack } = sample({ stage: 'lab', retention: 'destroy', profile: 'lean' });
+  const template = Template.fromStack(stack);
+
+  test('passes every check too', () => {
+    expect(validationFindings(app)).toEqual([]);
+  });
+
+  test('idles cheaply: no interface endpoints, a serverless endpoint, no monitoring schedule', () => {
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    template.resourceCountIs('AWS::SageMaker::MonitoringSchedule', 0);
+    template.hasResourceProperties('AWS::SageMaker::Domain', { AppNetworkAccessType: 'PublicInternetOnly' });
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', { ProductionVariants: [Match.objectLike({ ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } })] });
+  });
+});
+
+describe('the standard profile serves the trained model', () => {
+  const { stack } = sample();
+  const template = Template.fromStack(stack);
+
+  test('a real-time endpoint with data capture, autoscaling, alarms to the alerts topic and an hourly data-quality monitor', () => {
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      ProductionVariants: [Match.objectLike({ InstanceType: 'ml.m5.large', InitialInstanceCount: 1 })],
+      DataCaptureConfig: Match.objectLike({ InitialSamplingPercentage: 20 }),
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1, MaxCapacity: 2, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' });
+    template.hasResourceProperties('AWS::SageMaker::MonitoringSchedule', { MonitoringScheduleConfig: Match.objectLike({ MonitoringType: 'DataQuality', ScheduleConfig: { ScheduleExpression: 'cron(0 * ? * * *)' } }) });
+    template.hasResourceProperties('AWS::SageMaker::Model', { PrimaryContainer: Match.objectLike({ ModelDataUrl: { 'Fn::GetAtt': [Match.stringLikeRegexp('Training'), 'ModelDataUri'] } }) });
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+      expect((alarm as any).Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/Alerts/) }]);
+    }
+  });
+});
+
 describe('sample config', () => {
   test('destroy retention deletes stateful resources', () => {
-    const { stack } = sample({ stage: 'test', retention: 'destroy' });
+    const { stack } = sample({ stage: 'test', retention: 'destroy', profile: 'standard' });
     const template = Template.fromStack(stack);
     for (const resource of Object.values(template.findResources('AWS::KMS::Key'))) expect((resource as any).DeletionPolicy).toBe('Delete');
   });
 
   test('context is validated', () => {
     expect(configFromContext(() => undefined)).toEqual(DEFAULT_CONFIG);
-    expect(configFromContext((k) => ({ stage: 'prod', retention: 'destroy' } as any)[k])).toEqual({ stage: 'prod', retention: 'destroy' });
+    expect(configFromContext((k) => ({ stage: 'prod', retention: 'destroy', profile: 'lean' } as any)[k])).toEqual({ stage: 'prod', retention: 'destroy', profile: 'lean', alertEmail: undefined });
+    expect(() => configFromContext((k) => (k === 'profile' ? 'tiny' : undefined))).toThrow(/invalid context profile 'tiny': use 'standard' or 'lean'/);
+    expect(() => configFromContext((k) => (k === 'alertEmail' ? 'nope' : undefined))).toThrow(/invalid context alertEmail 'nope'/);
     expect(() => configFromContext((k) => (k === 'stage' ? 'Prod_1' : undefined))).toThrow(/invalid context stage 'Prod_1'/);
     expect(() => configFromContext((k) => (k === 'retention' ? 'keep' : undefined))).toThrow(/invalid context retention 'keep': use 'retain' or 'destroy'/);
   });

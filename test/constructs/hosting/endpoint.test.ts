@@ -84,7 +84,7 @@ describe('Endpoint defaults (one instance-based variant)', () => {
     const { logicalId: keyId, resource: key } = only(template, 'AWS::KMS::Key');
     expect(config.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
     expect(key.Properties.EnableKeyRotation).toBe(true);
-    expect(key.DeletionPolicy).toBe('Delete');
+    expect(key.DeletionPolicy).toBe('Retain');
     expect(endpoint.encryptionKey).toBeDefined();
   });
 

@@ -1,0 +1,57 @@
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { describeValue, SageMakerConstructError } from '../private/errors';
+import { createManagedKey } from '../private/kms';
+
+/** Properties of an AlertsTopic. */
+export interface AlertsTopicProps {
+  /**
+   * The name shown in notifications.
+   * @default - none
+   */
+  readonly displayName?: string;
+  /**
+   * E-mail addresses to subscribe (each must confirm the subscription).
+   * @default - none
+   */
+  readonly emails?: string[];
+  /**
+   * What happens to the topic's key when it leaves the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * An SNS topic for alarms and pipeline/registry events, encrypted with its own KMS key (rotation,
+ * grants only for AWS services) that CloudWatch alarms and EventBridge may use, TLS required.
+ * Pass `alertsTopic.topic` to `Endpoint` alarms, monitors and `onXxx` rules.
+ */
+export class AlertsTopic extends Construct {
+  /** The topic. */
+  public readonly topic: sns.Topic;
+  /** The topic's key. */
+  public readonly encryptionKey: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: AlertsTopicProps = {}) {
+    super(scope, id);
+    for (const email of props.emails ?? []) {
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new SageMakerConstructError(this, `invalid email ${describeValue(email)}: use an e-mail address`);
+    }
+    const key = createManagedKey(this, 'Key', { description: `Encrypts the alerts topic ${this.node.path}`, removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN });
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowAlarmAndEventDelivery',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+    }));
+    this.encryptionKey = key;
+    this.topic = new sns.Topic(this, 'Resource', { displayName: props.displayName, masterKey: key, enforceSSL: true });
+    for (const email of props.emails ?? []) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+  }
+}

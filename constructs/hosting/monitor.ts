@@ -1,0 +1,370 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatch_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { CfnDataQualityJobDefinition, CfnModelQualityJobDefinition, CfnMonitoringSchedule } from 'aws-cdk-lib/aws-sagemaker';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { Endpoint } from './endpoint';
+import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
+import { grantJobBasics, safeValidate } from '../private/job-render';
+import { generatePhysicalName } from '../private/naming';
+import { LeastPrivilegeRole } from '../private/role';
+import { ContainerImage } from '../training/container-image';
+import { InstanceType, InstanceUse } from '../training/instance-type';
+import { S3Location } from '../training/s3-location';
+
+/** When a monitoring schedule runs. */
+export class MonitoringScheduleExpression {
+  /** Every hour. */
+  public static hourly(): MonitoringScheduleExpression {
+    return new MonitoringScheduleExpression('cron(0 * ? * * *)', 3600);
+  }
+
+  /** Every day at `hourUtc` (0-23). */
+  public static daily(hourUtc: number = 0): MonitoringScheduleExpression {
+    if (!Number.isInteger(hourUtc) || hourUtc < 0 || hourUtc > 23) throw new Error(`invalid hourUtc ${hourUtc}: use 0-23`);
+    return new MonitoringScheduleExpression(`cron(0 ${hourUtc} ? * * *)`, 86400);
+  }
+
+  /** A cron expression SageMaker accepts for monitoring, e.g. every 6 hours: `cron(0 0/6 ? * * *)`. */
+  public static cron(expression: string): MonitoringScheduleExpression {
+    return new MonitoringScheduleExpression(expression, 3600);
+  }
+
+  private constructor(
+    /** The expression. */
+    public readonly expression: string,
+    /** @internal The interval the schedule's longest job must fit in. */
+    public readonly _intervalSeconds: number,
+  ) {}
+}
+
+/** Options shared by every monitor. */
+export interface MonitorOptions {
+  /** The endpoint to monitor; it must capture data (`dataCapture`). */
+  readonly endpoint: Endpoint;
+  /** Where the monitoring reports (statistics, violations) go. */
+  readonly outputLocation: S3Location;
+  /**
+   * When the monitor runs.
+   * @default MonitoringScheduleExpression.hourly()
+   */
+  readonly schedule?: MonitoringScheduleExpression;
+  /**
+   * The monitoring job's instance type.
+   * @default InstanceType.ML_M5_XLARGE
+   */
+  readonly instanceType?: InstanceType;
+  /**
+   * Storage per instance, in GB (1-16384).
+   * @default 20
+   */
+  readonly volumeSizeGb?: number;
+  /**
+   * KMS key of the job's volume.
+   * @default - AWS-managed encryption
+   */
+  readonly volumeKey?: kms.IKey;
+  /**
+   * KMS key of the reports.
+   * @default - the output bucket's default encryption
+   */
+  readonly outputKey?: kms.IKey;
+  /**
+   * Stop a monitoring job after this long (at most 1 hour for hourly schedules).
+   * @default Duration.minutes(30)
+   */
+  readonly maxRuntime?: Duration;
+  /**
+   * The role the monitoring jobs run as.
+   * @default - a new least-privilege role
+   */
+  readonly role?: iam.IRole;
+}
+
+abstract class MonitorBase extends Construct implements iam.IGrantable {
+  /** The monitoring schedule's name. */
+  public readonly monitoringScheduleName: string;
+  /** The job definition's name. */
+  public readonly jobDefinitionName: string;
+  /** The role the monitoring jobs run as. */
+  public readonly role: iam.IRole;
+  public readonly grantPrincipal: iam.IPrincipal;
+  protected readonly endpoint: Endpoint;
+  protected readonly schedule: CfnMonitoringSchedule;
+  protected readonly grantee: iam.IGrantable;
+
+  protected constructor(scope: Construct, id: string, props: MonitorOptions, type: string, extraProblems: (p: ProblemList) => void) {
+    super(scope, id);
+    this.endpoint = props.endpoint;
+    const problems = new ProblemList();
+    if (!props.endpoint.dataCapture) problems.add(`endpoint ${props.endpoint.node.path} does not capture data: set its dataCapture (Model Monitor reads the captured requests and responses)`);
+    const schedule = props.schedule ?? MonitoringScheduleExpression.hourly();
+    if (!Token.isUnresolved(schedule.expression) && !/^cron\(.+\)$/.test(schedule.expression)) problems.add(`invalid schedule ${describeValue(schedule.expression)}: use a cron(...) expression`);
+    const maxRuntime = props.maxRuntime ?? Duration.minutes(30);
+    const seconds = maxRuntime.toSeconds();
+    if (seconds < 1 || seconds > Math.min(schedule._intervalSeconds, 86400)) problems.add(`invalid maxRuntime ${maxRuntime.toHumanString()}: a monitoring job must end before the next one starts (at most ${schedule._intervalSeconds} s for this schedule)`);
+    const volume = props.volumeSizeGb ?? 20;
+    if (!Number.isInteger(volume) || volume < 1 || volume > 16384) problems.add(`invalid volumeSizeGb ${describeValue(volume)}: use 1 to 16384`);
+    const instanceType = props.instanceType ?? InstanceType.ML_M5_XLARGE;
+    safeValidate(problems, () => instanceType.validate(this, 'instanceType', InstanceUse.PROCESSING));
+    extraProblems(problems);
+    problems.throwIfAny(this, `the ${type} monitor`);
+
+    if (props.role) {
+      this.role = props.role;
+      this.grantee = props.role;
+    } else {
+      const r = new LeastPrivilegeRole(this, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'), description: `Runs the ${type} monitoring jobs of ${this.node.path}` });
+      this.role = r.role;
+      this.grantee = r;
+    }
+    this.grantPrincipal = this.grantee.grantPrincipal;
+    props.endpoint.dataCapture!.location.grantRead(this.grantee);
+    props.endpoint.dataCapture!.kmsKey?.grant(this.grantee, 'kms:Decrypt', 'kms:DescribeKey');
+    props.outputLocation.grantWrite(this.grantee);
+    props.outputKey?.grant(this.grantee, 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey');
+    props.volumeKey?.grant(this.grantee, 'kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey');
+    grantJobBasics(this, this.grantee, '/aws/sagemaker/ProcessingJobs');
+
+    this.jobDefinitionName = generatePhysicalName(new Construct(this, 'DefinitionName'));
+    this.monitoringScheduleName = generatePhysicalName(new Construct(this, 'ScheduleName'));
+    const common = {
+      jobDefinitionName: this.jobDefinitionName,
+      endpointName: props.endpoint.endpointName,
+      roleArn: this.role.roleArn,
+      stoppingCondition: { maxRuntimeInSeconds: seconds },
+      jobResources: { clusterConfig: { instanceCount: 1, instanceType: instanceType.name, volumeSizeInGb: volume, volumeKmsKeyId: props.volumeKey?.keyArn } },
+      outputConfig: {
+        kmsKeyId: props.outputKey?.keyArn,
+        monitoringOutputs: [{ s3Output: { s3Uri: props.outputLocation.uri, localPath: '/opt/ml/processing/output', s3UploadMode: 'EndOfJob' } }],
+      },
+      endpointInput: { endpointName: props.endpoint.endpointName, localPath: '/opt/ml/processing/input/endpoint', s3InputMode: 'File', s3DataDistributionType: 'FullyReplicated' },
+    };
+    const definition = this._createDefinition(common, props);
+    const policy = this.grantee instanceof LeastPrivilegeRole ? this.grantee.policy : undefined;
+    if (policy) definition.node.addDependency(policy);
+    this.schedule = new CfnMonitoringSchedule(this, 'Resource', {
+      monitoringScheduleName: this.monitoringScheduleName,
+      endpointName: props.endpoint.endpointName,
+      monitoringScheduleConfig: {
+        monitoringJobDefinitionName: this.jobDefinitionName,
+        monitoringType: type,
+        scheduleConfig: { scheduleExpression: schedule.expression },
+      },
+    });
+    this.schedule.node.addDependency(definition);
+    this.schedule.node.addDependency(props.endpoint);
+  }
+
+  /** @internal */
+  protected abstract _createDefinition(common: any, props: MonitorOptions): Construct;
+}
+
+/** A baseline: statistics and constraints a data-quality monitor compares against. */
+export interface DataQualityBaseline {
+  /**
+   * `statistics.json` (e.g. from a baselining job or a pipeline's QualityCheck output).
+   * @default - no statistics baseline
+   */
+  readonly statistics?: S3Location;
+  /**
+   * `constraints.json`.
+   * @default - no constraints: the monitor reports statistics but no violations
+   */
+  readonly constraints?: S3Location;
+}
+
+/** Properties of a DataQualityMonitor. */
+export interface DataQualityMonitorProps extends MonitorOptions {
+  /**
+   * The baseline to compare the captured data with.
+   * @default - none: statistics only
+   */
+  readonly baseline?: DataQualityBaseline;
+  /**
+   * Publish per-feature drift metrics to CloudWatch (`aws/sagemaker/Endpoints/data-metrics`).
+   * @default true
+   */
+  readonly publishMetrics?: boolean;
+}
+
+/**
+ * Model Monitor data quality: a job definition and an (hourly by default) monitoring schedule that
+ * compare the endpoint's captured requests with a baseline, with CloudWatch drift metrics and alarms.
+ */
+export class DataQualityMonitor extends MonitorBase {
+  private readonly publishMetrics: boolean;
+
+  constructor(scope: Construct, id: string, props: DataQualityMonitorProps) {
+    super(scope, id, props, 'DataQuality', () => undefined);
+    this.publishMetrics = props.publishMetrics ?? true;
+    props.baseline?.statistics?.grantRead(this.grantee);
+    props.baseline?.constraints?.grantRead(this.grantee);
+  }
+
+  /** A feature's drift from the baseline (published when publishMetrics is on). */
+  public metricFeatureDrift(feature: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'aws/sagemaker/Endpoints/data-metrics',
+      metricName: `feature_baseline_drift_${feature}`,
+      dimensionsMap: { Endpoint: this.endpoint.endpointName, MonitoringSchedule: this.monitoringScheduleName },
+      statistic: 'Maximum',
+      period: Duration.hours(1),
+      ...props,
+    });
+  }
+
+  /** An alarm when a feature drifts beyond `threshold`, notifying `topic` if given. */
+  public alarmOnFeatureDrift(id: string, feature: string, threshold: number, topic?: sns.ITopic): cloudwatch.Alarm {
+    if (!this.publishMetrics) {
+      throw new SageMakerConstructError(this, `alarmOnFeatureDrift('${feature}') needs publishMetrics: the drift metric is only published when it is on`);
+    }
+    const alarm = new cloudwatch.Alarm(this, id, {
+      metric: this.metricFeatureDrift(feature),
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: `Feature '${feature}' of ${this.endpoint.node.path} drifted from its baseline by more than ${threshold}`,
+    });
+    if (topic) {
+      alarm.addAlarmAction(new cloudwatch_actions.SnsAction(topic));
+      alarm.addOkAction(new cloudwatch_actions.SnsAction(topic));
+    }
+    return alarm;
+  }
+
+  /** @internal */
+  protected _createDefinition(common: any, options: MonitorOptions): Construct {
+    const props = options as DataQualityMonitorProps;
+    const baseline = props.baseline;
+    return new CfnDataQualityJobDefinition(this, 'Definition', {
+      jobDefinitionName: common.jobDefinitionName,
+      endpointName: common.endpointName,
+      roleArn: common.roleArn,
+      stoppingCondition: common.stoppingCondition,
+      jobResources: common.jobResources,
+      dataQualityJobOutputConfig: common.outputConfig,
+      dataQualityJobInput: { endpointInput: common.endpointInput },
+      dataQualityBaselineConfig: baseline && (baseline.statistics || baseline.constraints) ? {
+        statisticsResource: baseline.statistics ? { s3Uri: baseline.statistics.uri } : undefined,
+        constraintsResource: baseline.constraints ? { s3Uri: baseline.constraints.uri } : undefined,
+      } : undefined,
+      dataQualityAppSpecification: {
+        imageUri: ContainerImage.modelMonitor().bind(this).imageUri,
+        environment: (props.publishMetrics ?? true) ? { publish_cloudwatch_metrics: 'Enabled' } : undefined,
+      },
+    });
+  }
+}
+
+/** What a model-quality monitor's model predicts. */
+export enum ProblemType {
+  /** Two classes. */
+  BINARY_CLASSIFICATION = 'BinaryClassification',
+  /** More than two classes. */
+  MULTICLASS_CLASSIFICATION = 'MulticlassClassification',
+  /** A number. */
+  REGRESSION = 'Regression',
+}
+
+/** Properties of a ModelQualityMonitor. */
+export interface ModelQualityMonitorProps extends MonitorOptions {
+  /** The problem type. */
+  readonly problemType: ProblemType;
+  /** Where ground-truth labels are uploaded (merged with captured predictions by event id). */
+  readonly groundTruth: S3Location;
+  /**
+   * For binary classification: the attribute (or index) of the predicted probability in the response.
+   * @default - the whole response is the prediction
+   */
+  readonly probabilityAttribute?: string;
+  /**
+   * For binary classification: probabilities at or above this are the positive class (0-1).
+   * @default 0.5 with probabilityAttribute
+   */
+  readonly probabilityThreshold?: number;
+  /**
+   * The attribute (or index) of the prediction in the response, when the response has several.
+   * @default - the whole response
+   */
+  readonly inferenceAttribute?: string;
+  /**
+   * Constraints (e.g. from a model-quality baselining job).
+   * @default - none: metrics only
+   */
+  readonly baselineConstraints?: S3Location;
+  /**
+   * Ground truth arrives this long after the predictions it labels (ISO 8601 offset, e.g. '-P1D').
+   * @default '-PT1H' start and '-PT0H' end: the last hour
+   */
+  readonly startTimeOffset?: string;
+  /** @default '-PT0H' */
+  readonly endTimeOffset?: string;
+}
+
+/**
+ * Model Monitor model quality: compares predictions the endpoint captured with ground-truth labels
+ * you upload, on a schedule, publishing metrics such as accuracy, AUC or RMSE to CloudWatch
+ * (`aws/sagemaker/Endpoints/model-metrics`).
+ */
+export class ModelQualityMonitor extends MonitorBase {
+  constructor(scope: Construct, id: string, props: ModelQualityMonitorProps) {
+    super(scope, id, props, 'ModelQuality', (problems) => {
+      const t = props.probabilityThreshold;
+      if (t !== undefined && (t < 0 || t > 1)) problems.add(`invalid probabilityThreshold ${t}: use 0 to 1`);
+      if (props.problemType !== ProblemType.BINARY_CLASSIFICATION && (props.probabilityAttribute || t !== undefined)) {
+        problems.add(`probabilityAttribute/probabilityThreshold are for BinaryClassification, got ${props.problemType}`);
+      }
+      for (const [name, v] of [['startTimeOffset', props.startTimeOffset], ['endTimeOffset', props.endTimeOffset]] as const) {
+        if (v !== undefined && !/^-P(\d+D)?(T(\d+H)?(\d+M)?)?$/.test(v)) problems.add(`invalid ${name} ${describeValue(v)}: use a negative ISO 8601 duration like '-PT1H' or '-P1D'`);
+      }
+    });
+    props.groundTruth.grantRead(this.grantee);
+    props.baselineConstraints?.grantRead(this.grantee);
+  }
+
+  /** A model-quality metric (e.g. 'accuracy', 'auc', 'rmse'). */
+  public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'aws/sagemaker/Endpoints/model-metrics',
+      metricName,
+      dimensionsMap: { Endpoint: this.endpoint.endpointName, MonitoringSchedule: this.monitoringScheduleName },
+      statistic: 'Average',
+      period: Duration.hours(1),
+      ...props,
+    });
+  }
+
+  /** @internal */
+  protected _createDefinition(common: any, options: MonitorOptions): Construct {
+    const props = options as ModelQualityMonitorProps;
+    return new CfnModelQualityJobDefinition(this, 'Definition', {
+      jobDefinitionName: common.jobDefinitionName,
+      endpointName: common.endpointName,
+      roleArn: common.roleArn,
+      stoppingCondition: common.stoppingCondition,
+      jobResources: common.jobResources,
+      modelQualityJobOutputConfig: common.outputConfig,
+      modelQualityJobInput: {
+        endpointInput: {
+          ...common.endpointInput,
+          inferenceAttribute: props.inferenceAttribute,
+          probabilityAttribute: props.probabilityAttribute,
+          probabilityThresholdAttribute: props.probabilityAttribute ? props.probabilityThreshold ?? 0.5 : undefined,
+          startTimeOffset: props.startTimeOffset ?? '-PT1H',
+          endTimeOffset: props.endTimeOffset ?? '-PT0H',
+        },
+        groundTruthS3Input: { s3Uri: props.groundTruth.uri },
+      },
+      modelQualityBaselineConfig: props.baselineConstraints ? { constraintsResource: { s3Uri: props.baselineConstraints.uri } } : undefined,
+      modelQualityAppSpecification: {
+        imageUri: ContainerImage.modelMonitor().bind(this).imageUri,
+        problemType: props.problemType,
+      },
+    });
+  }
+}
