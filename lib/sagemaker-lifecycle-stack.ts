@@ -56,7 +56,7 @@ export class SageMakerLifecycleStack extends Stack {
       networkMode: lean ? StudioNetworkMode.PUBLIC_INTERNET_ONLY : StudioNetworkMode.VPC_ONLY,
     });
     const scientist = this.studio.addUserProfile('data-scientist');
-    this.studio.addSpace('data-scientist-lab', { owner: scientist, appType: StudioAppType.JUPYTER_LAB, ebsSizeGb: 20 });
+    this.studio.addSpace('data-scientist-lab', { owner: scientist, appType: StudioAppType.JUPYTER_LAB, ebsSizeGb: lean ? 5 : 20 });
     this.dataBucket.grantReadWrite(this.studio);
     this.registry.grantRead(this.studio);
 
