@@ -80,6 +80,7 @@ export function churnPipeline(scope: Construct, id: string, props: ChurnPipeline
   });
 
   const report = new PropertyFile('EvaluationReport', 'evaluation', 'evaluation.json');
+  const evaluation = S3Location.inDataBucket(data, `${run}/evaluation/`);
   const evaluate = new ProcessingStep('Evaluate', {
     spec: new ProcessingSpec({
       image: ContainerImage.framework(Framework.XGBOOST, { version: '1.7-1', scope: ImageScope.TRAINING }),
@@ -88,7 +89,7 @@ export function churnPipeline(scope: Construct, id: string, props: ChurnPipeline
         { name: 'model', location: S3Location.fromUri(train.modelArtifacts), destination: '/opt/ml/processing/input/model' },
         { name: 'test', location: S3Location.fromUri(preprocess.outputUri('test')), destination: '/opt/ml/processing/input/test' },
       ],
-      outputs: [{ name: 'evaluation', location: S3Location.inDataBucket(data, `${run}/evaluation/`) }],
+      outputs: [{ name: 'evaluation', location: evaluation }],
       resources: { instanceType: InstanceType.ML_M5_XLARGE },
       maxRuntime: Duration.minutes(30),
     }),
@@ -107,7 +108,9 @@ export function churnPipeline(scope: Construct, id: string, props: ChurnPipeline
     responseTypes: ['text/csv'],
     inferenceInstanceTypes: [InstanceType.ML_M5_LARGE, InstanceType.ML_M5_XLARGE],
     transformInstanceTypes: [InstanceType.ML_M5_XLARGE],
-    modelMetrics: { statisticsUri: PipelineFunctions.join([evaluate.outputUri('evaluation'), 'evaluation.json'], '/') },
+    // The report's own URI (the run's evaluation prefix, known at synth) rather than the output
+    // property, whose trailing slash is the service's to decide.
+    modelMetrics: { statisticsUri: `${evaluation.uri}evaluation.json` },
   });
   const fail = new FailStep('AucTooLow', {
     errorMessage: PipelineFunctions.join(['Model AUC ', auc, ' is below the threshold ', aucThreshold.value, ': not registered'], ''),

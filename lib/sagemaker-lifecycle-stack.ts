@@ -88,6 +88,8 @@ export class SageMakerLifecycleStack extends Stack {
       rawDataUri: this.dataBucket.s3Uri(`${DATA_PREFIXES.raw}churn/`),
     });
     this.pipeline.node.defaultChild!.node.addDependency(raw);
+    // The input comes from a parameter, which names no location the steps could grant: grant it here.
+    this.dataBucket.grantRead(this.pipeline, DATA_PREFIXES.raw);
     this.pipeline.grantStartExecution(this.studio);
 
     // Hosting: serve the model trained at deploy. standard: real-time endpoint with data capture,
@@ -112,11 +114,12 @@ export class SageMakerLifecycleStack extends Stack {
       });
       this.endpoint.autoScaleInstanceCount('primary', { minCapacity: 1, maxCapacity: 2 })
         .scaleOnInvocationsPerInstance('Invocations', { targetInvocationsPerInstance: 200 });
-      const monitor = new DataQualityMonitor(this, 'DataQuality', {
+      // Statistics of the captured traffic every hour. Give it a baseline (statistics.json and
+      // constraints.json from a baselining job) to get violations, drift metrics and drift alarms.
+      new DataQualityMonitor(this, 'DataQuality', {
         endpoint: this.endpoint,
         outputLocation: S3Location.inDataBucket(this.dataBucket, 'monitoring/data-quality/'),
       });
-      monitor.alarmOnFeatureDrift('TenureDrift', '_c1', 0.2, this.alerts);
     }
     this.endpoint.grantInvoke(this.studio);
 

@@ -1,4 +1,5 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { createHash } from 'crypto';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatch_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -129,10 +130,8 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
     props.volumeKey?.grant(this.grantee, 'kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey');
     grantJobBasics(this, this.grantee, '/aws/sagemaker/ProcessingJobs');
 
-    this.jobDefinitionName = generatePhysicalName(new Construct(this, 'DefinitionName'));
     this.monitoringScheduleName = generatePhysicalName(new Construct(this, 'ScheduleName'));
     const common = {
-      jobDefinitionName: this.jobDefinitionName,
       endpointName: props.endpoint.endpointName,
       roleArn: this.role.roleArn,
       stoppingCondition: { maxRuntimeInSeconds: seconds },
@@ -144,6 +143,9 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
       endpointInput: { endpointName: props.endpoint.endpointName, localPath: '/opt/ml/processing/input/endpoint', s3InputMode: 'File', s3DataDistributionType: 'FullyReplicated' },
     };
     const definition = this._createDefinition(common, props);
+    this.jobDefinitionName = (definition as unknown as { jobDefinitionName: string }).jobDefinitionName;
+    // The definition may only be created once the endpoint exists.
+    definition.node.addDependency(props.endpoint);
     const policy = this.grantee instanceof LeastPrivilegeRole ? this.grantee.policy : undefined;
     if (policy) definition.node.addDependency(policy);
     this.schedule = new CfnMonitoringSchedule(this, 'Resource', {
@@ -161,6 +163,16 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
 
   /** @internal */
   protected abstract _createDefinition(common: any, props: MonitorOptions): Construct;
+
+  /**
+   * @internal Job definitions are replace-only: every property is create-only. Their name is a
+   * hash of their content, so a change creates a new definition (and the schedule, which can be
+   * updated in place, moves to it) instead of failing on a named resource that needs replacing.
+   */
+  protected _hashedName(body: unknown): string {
+    const hash = createHash('sha256').update(JSON.stringify(Stack.of(this).resolve(body))).digest('hex').slice(0, 10);
+    return `${generatePhysicalName(new Construct(this, 'DefinitionName'), { maxLength: 52 })}-${hash}`;
+  }
 }
 
 /** A baseline: statistics and constraints a data-quality monitor compares against. */
@@ -197,10 +209,12 @@ export interface DataQualityMonitorProps extends MonitorOptions {
  */
 export class DataQualityMonitor extends MonitorBase {
   private readonly publishMetrics: boolean;
+  private readonly hasConstraints: boolean;
 
   constructor(scope: Construct, id: string, props: DataQualityMonitorProps) {
     super(scope, id, props, 'DataQuality', () => undefined);
     this.publishMetrics = props.publishMetrics ?? true;
+    this.hasConstraints = props.baseline?.constraints !== undefined;
     props.baseline?.statistics?.grantRead(this.grantee);
     props.baseline?.constraints?.grantRead(this.grantee);
   }
@@ -222,6 +236,9 @@ export class DataQualityMonitor extends MonitorBase {
     if (!this.publishMetrics) {
       throw new SageMakerConstructError(this, `alarmOnFeatureDrift('${feature}') needs publishMetrics: the drift metric is only published when it is on`);
     }
+    if (!this.hasConstraints) {
+      throw new SageMakerConstructError(this, `alarmOnFeatureDrift('${feature}') needs baseline.constraints: drift is measured against a baseline, so without one the metric is never published`);
+    }
     const alarm = new cloudwatch.Alarm(this, id, {
       metric: this.metricFeatureDrift(feature),
       threshold,
@@ -241,8 +258,7 @@ export class DataQualityMonitor extends MonitorBase {
   protected _createDefinition(common: any, options: MonitorOptions): Construct {
     const props = options as DataQualityMonitorProps;
     const baseline = props.baseline;
-    return new CfnDataQualityJobDefinition(this, 'Definition', {
-      jobDefinitionName: common.jobDefinitionName,
+    const body = {
       endpointName: common.endpointName,
       roleArn: common.roleArn,
       stoppingCondition: common.stoppingCondition,
@@ -257,7 +273,8 @@ export class DataQualityMonitor extends MonitorBase {
         imageUri: ContainerImage.modelMonitor().bind(this).imageUri,
         environment: (props.publishMetrics ?? true) ? { publish_cloudwatch_metrics: 'Enabled' } : undefined,
       },
-    });
+    };
+    return new CfnDataQualityJobDefinition(this, 'Definition', { ...body, jobDefinitionName: this._hashedName(body) });
   }
 }
 
@@ -342,8 +359,7 @@ export class ModelQualityMonitor extends MonitorBase {
   /** @internal */
   protected _createDefinition(common: any, options: MonitorOptions): Construct {
     const props = options as ModelQualityMonitorProps;
-    return new CfnModelQualityJobDefinition(this, 'Definition', {
-      jobDefinitionName: common.jobDefinitionName,
+    const body = {
       endpointName: common.endpointName,
       roleArn: common.roleArn,
       stoppingCondition: common.stoppingCondition,
@@ -365,6 +381,7 @@ export class ModelQualityMonitor extends MonitorBase {
         imageUri: ContainerImage.modelMonitor().bind(this).imageUri,
         problemType: props.problemType,
       },
-    });
+    };
+    return new CfnModelQualityJobDefinition(this, 'Definition', { ...body, jobDefinitionName: this._hashedName(body) });
   }
 }

@@ -186,7 +186,7 @@ abstract class PipelineBase extends Resource implements IPipeline {
  * byte-identical definition and step caching survives deployments. The pipeline's role is derived
  * from its steps.
  */
-export class Pipeline extends PipelineBase {
+export class Pipeline extends PipelineBase implements iam.IGrantable {
   /** Imports a pipeline of this account and region by name. */
   public static fromPipelineName(scope: Construct, id: string, pipelineName: string): IPipeline {
     class Import extends PipelineBase {
@@ -202,6 +202,11 @@ export class Pipeline extends PipelineBase {
   public readonly role: iam.IRole;
   /** The role the jobs run as. */
   public readonly jobRole: iam.IRole;
+  /**
+   * The jobs' principal: grant the pipeline what its jobs read or write beyond what the steps
+   * derive, e.g. `data.grantRead(pipeline, 'raw/')` for a location a parameter names.
+   */
+  public readonly grantPrincipal: iam.IPrincipal;
   /** The rendered definition (with CloudFormation tokens where the template supplies values). */
   public readonly definition: any;
   /** The underlying resource. */
@@ -228,6 +233,7 @@ export class Pipeline extends PipelineBase {
     })();
     this.role = pipelineRole.role;
     this.jobRole = jobRole.role;
+    this.grantPrincipal = jobRole.grantee.grantPrincipal;
 
     this.definition = this.render(props, pipelineRole.grantee, jobRole.role, jobRole.grantee);
     const storage = this.storeDefinition(props.definitionStorage ?? DefinitionStorage.AUTO);

@@ -90,7 +90,8 @@ export interface ModelRegistryProps {
    */
   readonly modelPackageGroupName?: string;
   /**
-   * The group's description (at most 1024 characters).
+   * The group's description (at most 1024 characters). CloudFormation replaces the group when it
+   * changes, which it refuses for a named group: set it once.
    * @default - no description
    */
   readonly description?: string;

@@ -232,7 +232,9 @@ export interface LifecycleConfigOptions {
    */
   readonly name?: string;
   /**
-   * Attach it to the domain's default settings so every new app of `appType` runs it.
+   * Make it the default of `appType` (`DefaultResourceSpec.LifecycleConfigArn`), so every new app
+   * runs it; at most one default per app type. Otherwise it is only offered to users, who choose
+   * it when they start an app.
    * @default true
    */
   readonly attachByDefault?: boolean;
@@ -358,6 +360,7 @@ export class StudioDomain extends StudioDomainBase {
   private readonly profiles = new Map<string, StudioUserProfile>();
   private readonly spaces = new Map<string, StudioSpace>();
   private readonly lifecycleConfigArns: Record<StudioAppType, string[]> = { [StudioAppType.JUPYTER_LAB]: [], [StudioAppType.CODE_EDITOR]: [] };
+  private readonly defaultLifecycleConfig: Partial<Record<StudioAppType, { id: string; arn: string }>> = {};
   private readonly cleanup: CustomResource;
 
   constructor(scope: Construct, id: string, props: StudioDomainProps = {}) {
@@ -469,20 +472,14 @@ export class StudioDomain extends StudioDomainBase {
         securityGroups: [this.securityGroup.securityGroupId],
         studioWebPortal: 'ENABLED',
         defaultLandingUri: 'studio::',
-        jupyterLabAppSettings: {
-          appLifecycleManagement: this.idleSettings(),
-          lifecycleConfigArns: Lazy.list({ produce: () => this.lifecycleConfigArns[StudioAppType.JUPYTER_LAB] }, { omitEmpty: true }),
-        },
-        codeEditorAppSettings: {
-          appLifecycleManagement: this.idleSettings(),
-          lifecycleConfigArns: Lazy.list({ produce: () => this.lifecycleConfigArns[StudioAppType.CODE_EDITOR] }, { omitEmpty: true }),
-        },
+        jupyterLabAppSettings: this.appSettings(StudioAppType.JUPYTER_LAB),
+        codeEditorAppSettings: this.appSettings(StudioAppType.CODE_EDITOR),
         spaceStorageSettings: { defaultEbsStorageSettings: { defaultEbsVolumeSizeInGb: this.defaultEbsGb, maximumEbsVolumeSizeInGb: this.maxEbsGb } },
       },
       defaultSpaceSettings: {
         executionRole: this.executionRole.roleArn,
         securityGroups: [this.securityGroup.securityGroupId],
-        jupyterLabAppSettings: { lifecycleConfigArns: Lazy.list({ produce: () => this.lifecycleConfigArns[StudioAppType.JUPYTER_LAB] }, { omitEmpty: true }) },
+        jupyterLabAppSettings: this.appSettings(StudioAppType.JUPYTER_LAB),
       },
     });
     this.resource.applyRemovalPolicy(this.removalPolicy);
@@ -564,8 +561,24 @@ export class StudioDomain extends StudioDomainBase {
       studioLifecycleConfigContent: content,
       studioLifecycleConfigName: name,
     });
-    if (options.attachByDefault ?? true) this.lifecycleConfigArns[options.appType].push(config.attrStudioLifecycleConfigArn);
+    this.lifecycleConfigArns[options.appType].push(config.attrStudioLifecycleConfigArn);
+    if (options.attachByDefault ?? true) {
+      const existing = this.defaultLifecycleConfig[options.appType];
+      if (existing) {
+        throw new SageMakerConstructError(this, `lifecycle config '${id}' would be the second default of ${options.appType} (after '${existing.id}'): an app type has one default; pass attachByDefault: false to offer it without running it by default`);
+      }
+      this.defaultLifecycleConfig[options.appType] = { id, arn: config.attrStudioLifecycleConfigArn };
+    }
     return config;
+  }
+
+  /** The settings of an app type: idle shutdown, the lifecycle configs offered, and the default. */
+  private appSettings(appType: StudioAppType): CfnDomain.JupyterLabAppSettingsProperty {
+    return {
+      appLifecycleManagement: this.idleSettings(),
+      lifecycleConfigArns: Lazy.list({ produce: () => this.lifecycleConfigArns[appType] }, { omitEmpty: true }),
+      defaultResourceSpec: Lazy.any({ produce: () => this.defaultLifecycleConfig[appType] ? { lifecycleConfigArn: this.defaultLifecycleConfig[appType]!.arn } : undefined }),
+    };
   }
 
   private idleSettings(): CfnDomain.AppLifecycleManagementProperty {
@@ -666,6 +679,14 @@ export class StudioDomain extends StudioDomainBase {
     }
     for (const s of statements) this.grantPrincipal.addToPrincipalPolicy(s);
     this.encryptionKey.grant(this.grantPrincipal, 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey');
+    // Apps attach the home EFS and space EBS volumes encrypted with the domain key: the services
+    // create grants on it on the role's behalf (only for AWS resources, as the key policy demands).
+    this.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'DomainKeyGrantsForAwsResources',
+      actions: ['kms:CreateGrant'],
+      resources: [this.encryptionKey.keyArn],
+      conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    }));
   }
 
   private addCleanup(): CustomResource {

@@ -76,23 +76,32 @@ export abstract class ProcessingCode {
     return new LocationCode(location, fileName);
   }
 
-  /** The script's file name in the container. */
-  public abstract readonly fileName: string;
+  /** Where the script is, and its file name once SageMaker has downloaded it, for `scope`. */
+  public abstract bind(scope: Construct): ProcessingCodeConfig;
+}
 
-  /** The S3 location of the script, created in `scope` on first use. */
-  public abstract bind(scope: Construct): S3Location;
+/** A bound processing script. */
+export interface ProcessingCodeConfig {
+  /** The script's S3 location (a single object). */
+  readonly location: S3Location;
+  /**
+   * The file name the script has in the container: SageMaker names a downloaded object after
+   * the last part of its key.
+   */
+  readonly fileName: string;
 }
 
 class AssetCode extends ProcessingCode {
-  public readonly fileName: string;
   constructor(private readonly file: string) {
     super();
-    this.fileName = path.basename(file);
   }
-  public bind(scope: Construct): S3Location {
-    const id = `Code${this.fileName.replace(/[^A-Za-z0-9]/g, '')}`;
+  public bind(scope: Construct): ProcessingCodeConfig {
+    const id = `Code${path.basename(this.file).replace(/[^A-Za-z0-9]/g, '')}`;
     const asset = (scope.node.tryFindChild(id) as s3_assets.Asset | undefined) ?? new s3_assets.Asset(scope, id, { path: this.file });
-    return new AssetLocation(asset);
+    // The asset's key is its content hash plus the extension (e.g. `a94...e1.py`): that is the
+    // script's name in the container, not the local file name.
+    const key = asset.s3ObjectKey;
+    return { location: new AssetLocation(asset), fileName: Token.isUnresolved(key) ? key : path.posix.basename(key) };
   }
 }
 
@@ -118,11 +127,11 @@ class AssetLocation extends S3Location {
 }
 
 class LocationCode extends ProcessingCode {
-  constructor(private readonly location: S3Location, public readonly fileName: string) {
+  constructor(private readonly location: S3Location, private readonly fileName: string) {
     super();
   }
-  public bind(): S3Location {
-    return this.location;
+  public bind(): ProcessingCodeConfig {
+    return { location: this.location, fileName: this.fileName };
   }
 }
 
@@ -217,7 +226,7 @@ export class ProcessingSpec {
   /** The inputs, the script's `code` input included. */
   public inputsIn(scope: Construct): ProcessingInput[] {
     const inputs = [...(this.props.inputs ?? [])];
-    if (this.props.code) inputs.push({ name: 'code', location: this.props.code.bind(scope), destination: '/opt/ml/processing/input/code' });
+    if (this.props.code) inputs.push({ name: 'code', location: this.props.code.bind(scope).location, destination: '/opt/ml/processing/input/code' });
     return inputs;
   }
 
@@ -249,7 +258,7 @@ export class ProcessingSpec {
     if ((p.arguments?.length ?? 0) > 100) problems.add(`arguments has ${p.arguments!.length} entries: at most 100`);
     problems.throwIfAny(scope, 'the processing spec');
 
-    const entrypoint = p.entrypoint ?? (p.code ? ['python3', `/opt/ml/processing/input/code/${p.code.fileName}`] : undefined);
+    const entrypoint = p.entrypoint ?? (p.code ? ['python3', `/opt/ml/processing/input/code/${p.code.bind(scope).fileName}`] : undefined);
     return prune({
       ProcessingJobName: options.jobName,
       RoleArn: options.role.roleArn,

@@ -2,7 +2,7 @@ import { CustomResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { TrainingSpec } from './training-spec';
-import { DEPLOY_TIME_JOB_MAX_SECONDS, grantJobControl, hashedJobName, jobRole } from '../private/deploy-time-job';
+import { DEPLOY_TIME_JOB_MAX_SECONDS, grantJobControl, JOB_NAME_BUDGETS, jobNameBase, jobRole } from '../private/deploy-time-job';
 import { SageMakerConstructError } from '../private/errors';
 import { HandlerProvider } from '../private/provider';
 import { LeastPrivilegeRole } from '../private/role';
@@ -15,13 +15,15 @@ export interface DeployTimeJobOptions {
    */
   readonly role?: iam.IRole;
   /**
-   * Start of the job name; the rest is a hash of the rendered request.
+   * Start of the job name: at most 39 characters for a training job, 14 for a tuning job (letters,
+   * digits or hyphens). The name goes on with a hash of the spec (and `runId`), a hash of the
+   * deployed values (and the stack id), and `-r<N>` when an earlier job of that name stopped or failed.
    * @default - derived from the construct path
    */
   readonly jobNamePrefix?: string;
   /**
    * Part of the name hash: change it to run an unchanged spec again.
-   * @default - none: an unchanged spec never runs again
+   * @default - none: an unchanged spec never runs again in the same stack
    */
   readonly runId?: string;
 }
@@ -33,14 +35,19 @@ export interface TrainingJobProps extends DeployTimeJobOptions {
 }
 
 /**
- * Runs a training job when the stack deploys. The job name is a hash of the rendered request, so an
- * unchanged spec never retrains and a changed spec trains anew. The deployment waits for the job
- * (the provider polls every 30 seconds, for at most 2 hours, so the spec's maximum runtime, spot
- * wait included, must be 110 minutes or less); a failed job fails the deployment with SageMaker's
- * `FailureReason`; deleting the stack (or a rollback) stops a running job.
+ * Runs a training job when the stack deploys. The job name is `<prefix>-<hash of the spec>-<hash of
+ * the deployed values and the stack>`, so an unchanged stack never retrains, while a changed spec, a
+ * changed deployed value (a new bucket or role) or a new stack trains anew; a job of that name that
+ * stopped or failed (a rollback stopped it) is followed by `<name>-r2`, `-r3`... The deployment
+ * waits for the job (the provider polls every 30 seconds, for at most 2 hours, so the spec's maximum
+ * runtime, spot wait included, must be 110 minutes or less); a failed job fails the deployment with
+ * SageMaker's `FailureReason`; deleting the stack (or a rollback) stops a running job.
  */
 export class TrainingJob extends Construct implements iam.IGrantable {
-  /** The job's name. */
+  /**
+   * The name of the job that ran (decided at deploy time).
+   * @attribute
+   */
   public readonly trainingJobName: string;
   /**
    * The job's ARN.
@@ -70,21 +77,22 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     this.grantPrincipal = grantee.grantPrincipal;
     props.spec.grantTo(this, grantee);
 
-    const unnamed = props.spec.render(this, { role });
-    this.trainingJobName = hashedJobName(this, unnamed, { prefix: props.jobNamePrefix, runId: props.runId, maxLength: 63 });
-    const request = { ...unnamed, TrainingJobName: this.trainingJobName };
+    // The request goes without a name: the handler names the job from the resolved values.
+    const request = props.spec.render(this, { role });
+    const nameBase = jobNameBase(this, request, { prefix: props.jobNamePrefix, runId: props.runId, ...JOB_NAME_BUDGETS.training });
 
     const provider = HandlerProvider.of(this);
-    grantJobControl(this, provider, 'training-job', this.trainingJobName, ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'], role);
+    grantJobControl(this, provider, 'training-job', nameBase, ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'], role);
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::SageMakerTrainingJob',
-      properties: { Request: Stack.of(this).toJsonString(request) },
+      properties: { NameBase: nameBase, Request: Stack.of(this).toJsonString(request) },
     });
     // The job must not start before its role can read its data.
     // A role of yours: depend on every policy in its tree (an iam.Role's DefaultPolicy, an imported
     // role's attached Policy...), not only a child named 'DefaultPolicy'.
     this.resource.node.addDependency(grantee instanceof LeastPrivilegeRole ? grantee.policy : role);
+    this.trainingJobName = this.resource.getAttString('TrainingJobName');
     this.trainingJobArn = this.resource.getAttString('TrainingJobArn');
     this.modelDataUri = this.resource.getAttString('ModelDataUri');
   }

@@ -447,7 +447,15 @@ export class TrainingSpec {
       p.checkpoint.location.grantRead(grantee);
       p.checkpoint.location.grantWrite(grantee);
     }
-    if (p.debugger?.outputLocation) p.debugger.outputLocation.grantWrite(grantee);
+    if (p.debugger) {
+      // Rule evaluations run as processing jobs with this role: they read what the hook wrote.
+      const location = p.debugger.outputLocation ?? p.outputLocation;
+      location.grantWrite(grantee);
+      location.grantRead(grantee);
+      if ((p.debugger.rules?.length ?? 0) > 0 || (!p.debugger.disableProfiler && (p.debugger.profilerReport ?? true))) {
+        grantJobBasics(scope, grantee, '/aws/sagemaker/ProcessingJobs');
+      }
+    }
     p.outputKey?.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey');
     p.resources.volumeKey?.grant(grantee, 'kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey');
     grantJobBasics(scope, grantee, '/aws/sagemaker/TrainingJobs', p.network?.vpc);

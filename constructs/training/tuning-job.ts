@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { DeployTimeJobOptions } from './training-job';
 import { HyperparameterTuningSpec } from './tuning-spec';
-import { DEPLOY_TIME_JOB_MAX_SECONDS, grantJobControl, hashedJobName, jobRole } from '../private/deploy-time-job';
+import { DEPLOY_TIME_JOB_MAX_SECONDS, grantJobControl, JOB_NAME_BUDGETS, jobNameArnPattern, jobNameBase, jobRole } from '../private/deploy-time-job';
 import { SageMakerConstructError } from '../private/errors';
 import { HandlerProvider } from '../private/provider';
 import { LeastPrivilegeRole } from '../private/role';
@@ -15,12 +15,15 @@ export interface HyperparameterTuningJobProps extends DeployTimeJobOptions {
 }
 
 /**
- * Runs a hyperparameter tuning job when the stack deploys, like `TrainingJob`: hashed name, the
- * deployment waits (at most 110 minutes: set the spec's `maxRuntime`), fails with SageMaker's reason,
+ * Runs a hyperparameter tuning job when the stack deploys, like `TrainingJob`: hashed name (at most
+ * 32 characters, decided at deploy time; `-r<N>` after a stopped or failed job), the deployment waits (at most 110 minutes: set the spec's `maxRuntime`), fails with SageMaker's reason,
  * and a stack delete stops it. Exposes the best training job and its model artifact.
  */
 export class HyperparameterTuningJob extends Construct implements iam.IGrantable {
-  /** The tuning job's name (at most 32 characters). */
+  /**
+   * The name of the tuning job that ran (at most 32 characters, decided at deploy time).
+   * @attribute
+   */
   public readonly tuningJobName: string;
   /**
    * The tuning job's ARN.
@@ -55,26 +58,27 @@ export class HyperparameterTuningJob extends Construct implements iam.IGrantable
     this.role = role;
     this.grantPrincipal = grantee.grantPrincipal;
     props.spec.grantTo(this, grantee);
-    const unnamed = props.spec.render(this, { role });
-    this.tuningJobName = hashedJobName(this, unnamed, { prefix: props.jobNamePrefix, runId: props.runId, maxLength: 32 });
-    const request = { ...unnamed, HyperParameterTuningJobName: this.tuningJobName };
+    // The request goes without a name: the handler names the job from the resolved values.
+    const request = props.spec.render(this, { role });
+    const nameBase = jobNameBase(this, request, { prefix: props.jobNamePrefix, runId: props.runId, ...JOB_NAME_BUDGETS.tuning });
 
     const provider = HandlerProvider.of(this);
-    grantJobControl(this, provider, 'hyper-parameter-tuning-job', this.tuningJobName,
+    grantJobControl(this, provider, 'hyper-parameter-tuning-job', nameBase,
       ['sagemaker:CreateHyperParameterTuningJob', 'sagemaker:DescribeHyperParameterTuningJob', 'sagemaker:StopHyperParameterTuningJob', 'sagemaker:AddTags'], role);
-    // The best trial's model artifact is read from its training job.
+    // The best trial's model artifact is read from its training job, named `<tuning job name>-<NNN>-<id>`.
     provider.addToRolePolicy(new iam.PolicyStatement({
       actions: ['sagemaker:DescribeTrainingJob'],
-      resources: [Stack.of(this).formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: `${this.tuningJobName.toLowerCase()}-*` })],
+      resources: [jobNameArnPattern(this, 'training-job', nameBase)],
     }));
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::SageMakerTuningJob',
-      properties: { Request: Stack.of(this).toJsonString(request) },
+      properties: { NameBase: nameBase, Request: Stack.of(this).toJsonString(request) },
     });
     // A role of yours: depend on every policy in its tree (an iam.Role's DefaultPolicy, an imported
     // role's attached Policy...), not only a child named 'DefaultPolicy'.
     resource.node.addDependency(grantee instanceof LeastPrivilegeRole ? grantee.policy : role);
+    this.tuningJobName = resource.getAttString('HyperParameterTuningJobName');
     this.tuningJobArn = resource.getAttString('HyperParameterTuningJobArn');
     this.bestTrainingJobName = resource.getAttString('BestTrainingJobName');
     this.bestModelDataUri = resource.getAttString('BestModelDataUri');

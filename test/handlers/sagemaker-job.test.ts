@@ -1,10 +1,14 @@
 import {
+  JOB_NAME_LIMITS,
   MAX_DATA_BYTES,
+  MAX_JOB_ATTEMPTS,
   TRAINING_JOB_RESOURCE_TYPE,
   TUNING_JOB_RESOURCE_TYPE,
+  attemptName,
   isJobName,
   metricAttributeName,
   parseJobRequest,
+  resolvedJobName,
   sageMakerJobIsComplete,
   sageMakerJobOnEvent,
   trainingJobData,
@@ -184,7 +188,7 @@ describe('parseJobRequest', () => {
 // Create / Update
 // ---------------------------------------------------------------------------------------------------
 
-describe('create', () => {
+describe('create (legacy: a Request naming the job, no NameBase)', () => {
   test('GIVEN no job of that name WHEN Create THEN describes, creates with the exact request and returns the name', async () => {
     // GIVEN
     const h = harness({ DescribeTrainingJobCommand: [resourceNotFound('Requested resource not found.')], CreateTrainingJobCommand: [{ TrainingJobArn: JOB_ARN }] });
@@ -235,6 +239,12 @@ describe('create', () => {
     expectValidRequests(h.sagemaker);
   });
 
+  test('GIVEN the job exists but was Stopped WHEN Create THEN it is adopted as before (no attempt names without a NameBase)', async () => {
+    const h = harness({ DescribeTrainingJobCommand: [describedTraining('Stopped')] });
+    await expect(sageMakerJobOnEvent(trainingEvent('Create'), h.clients)).resolves.toEqual({ PhysicalResourceId: JOB });
+    expect(h.sagemaker.commandNames()).toEqual(['DescribeTrainingJobCommand']);
+  });
+
   test('GIVEN an invalid Request WHEN Create THEN it fails before any call', async () => {
     const h = harness();
     await expect(sageMakerJobOnEvent(trainingEvent('Create', trainingRequest('no_underscores')), h.clients)).rejects.toThrow(/TrainingJobName/);
@@ -242,7 +252,7 @@ describe('create', () => {
   });
 });
 
-describe('update', () => {
+describe('update (legacy: a Request naming the job, no NameBase)', () => {
   test('GIVEN the same job name WHEN Update THEN nothing changes and no call is made', async () => {
     const h = harness();
     const res = await sageMakerJobOnEvent(trainingEvent('Update', trainingRequest(), { OldResourceProperties: { Request: JSON.stringify(trainingRequest()) } }), h.clients);
@@ -529,6 +539,323 @@ describe('delete', () => {
   test('GIVEN the stop is denied WHEN Delete THEN the delete fails', async () => {
     const h = harness({ DescribeTrainingJobCommand: [describedTraining('InProgress')], StopTrainingJobCommand: [accessDenied()] });
     await expect(sageMakerJobOnEvent(trainingEvent('Delete'), h.clients)).rejects.toThrow(/not authorized/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Names decided from the resolved request (NameBase)
+// ---------------------------------------------------------------------------------------------------
+
+const STACK_A = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/Test/11111111-aaaa-bbbb-cccc-000000000001`;
+const STACK_B = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/Test/22222222-aaaa-bbbb-cccc-000000000002`;
+/** `<prefix>-<10-hex synth hash>`, as TrainingJob renders it. */
+const BASE = 'test-training-9618622a-0123456789';
+/** `<prefix>-<6-hex synth hash>`, as HyperparameterTuningJob renders it. */
+const TUNING_BASE = 'tesng-aee75f09-abcdef';
+
+/** The request a construct renders: no job name (the handler names the job). */
+function unnamedTraining(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const { TrainingJobName: _name, ...rest } = trainingRequest();
+  return { ...rest, ...overrides };
+}
+
+function unnamedTuning(): Record<string, unknown> {
+  const { HyperParameterTuningJobName: _name, ...rest } = tuningRequest();
+  return rest;
+}
+
+function namedEvent(
+  resourceType: string,
+  requestType: RequestType,
+  options: { request?: Record<string, unknown>; base?: string; stackId?: string; physicalId?: string } = {},
+): CustomResourceEvent {
+  const tuning = resourceType === TUNING_JOB_RESOURCE_TYPE;
+  return {
+    RequestType: requestType,
+    ResourceType: resourceType,
+    LogicalResourceId: 'Job',
+    RequestId: 'req-1',
+    StackId: options.stackId ?? STACK_A,
+    PhysicalResourceId: options.physicalId,
+    ResourceProperties: {
+      ServiceToken: 'arn:aws:lambda:eu-west-1:111122223333:function:provider',
+      NameBase: options.base ?? (tuning ? TUNING_BASE : BASE),
+      Request: JSON.stringify(options.request ?? (tuning ? unnamedTuning() : unnamedTraining())),
+    },
+  };
+}
+
+const named = (rt: RequestType, options?: Parameters<typeof namedEvent>[2]) => namedEvent(TRAINING_JOB_RESOURCE_TYPE, rt, options);
+const namedTuning = (rt: RequestType, options?: Parameters<typeof namedEvent>[2]) => namedEvent(TUNING_JOB_RESOURCE_TYPE, rt, options);
+
+/** The first attempt's name for the default training request in stack A. */
+const FIRST = resolvedJobName(TRAINING_JOB_RESOURCE_TYPE, BASE, unnamedTraining(), STACK_A);
+
+/**
+ * Describe replies from a table of existing jobs (name → status); any other name is not found.
+ * `field` is the request member holding the name.
+ */
+function existingJobs(jobs: Record<string, string>, field: 'TrainingJobName' | 'HyperParameterTuningJobName' = 'TrainingJobName') {
+  return always((input: Record<string, string>) => {
+    const name = input[field];
+    const status = jobs[name];
+    if (status === undefined) throw resourceNotFound(`Requested resource not found: ${name}`);
+    return field === 'TrainingJobName'
+      ? describedTraining(status, {}, name)
+      : { HyperParameterTuningJobName: name, HyperParameterTuningJobArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:hyper-parameter-tuning-job/${name}`, HyperParameterTuningJobStatus: status };
+  });
+}
+
+describe('resolvedJobName', () => {
+  test('<NameBase>-<8 hex> for a training job, <NameBase>-<6 hex> for a tuning job', () => {
+    expect(FIRST).toMatch(new RegExp(`^${BASE}-[0-9a-f]{8}$`));
+    expect(resolvedJobName(TUNING_JOB_RESOURCE_TYPE, TUNING_BASE, unnamedTuning(), STACK_A)).toMatch(new RegExp(`^${TUNING_BASE}-[0-9a-f]{6}$`));
+  });
+
+  test('the same resolved request in the same stack gets the same name, whatever the key order and any name in it', () => {
+    const reordered = Object.fromEntries(Object.entries(unnamedTraining()).reverse());
+    expect(resolvedJobName(TRAINING_JOB_RESOURCE_TYPE, BASE, reordered, STACK_A)).toBe(FIRST);
+    expect(resolvedJobName(TRAINING_JOB_RESOURCE_TYPE, BASE, { ...unnamedTraining(), TrainingJobName: 'anything' }, STACK_A)).toBe(FIRST);
+  });
+
+  test('a new stack (a destroy and a fresh deploy) or a changed resolved value gets a new name', () => {
+    const newStack = resolvedJobName(TRAINING_JOB_RESOURCE_TYPE, BASE, unnamedTraining(), STACK_B);
+    const newBucket = resolvedJobName(TRAINING_JOB_RESOURCE_TYPE, BASE, unnamedTraining({ OutputDataConfig: { S3OutputPath: 's3://other-bucket/models/' } }), STACK_A);
+    const newRole = resolvedJobName(TRAINING_JOB_RESOURCE_TYPE, BASE, unnamedTraining({ RoleArn: `${ROLE_ARN}2` }), STACK_A);
+    expect(new Set([FIRST, newStack, newBucket, newRole]).size).toBe(4);
+  });
+
+  test('attempt names: the first, then -r2 ... -r20', () => {
+    expect(attemptName(FIRST, 1)).toBe(FIRST);
+    expect(attemptName(FIRST, 2)).toBe(`${FIRST}-r2`);
+    expect(attemptName(FIRST, MAX_JOB_ATTEMPTS)).toBe(`${FIRST}-r20`);
+  });
+
+  test.each([
+    ['training', TRAINING_JOB_RESOURCE_TYPE, JOB_NAME_LIMITS.training, 63],
+    ['tuning', TUNING_JOB_RESOURCE_TYPE, JOB_NAME_LIMITS.tuning, 32],
+  ])('the longest NameBase of a %s job still leaves every attempt name valid (at most %s characters)', (_kind, type, limits, max) => {
+    expect(limits.maxNameLength).toBe(max);
+    const base = 'x'.repeat(limits.maxBaseLength);
+    const { name } = parseJobRequest(type, { NameBase: base, Request: JSON.stringify(type === TUNING_JOB_RESOURCE_TYPE ? unnamedTuning() : unnamedTraining()) }, STACK_A);
+    const last = attemptName(name, MAX_JOB_ATTEMPTS);
+    expect(last).toHaveLength(max);
+    expect(isJobName(last, type)).toBe(true);
+    for (let n = 1; n <= MAX_JOB_ATTEMPTS; n++) expect(attemptName(name, n).length).toBeLessThanOrEqual(max);
+  });
+
+  test.each([
+    ['training', TRAINING_JOB_RESOURCE_TYPE, JOB_NAME_LIMITS.training.maxBaseLength],
+    ['tuning', TUNING_JOB_RESOURCE_TYPE, JOB_NAME_LIMITS.tuning.maxBaseLength],
+  ])('a %s NameBase too long for the attempt names, or not a name, is rejected', (_kind, type, maxBase) => {
+    const props = (base: unknown) => ({ NameBase: base, Request: JSON.stringify(unnamedTraining()) });
+    expect(() => parseJobRequest(type, props('x'.repeat(maxBase + 1)), STACK_A)).toThrow(new RegExp(`NameBase must be 1-${maxBase} letters`));
+    expect(() => parseJobRequest(type, props('bad_base'), STACK_A)).toThrow(/NameBase must be/);
+    expect(() => parseJobRequest(type, props('trailing-'), STACK_A)).toThrow(/NameBase must be/);
+    expect(() => parseJobRequest(type, props(''), STACK_A)).toThrow(/NameBase must be/);
+  });
+});
+
+describe('create with a NameBase', () => {
+  test('GIVEN no job of the first name WHEN Create THEN it is created under that name with the rest of the request, and the name returned', async () => {
+    const h = harness({ DescribeTrainingJobCommand: [resourceNotFound()], CreateTrainingJobCommand: [{}] });
+    const res = await sageMakerJobOnEvent(named('Create'), h.clients);
+    expect(res).toEqual({ PhysicalResourceId: FIRST });
+    expect(h.sagemaker.inputsOf('DescribeTrainingJobCommand')).toEqual([{ TrainingJobName: FIRST }]);
+    expect(h.sagemaker.inputsOf('CreateTrainingJobCommand')).toEqual([{ ...unnamedTraining(), TrainingJobName: FIRST }]);
+    expectValidRequests(h.sagemaker);
+    expect(h.logs).toContainEqual(expect.objectContaining({ action: 'CreateTrainingJob', requestType: 'Create', jobName: FIRST, result: 'created' }));
+  });
+
+  test('GIVEN the same StackId and the same resolved request WHEN Create again (a retry) THEN the same name: the running job is adopted', async () => {
+    const first = harness({ DescribeTrainingJobCommand: [resourceNotFound()], CreateTrainingJobCommand: [{}] });
+    const { PhysicalResourceId: created } = await sageMakerJobOnEvent(named('Create'), first.clients);
+    const again = harness({ DescribeTrainingJobCommand: [existingJobs({ [created]: 'InProgress' })] });
+    await expect(sageMakerJobOnEvent(named('Create'), again.clients)).resolves.toEqual({ PhysicalResourceId: created });
+    expect(again.sagemaker.commandNames()).toEqual(['DescribeTrainingJobCommand']);
+    expect(again.logs).toContainEqual(expect.objectContaining({ jobName: created, result: 'exists', status: 'InProgress' }));
+  });
+
+  test('GIVEN the first name completed WHEN Create (a rollback to a request that already ran) THEN it is adopted', async () => {
+    const h = harness({ DescribeTrainingJobCommand: [existingJobs({ [FIRST]: 'Completed' })] });
+    await expect(sageMakerJobOnEvent(named('Create'), h.clients)).resolves.toEqual({ PhysicalResourceId: FIRST });
+    expect(h.sagemaker.countOf('CreateTrainingJobCommand')).toBe(0);
+  });
+
+  test('GIVEN the same request in a new stack (destroyed and deployed again) WHEN Create THEN a new job: the old one is not adopted', async () => {
+    const h = harness({ DescribeTrainingJobCommand: [existingJobs({ [FIRST]: 'Completed' })], CreateTrainingJobCommand: [{}] });
+    const res = await sageMakerJobOnEvent(named('Create', { stackId: STACK_B }), h.clients);
+    expect(res.PhysicalResourceId).not.toBe(FIRST);
+    expect(res.PhysicalResourceId).toMatch(new RegExp(`^${BASE}-[0-9a-f]{8}$`));
+    expect(h.sagemaker.inputsOf('CreateTrainingJobCommand')).toEqual([{ ...unnamedTraining(), TrainingJobName: res.PhysicalResourceId }]);
+  });
+
+  test('GIVEN the first name was Stopped (a rollback stopped it) WHEN Create THEN <name>-r2 is created', async () => {
+    const h = harness({ DescribeTrainingJobCommand: [existingJobs({ [FIRST]: 'Stopped' })], CreateTrainingJobCommand: [{}] });
+    await expect(sageMakerJobOnEvent(named('Create'), h.clients)).resolves.toEqual({ PhysicalResourceId: `${FIRST}-r2` });
+    expect(h.sagemaker.inputsOf('DescribeTrainingJobCommand')).toEqual([{ TrainingJobName: FIRST }, { TrainingJobName: `${FIRST}-r2` }]);
+    expect(h.sagemaker.inputsOf('CreateTrainingJobCommand')).toEqual([{ ...unnamedTraining(), TrainingJobName: `${FIRST}-r2` }]);
+    expectValidRequests(h.sagemaker);
+    expect(h.logs).toContainEqual(expect.objectContaining({ jobName: FIRST, result: 'exists-unusable', status: 'Stopped' }));
+    expect(h.logs).toContainEqual(expect.objectContaining({ jobName: `${FIRST}-r2`, attempt: 2, result: 'created' }));
+  });
+
+  test('GIVEN the first name Stopped and -r2 Failed WHEN Create THEN -r3 is created', async () => {
+    const h = harness({ DescribeTrainingJobCommand: [existingJobs({ [FIRST]: 'Stopped', [`${FIRST}-r2`]: 'Failed' })], CreateTrainingJobCommand: [{}] });
+    await expect(sageMakerJobOnEvent(named('Create'), h.clients)).resolves.toEqual({ PhysicalResourceId: `${FIRST}-r3` });
+    expect(h.sagemaker.inputsOf('CreateTrainingJobCommand').map((i) => i.TrainingJobName)).toEqual([`${FIRST}-r3`]);
+  });
+
+  test.each(['Failed', 'Stopping'])('GIVEN the first name is %s WHEN Create THEN the next attempt runs', async (status) => {
+    const h = harness({ DescribeTrainingJobCommand: [existingJobs({ [FIRST]: status })], CreateTrainingJobCommand: [{}] });
+    await expect(sageMakerJobOnEvent(named('Create'), h.clients)).resolves.toEqual({ PhysicalResourceId: `${FIRST}-r2` });
+  });
+
+  test('GIVEN -r2 already runs (a retried create after the first name stopped) WHEN Create THEN -r2 is adopted', async () => {
+    const h = harness({ DescribeTrainingJobCommand: [existingJobs({ [FIRST]: 'Stopped', [`${FIRST}-r2`]: 'InProgress' })] });
+    await expect(sageMakerJobOnEvent(named('Create'), h.clients)).resolves.toEqual({ PhysicalResourceId: `${FIRST}-r2` });
+    expect(h.sagemaker.countOf('CreateTrainingJobCommand')).toBe(0);
+  });
+
+  test('GIVEN a create of -r2 racing another WHEN it answers ResourceInUse THEN -r2 is adopted', async () => {
+    const h = harness({
+      DescribeTrainingJobCommand: [existingJobs({ [FIRST]: 'Failed' })],
+      CreateTrainingJobCommand: [awsError('ResourceInUse', 'Training job names must be unique within an AWS account and region')],
+    });
+    await expect(sageMakerJobOnEvent(named('Create'), h.clients)).resolves.toEqual({ PhysicalResourceId: `${FIRST}-r2` });
+    expect(h.logs).toContainEqual(expect.objectContaining({ jobName: `${FIRST}-r2`, result: 'exists-race' }));
+  });
+
+  test('GIVEN every attempt name is taken by a stopped or failed job WHEN Create THEN it fails with a clear message and creates nothing', async () => {
+    const jobs: Record<string, string> = {};
+    for (let n = 1; n <= MAX_JOB_ATTEMPTS; n++) jobs[attemptName(FIRST, n)] = n % 2 ? 'Stopped' : 'Failed';
+    const h = harness({ DescribeTrainingJobCommand: [existingJobs(jobs)] });
+    const err = await sageMakerJobOnEvent(named('Create'), h.clients).catch((e: Error) => e);
+    expect((err as Error).message).toBe(
+      `Training job ${FIRST}: all 20 names (${FIRST}, ${FIRST}-r2 ... ${FIRST}-r20) are taken by jobs that stopped or failed; fix the cause of the failures, then set a new runId to start under a new name`,
+    );
+    expect(h.sagemaker.countOf('DescribeTrainingJobCommand')).toBe(MAX_JOB_ATTEMPTS);
+    expect(h.sagemaker.countOf('CreateTrainingJobCommand')).toBe(0);
+    expect(h.logs).toContainEqual(expect.objectContaining({ result: 'attempts-exhausted', attempts: 20 }));
+  });
+
+  test('GIVEN the longest NameBase and 19 stopped attempts WHEN Create THEN -r20 is created, a valid name of 63 characters', async () => {
+    const base = 'b'.repeat(JOB_NAME_LIMITS.training.maxBaseLength);
+    const first = resolvedJobName(TRAINING_JOB_RESOURCE_TYPE, base, unnamedTraining(), STACK_A);
+    const jobs: Record<string, string> = {};
+    for (let n = 1; n < MAX_JOB_ATTEMPTS; n++) jobs[attemptName(first, n)] = 'Stopped';
+    const h = harness({ DescribeTrainingJobCommand: [existingJobs(jobs)], CreateTrainingJobCommand: [{}] });
+    const res = await sageMakerJobOnEvent(named('Create', { base }), h.clients);
+    expect(res.PhysicalResourceId).toBe(`${first}-r20`);
+    expect(res.PhysicalResourceId).toHaveLength(63);
+    expectValidRequests(h.sagemaker);
+  });
+
+  test('GIVEN a tuning job whose first name was Stopped WHEN Create THEN -r2 is created, at most 32 characters, with a valid request', async () => {
+    const base = 't'.repeat(JOB_NAME_LIMITS.tuning.maxBaseLength);
+    const first = resolvedJobName(TUNING_JOB_RESOURCE_TYPE, base, unnamedTuning(), STACK_A);
+    const h = harness({
+      DescribeHyperParameterTuningJobCommand: [existingJobs({ [first]: 'Stopped' }, 'HyperParameterTuningJobName')],
+      CreateHyperParameterTuningJobCommand: [{}],
+    });
+    const res = await sageMakerJobOnEvent(namedTuning('Create', { base }), h.clients);
+    expect(res).toEqual({ PhysicalResourceId: `${first}-r2` });
+    expect(res.PhysicalResourceId.length).toBeLessThanOrEqual(32);
+    expect(h.sagemaker.inputsOf('CreateHyperParameterTuningJobCommand')).toEqual([{ ...unnamedTuning(), HyperParameterTuningJobName: `${first}-r2` }]);
+    expectValidRequests(h.sagemaker);
+  });
+
+  test('GIVEN the event has no physical id WHEN isComplete THEN it polls the first attempt name', async () => {
+    const h = harness({ DescribeTrainingJobCommand: [describedTraining('InProgress', {}, FIRST)] });
+    await expect(sageMakerJobIsComplete(named('Create'), h.clients)).resolves.toEqual({ IsComplete: false });
+    expect(h.sagemaker.inputsOf('DescribeTrainingJobCommand')).toEqual([{ TrainingJobName: FIRST }]);
+  });
+});
+
+describe('update with a NameBase', () => {
+  test.each([
+    ['the first name', FIRST],
+    ['a retry attempt of it', `${FIRST}-r3`],
+  ])('GIVEN the physical id is %s of the same request WHEN Update THEN nothing changes and no call is made', async (_what, id) => {
+    const h = harness();
+    await expect(sageMakerJobOnEvent(named('Update', { physicalId: id }), h.clients)).resolves.toEqual({ PhysicalResourceId: id });
+    expect(h.sagemaker.calls).toEqual([]);
+    expect(h.logs).toContainEqual(expect.objectContaining({ action: 'Update', jobName: id, result: 'unchanged' }));
+  });
+
+  test('GIVEN a changed resolved value (the same template) WHEN Update THEN a new job runs and its name is returned', async () => {
+    const changed = unnamedTraining({ InputDataConfig: [{ ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://new-bucket/train/' } } }] });
+    const h = harness({ DescribeTrainingJobCommand: [resourceNotFound()], CreateTrainingJobCommand: [{}] });
+    const res = await sageMakerJobOnEvent(named('Update', { request: changed, physicalId: FIRST }), h.clients);
+    expect(res.PhysicalResourceId).not.toBe(FIRST);
+    expect(res.PhysicalResourceId).toBe(resolvedJobName(TRAINING_JOB_RESOURCE_TYPE, BASE, changed, STACK_A));
+    expect(h.logs).toContainEqual(expect.objectContaining({ action: 'CreateTrainingJob', requestType: 'Update', previousJobName: FIRST, result: 'created' }));
+    expectValidRequests(h.sagemaker);
+  });
+
+  test('GIVEN a physical id with a suffix that is not an attempt (-r21, -r1, -rx) WHEN Update THEN the names are walked again', async () => {
+    for (const id of [`${FIRST}-r21`, `${FIRST}-r1`, `${FIRST}-rx`, `${FIRST}-r02`]) {
+      const h = harness({ DescribeTrainingJobCommand: [existingJobs({ [FIRST]: 'Completed' })] });
+      await expect(sageMakerJobOnEvent(named('Update', { physicalId: id }), h.clients)).resolves.toEqual({ PhysicalResourceId: FIRST });
+    }
+  });
+
+  test('GIVEN the rollback of an upgrade (a Request naming the job, no NameBase) WHEN Update THEN that exact job is adopted', async () => {
+    const h = harness({ DescribeTrainingJobCommand: [describedTraining('Completed')] });
+    await expect(sageMakerJobOnEvent(trainingEvent('Update', trainingRequest(), { PhysicalResourceId: FIRST }), h.clients)).resolves.toEqual({ PhysicalResourceId: JOB });
+    expect(h.sagemaker.inputsOf('DescribeTrainingJobCommand')).toEqual([{ TrainingJobName: JOB }]);
+    expect(h.sagemaker.countOf('CreateTrainingJobCommand')).toBe(0);
+  });
+});
+
+describe('isComplete and Delete of a retry attempt', () => {
+  const R2 = `${FIRST}-r2`;
+
+  test('GIVEN -r2 completed THEN Data names -r2, the job that actually ran', async () => {
+    const h = harness({ DescribeTrainingJobCommand: [describedTraining('Completed', { ModelArtifacts: { S3ModelArtifacts: `s3://data-bucket/models/${R2}/output/model.tar.gz` } }, R2)] });
+    const res = await sageMakerJobIsComplete(named('Create', { physicalId: R2 }), h.clients);
+    expect(res).toEqual({
+      IsComplete: true,
+      Data: {
+        TrainingJobName: R2,
+        TrainingJobArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:training-job/${R2}`,
+        ModelDataUri: `s3://data-bucket/models/${R2}/output/model.tar.gz`,
+      },
+    });
+    expect(h.sagemaker.inputsOf('DescribeTrainingJobCommand')).toEqual([{ TrainingJobName: R2 }]);
+  });
+
+  test('GIVEN a tuning attempt -r2 completed THEN Data names it', async () => {
+    const first = resolvedJobName(TUNING_JOB_RESOURCE_TYPE, TUNING_BASE, unnamedTuning(), STACK_A);
+    const r2 = `${first}-r2`;
+    const best = `${r2}-003-1a2b3c4d`;
+    const h = harness({
+      DescribeHyperParameterTuningJobCommand: [{
+        HyperParameterTuningJobName: r2,
+        HyperParameterTuningJobArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:hyper-parameter-tuning-job/${r2}`,
+        HyperParameterTuningJobStatus: 'Completed',
+        BestTrainingJob: { TrainingJobName: best, FinalHyperParameterTuningJobObjectiveMetric: { MetricName: 'validation:auc', Value: 0.9 } },
+      }],
+      DescribeTrainingJobCommand: [describedTraining('Completed', { ModelArtifacts: { S3ModelArtifacts: 's3://b/best.tar.gz' } }, best)],
+    });
+    const res = await sageMakerJobIsComplete(namedTuning('Create', { physicalId: r2 }), h.clients);
+    expect(res.Data?.HyperParameterTuningJobName).toBe(r2);
+    expect(res.Data?.BestTrainingJobName).toBe(best);
+    expect(h.sagemaker.inputsOf('DescribeHyperParameterTuningJobCommand')).toEqual([{ HyperParameterTuningJobName: r2 }]);
+  });
+
+  test('GIVEN -r2 runs WHEN Delete THEN the job named by the physical id is stopped', async () => {
+    const h = harness({ DescribeTrainingJobCommand: [describedTraining('InProgress', {}, R2)], StopTrainingJobCommand: [{}] });
+    await expect(sageMakerJobOnEvent(named('Delete', { physicalId: R2 }), h.clients)).resolves.toEqual({ PhysicalResourceId: R2 });
+    expect(h.sagemaker.inputsOf('StopTrainingJobCommand')).toEqual([{ TrainingJobName: R2 }]);
+  });
+
+  test('GIVEN a foreign physical id WHEN Delete with a NameBase THEN success without any call', async () => {
+    const h = harness();
+    const e = named('Delete', { physicalId: 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED' });
+    await expect(sageMakerJobOnEvent(e, h.clients)).resolves.toEqual({ PhysicalResourceId: 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED' });
+    await expect(sageMakerJobIsComplete(e, h.clients)).resolves.toEqual({ IsComplete: true });
+    expect(h.sagemaker.calls).toEqual([]);
   });
 });
 

@@ -41,6 +41,16 @@ describe('DataQualityMonitor', () => {
     expect(JSON.stringify(template.findResources('AWS::SageMaker::DataQualityJobDefinition'))).toContain('sagemaker-model-monitor-analyzer');
   });
 
+  test('the definition is named from a hash of its content (it is replace-only) and waits for the endpoint', () => {
+    expect(monitor.jobDefinitionName).toMatch(/^test-monitor-definitionname-[0-9a-f]{8}-[0-9a-f]{10}$/);
+    const def: any = Object.values(template.findResources('AWS::SageMaker::DataQualityJobDefinition'))[0];
+    expect(def.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^Endpoint/)]));
+    const other = new Stack(new App(), 'Test');
+    const o = setup(other);
+    const changed = new DataQualityMonitor(other, 'Monitor', { endpoint: o.endpoint, outputLocation: S3Location.inDataBucket(o.data, 'monitoring/'), maxRuntime: Duration.minutes(20) });
+    expect(changed.jobDefinitionName).not.toBe(monitor.jobDefinitionName);
+  });
+
   test('an hourly schedule that depends on the definition and the endpoint', () => {
     const schedules = template.findResources('AWS::SageMaker::MonitoringSchedule');
     const [schedule]: any[] = Object.values(schedules);
@@ -95,6 +105,7 @@ describe('monitor bad input fails at synth with path, value and what is allowed'
     ['probability settings for regression', (s) => { const { data, endpoint } = setup(s); return new ModelQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), problemType: ProblemType.REGRESSION, groundTruth: S3Location.inDataBucket(data, 'g/'), probabilityAttribute: 'p' }); }, /are for BinaryClassification, got Regression/],
     ['a positive time offset', (s) => { const { data, endpoint } = setup(s); return new ModelQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), problemType: ProblemType.REGRESSION, groundTruth: S3Location.inDataBucket(data, 'g/'), startTimeOffset: 'PT1H' }); }, /invalid startTimeOffset 'PT1H': use a negative ISO 8601 duration/],
     ['a drift alarm without published metrics', (s) => { const { data, endpoint } = setup(s); return new DataQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), publishMetrics: false }).alarmOnFeatureDrift('A', 'x', 1); }, /alarmOnFeatureDrift\('x'\) needs publishMetrics/],
+    ['a drift alarm without a baseline', (s) => { const { data, endpoint } = setup(s); return new DataQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/') }).alarmOnFeatureDrift('A', 'x', 1); }, /alarmOnFeatureDrift\('x'\) needs baseline.constraints/],
     ['an invalid alert e-mail', (s) => new AlertsTopic(s, 'A', { emails: ['not-an-email'] }), /invalid email 'not-an-email'/],
   ])('%s', (_name, build, error) => {
     expect(() => build(new Stack(new App(), 'Test'))).toThrow(error);
@@ -104,7 +115,9 @@ describe('monitor bad input fails at synth with path, value and what is allowed'
 test('validity: endpoint, alerts topic and both monitors pass cdk-nag and the built-in validation', () => {
   const stack = testStack();
   const { data, endpoint, alerts } = setup(stack);
-  new DataQualityMonitor(stack, 'DataQuality', { endpoint, outputLocation: S3Location.inDataBucket(data, 'monitoring/') }).alarmOnFeatureDrift('Drift', 'f1', 0.3, alerts.topic);
+  new DataQualityMonitor(stack, 'DataQuality', {
+    endpoint, outputLocation: S3Location.inDataBucket(data, 'monitoring/'), baseline: { constraints: S3Location.inDataBucket(data, 'baseline/constraints.json') },
+  }).alarmOnFeatureDrift('Drift', 'f1', 0.3, alerts.topic);
   new ModelQualityMonitor(stack, 'Quality', { endpoint, outputLocation: S3Location.inDataBucket(data, 'monitoring/quality/'), problemType: ProblemType.REGRESSION, groundTruth: S3Location.inDataBucket(data, 'ground-truth/') });
   expectNoFindings(stack);
 });

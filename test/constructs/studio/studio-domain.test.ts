@@ -190,8 +190,13 @@ describe('StudioDomain options', () => {
     });
     template.hasResourceProperties('AWS::SageMaker::StudioLifecycleConfig', { StudioLifecycleConfigAppType: 'CodeEditor' });
     const settings = domainResource(template).Properties.DefaultUserSettings;
-    expect(settings.JupyterLabAppSettings.LifecycleConfigArns).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/Setup/), 'StudioLifecycleConfigArn'] }]);
-    expect(settings.CodeEditorAppSettings.LifecycleConfigArns).toBeUndefined();
+    const setup = { 'Fn::GetAtt': [expect.stringMatching(/Setup/), 'StudioLifecycleConfigArn'] };
+    expect(settings.JupyterLabAppSettings.LifecycleConfigArns).toEqual([setup]);
+    expect(settings.JupyterLabAppSettings.DefaultResourceSpec).toEqual({ LifecycleConfigArn: setup });
+    expect(domainResource(template).Properties.DefaultSpaceSettings.JupyterLabAppSettings.DefaultResourceSpec).toEqual({ LifecycleConfigArn: setup });
+    // offered, not run by default
+    expect(settings.CodeEditorAppSettings.LifecycleConfigArns).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/Editor/), 'StudioLifecycleConfigArn'] }]);
+    expect(settings.CodeEditorAppSettings.DefaultResourceSpec).toBeUndefined();
   });
 
   test('DESTROY: everything deletable, the cleanup runs before profiles and spaces are deleted', () => {
@@ -249,6 +254,7 @@ describe('StudioDomain bad input fails at synth with path, value and what is all
     ['lifecycle config with both script and file', (s) => new StudioDomain(s, 'Studio').addLifecycleConfig('L', { appType: StudioAppType.JUPYTER_LAB, script: 'x', scriptFile: 'y' }), /needs exactly one of script and scriptFile, got both/],
     ['lifecycle config file missing', (s) => new StudioDomain(s, 'Studio').addLifecycleConfig('L', { appType: StudioAppType.JUPYTER_LAB, scriptFile: '/nope.sh' }), /scriptFile '\/nope.sh' does not exist/],
     ['lifecycle script too long', (s) => new StudioDomain(s, 'Studio').addLifecycleConfig('L', { appType: StudioAppType.JUPYTER_LAB, script: 'x'.repeat(13000) }), /SageMaker allows at most 16384/],
+    ['two default lifecycle configs for one app type', (s) => { const d = new StudioDomain(s, 'Studio'); d.addLifecycleConfig('A', { appType: StudioAppType.JUPYTER_LAB, script: 'a' }); d.addLifecycleConfig('B', { appType: StudioAppType.JUPYTER_LAB, script: 'b' }); }, /lifecycle config 'B' would be the second default of JupyterLab \(after 'A'\)/],
     ['imported domain id', (s) => StudioDomain.fromDomainAttributes(s, 'I', { domainId: 'my-domain' }), /invalid domainId 'my-domain'/],
   ])('%s', (_name, build, error) => {
     expect(() => build(plainStack())).toThrow(error);

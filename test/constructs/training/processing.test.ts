@@ -55,7 +55,8 @@ describe('ProcessingSpec rendering', () => {
     expect(request.RoleArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^JobRole/), 'Arn'] });
     expect(request.AppSpecification).toEqual({
       ImageUri: '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3',
-      ContainerEntrypoint: ['python3', '/opt/ml/processing/input/code/preprocess.py'],
+      // SageMaker names the downloaded script after its S3 key: the asset hash plus '.py'.
+      ContainerEntrypoint: ['python3', expect.stringMatching(/^\/opt\/ml\/processing\/input\/code\/[0-9a-f]{64}\.py$/)],
       ContainerArguments: ['--train-ratio', '0.8'],
     });
     expect(request.ProcessingInputs).toEqual([

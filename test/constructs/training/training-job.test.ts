@@ -1,9 +1,11 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Aws, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   BuiltInAlgorithm, ContainerImage, DataBucket, IDataBucket, InstanceType, S3Location, TrainingJob, TrainingJobProps, TrainingSpec, TrainingSpecProps,
 } from '../../../constructs';
+import { JOB_NAME_BUDGETS } from '../../../constructs/private/deploy-time-job';
+import { JOB_NAME_LIMITS, MAX_JOB_ATTEMPTS } from '../../../constructs/training/handlers/sagemaker-job';
 import { expectValidSageMakerRequest } from '../../support/sagemaker-api';
 import { plainStack } from '../../support/stacks';
 import { expectNoFindings, testStack } from '../../support/validity';
@@ -61,6 +63,12 @@ function renderedRequest(template: any, type: string) {
   return { logicalId, resource, request, intrinsics, intrinsic };
 }
 
+/** The NameBase property of the stack's one training job custom resource. */
+function nameBaseOf(stack: Stack): string {
+  const { resource } = renderedRequest(Template.fromStack(stack).toJSON(), 'Custom::SageMakerTrainingJob');
+  return resource.Properties.NameBase;
+}
+
 /** Placeholders are deploy-time values: the API model cannot check them. */
 const isPlaceholder = (value: unknown) => typeof value === 'string' && /@@\d+@@/.test(value);
 
@@ -85,11 +93,13 @@ describe('TrainingJob defaults', () => {
   const roles = template.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'sagemaker.amazonaws.com' } }] } } });
   const roleId = Object.keys(roles)[0];
 
-  test('renders a Custom::SageMakerTrainingJob whose Request is a valid CreateTrainingJob request', () => {
+  test('renders a Custom::SageMakerTrainingJob whose Request is a valid CreateTrainingJob request without a name, and a NameBase', () => {
     expect(resource.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SageMakerConstructsProvider/), 'Arn'] });
+    expect(Object.keys(resource.Properties).sort()).toEqual(['NameBase', 'Request', 'ServiceToken']);
     expect(resource.Properties.Request['Fn::Join']).toBeDefined();
-    expectValidSageMakerRequest('CreateTrainingJob', request, { isDeferred: isPlaceholder });
-    expect(request.TrainingJobName).toBe(job.trainingJobName);
+    // The handler names the job from the resolved values.
+    expect(request.TrainingJobName).toBeUndefined();
+    expectValidSageMakerRequest('CreateTrainingJob', request, { isDeferred: isPlaceholder, allowMissing: ['TrainingJobName'] });
     expect(intrinsic(request.RoleArn)).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
     expect(request.AlgorithmSpecification.TrainingImage).toMatch(/^@@\d+@@\.dkr\.ecr\.@@\d+@@\.@@\d+@@\/sagemaker-xgboost:1\.7-1$/);
     expect(request.HyperParameters).toEqual({ objective: 'binary:logistic', eval_metric: 'auc', num_round: '50' });
@@ -97,9 +107,12 @@ describe('TrainingJob defaults', () => {
     expect(request.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 1800 });
   });
 
-  test('the job name is <prefix>-<10 hex>, derived from the construct path, at most 63 characters', () => {
-    expect(job.trainingJobName).toMatch(/^test-training-[0-9a-f]{8}-[0-9a-f]{10}$/);
-    expect(job.trainingJobName.length).toBeLessThanOrEqual(63);
+  test('the NameBase is <prefix>-<10 hex>, derived from the construct path, short enough for every name the handler makes of it', () => {
+    const base = resource.Properties.NameBase;
+    expect(base).toMatch(/^test-training-[0-9a-f]{8}-[0-9a-f]{10}$/);
+    expect(base.length).toBeLessThanOrEqual(JOB_NAME_LIMITS.training.maxBaseLength);
+    // <base>-<8 hex>-r20
+    expect(`${base}-${'0'.repeat(JOB_NAME_LIMITS.training.resolvedHashLength)}-r${MAX_JOB_ATTEMPTS}`.length).toBeLessThanOrEqual(63);
   });
 
   test('a new least-privilege role: a customer-managed policy, no inline policy, no AWS managed policy', () => {
@@ -118,13 +131,13 @@ describe('TrainingJob defaults', () => {
     expect(stack.resolve(job.role.roleArn)).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
   });
 
-  test("the provider's role may create, describe and stop exactly this job, and pass exactly its role to SageMaker", () => {
+  test("the provider's role may create, describe and stop the jobs named <NameBase>-*, and pass exactly its role to SageMaker", () => {
     const statements = providerStatements(template);
     const control = statements.filter((s) => ([] as string[]).concat(s.Action).includes('sagemaker:CreateTrainingJob'));
     expect(control).toHaveLength(1);
     expect(([] as string[]).concat(control[0].Action)).toEqual(expect.arrayContaining(['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob']));
     expect(control[0].Resource).toEqual({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:training-job/${job.trainingJobName}`]],
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:training-job/${prefixOf(resource.Properties.NameBase)}-*`]],
     });
     expect(statements).toContainEqual({
       Action: 'iam:PassRole',
@@ -140,7 +153,8 @@ describe('TrainingJob defaults', () => {
     expect(resource.DependsOn).toContain(policyId);
   });
 
-  test('attributes are GetAtts of the custom resource', () => {
+  test('attributes are GetAtts of the custom resource, the job name included (the name of the job that actually ran)', () => {
+    expect(stack.resolve(job.trainingJobName)).toEqual({ 'Fn::GetAtt': [logicalId, 'TrainingJobName'] });
     expect(stack.resolve(job.trainingJobArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'TrainingJobArn'] });
     expect(stack.resolve(job.modelDataUri)).toEqual({ 'Fn::GetAtt': [logicalId, 'ModelDataUri'] });
     expect(stack.resolve(job.metric('validation:auc'))).toEqual({ 'Fn::GetAtt': [logicalId, 'Metric_validation_auc'] });
@@ -150,9 +164,14 @@ describe('TrainingJob defaults', () => {
   });
 });
 
-describe('TrainingJob naming', () => {
-  const name = (options: Omit<TrainingJobProps, 'spec'> = {}, spec: Partial<TrainingSpecProps> = {}, id?: string) => trainingStack(options, spec, id).job.trainingJobName;
+describe('TrainingJob naming (the NameBase; the handler appends a hash of the resolved request and the stack id)', () => {
+  const name = (options: Omit<TrainingJobProps, 'spec'> = {}, spec: Partial<TrainingSpecProps> = {}, id?: string) => nameBaseOf(trainingStack(options, spec, id).stack);
   const base = name();
+
+  test("the construct's budgets match the handler's", () => {
+    expect(JOB_NAME_BUDGETS.training.maxBaseLength).toBe(JOB_NAME_LIMITS.training.maxBaseLength);
+    expect(JOB_NAME_BUDGETS.tuning.maxBaseLength).toBe(JOB_NAME_LIMITS.tuning.maxBaseLength);
+  });
 
   test('deterministic: the same spec in a new app gets the same name', () => {
     expect(name()).toBe(base);
@@ -170,12 +189,12 @@ describe('TrainingJob naming', () => {
   test('jobNamePrefix replaces the derived prefix; the hash is unchanged', () => {
     const named = name({ jobNamePrefix: 'churn-xgb' });
     expect(named).toBe(`churn-xgb-${base.slice(-10)}`);
-    expect(name({ jobNamePrefix: 'x'.repeat(52) })).toHaveLength(63);
+    expect(name({ jobNamePrefix: 'x'.repeat(39) })).toHaveLength(JOB_NAME_LIMITS.training.maxBaseLength);
   });
 
-  test('a deep or long construct path still yields a valid name of at most 63 characters', () => {
+  test('a deep or long construct path still yields a valid NameBase that fits the budget', () => {
     const long = name({}, {}, 'ModelTraining'.repeat(8));
-    expect(long.length).toBeLessThanOrEqual(63);
+    expect(long.length).toBeLessThanOrEqual(JOB_NAME_LIMITS.training.maxBaseLength);
     expect(long).toMatch(/^[a-z0-9](-*[a-z0-9])*$/);
   });
 
@@ -183,10 +202,17 @@ describe('TrainingJob naming', () => {
     ['an underscore', 'churn_xgb'],
     ['a trailing hyphen', 'churn-'],
     ['a leading hyphen', '-churn'],
-    ['53 characters', 'x'.repeat(53)],
+    ['40 characters', 'x'.repeat(40)],
     ['an empty prefix', ''],
   ])('jobNamePrefix with %s throws', (_, prefix) => {
-    expect(() => trainingStack({ jobNamePrefix: prefix })).toThrow(/^\[Test\/Training\] invalid jobNamePrefix '.*': use 1-52 letters, digits or hyphens/);
+    expect(() => trainingStack({ jobNamePrefix: prefix })).toThrow(/^\[Test\/Training\] invalid jobNamePrefix '.*': use 1-39 letters, digits or hyphens/);
+  });
+
+  test('a deploy-time jobNamePrefix throws: the prefix scopes the IAM resource the provider may act on', () => {
+    const stack = plainStack('Test');
+    const data = new DataBucket(stack, 'Data');
+    expect(() => new TrainingJob(stack, 'Training', { spec: xgboost(data), jobNamePrefix: Aws.STACK_NAME }))
+      .toThrow(/^\[Test\/Training\] jobNamePrefix must be a literal string/);
   });
 });
 
@@ -210,13 +236,15 @@ describe('TrainingJob with a role of your own', () => {
     expect(resource.DependsOn).toContain(policyId);
     // A concrete environment: the image is a literal URI.
     expect(request.AlgorithmSpecification.TrainingImage).toBe('683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1');
-    expectValidSageMakerRequest('CreateTrainingJob', request, { isDeferred: isPlaceholder });
+    expectValidSageMakerRequest('CreateTrainingJob', request, { isDeferred: isPlaceholder, allowMissing: ['TrainingJobName'] });
 
     // The name keeps the prefix's case; the IAM resource is lower case, as SageMaker reports ARNs.
-    expect(job.trainingJobName).toMatch(/^Churn-[0-9a-f]{10}$/);
+    const base = resource.Properties.NameBase;
+    expect(base).toMatch(/^Churn-[0-9a-f]{10}$/);
     const statements = providerStatements(template);
     const control = statements.find((s) => ([] as string[]).concat(s.Action).includes('sagemaker:CreateTrainingJob'));
-    expect(control.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:sagemaker:us-east-1:111122223333:training-job/${job.trainingJobName.toLowerCase()}`]] });
+    expect(control.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:sagemaker:us-east-1:111122223333:training-job/${prefixOf(base).toLowerCase()}-*`]] });
+    expect(JSON.stringify(control.Resource)).not.toContain('/Churn-');
     expect(statements).toContainEqual(expect.objectContaining({
       Action: 'iam:PassRole',
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/^MyRole/), 'Arn'] },
@@ -274,3 +302,8 @@ describe('TrainingJob validity', () => {
     expectNoFindings(stack);
   });
 });
+
+/** The construct prefix of a name base (`<prefix>-<spec hash>`): IAM scopes to it. */
+function prefixOf(base: string): string {
+  return base.slice(0, base.lastIndexOf('-'));
+}

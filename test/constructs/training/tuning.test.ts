@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
@@ -6,6 +6,7 @@ import {
   HyperparameterTuningSpecProps, IDataBucket, InstanceType, ObjectiveType, S3Location, ScalingType, TrainingSpec, TrainingSpecProps, TuningStrategy,
   WarmStartType,
 } from '../../../constructs';
+import { JOB_NAME_LIMITS, MAX_JOB_ATTEMPTS } from '../../../constructs/training/handlers/sagemaker-job';
 import { expectValidSageMakerRequest } from '../../support/sagemaker-api';
 import { plainStack } from '../../support/stacks';
 
@@ -235,6 +236,8 @@ function renderedRequest(template: any, type: string) {
   return { logicalId, resource, request: JSON.parse(text), intrinsics };
 }
 const isPlaceholder = (value: unknown) => typeof value === 'string' && /@@\d+@@/.test(value);
+/** The NameBase property of the stack's one tuning job custom resource. */
+const nameBaseOf = (stack: Stack): string => renderedRequest(Template.fromStack(stack).toJSON(), 'Custom::SageMakerTuningJob').resource.Properties.NameBase;
 
 describe('HyperparameterTuningJob', () => {
   const stack = plainStack();
@@ -252,24 +255,44 @@ describe('HyperparameterTuningJob', () => {
   const { logicalId, resource, request } = renderedRequest(json, 'Custom::SageMakerTuningJob');
   const roleId = Object.keys(template.findResources('AWS::IAM::Role', { Properties: { Description: 'Runs the tuning job Test/Tuning' } }))[0];
 
-  test('renders a Custom::SageMakerTuningJob whose Request is a valid CreateHyperParameterTuningJob request', () => {
+  test('renders a Custom::SageMakerTuningJob whose Request is a valid CreateHyperParameterTuningJob request without a name, and a NameBase', () => {
     expect(resource.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SageMakerConstructsProvider/), 'Arn'] });
-    expectValidSageMakerRequest('CreateHyperParameterTuningJob', request, { isDeferred: isPlaceholder });
-    expect(request.HyperParameterTuningJobName).toBe(job.tuningJobName);
+    expect(Object.keys(resource.Properties).sort()).toEqual(['NameBase', 'Request', 'ServiceToken']);
+    // The handler names the job from the resolved values.
+    expect(request.HyperParameterTuningJobName).toBeUndefined();
+    expectValidSageMakerRequest('CreateHyperParameterTuningJob', request, { isDeferred: isPlaceholder, allowMissing: ['HyperParameterTuningJobName'] });
     expect(request.HyperParameterTuningJobConfig.ResourceLimits).toEqual({ MaxNumberOfTrainingJobs: 6, MaxParallelTrainingJobs: 3 });
   });
 
-  test('the name is <prefix>-<10 hex>, at most 32 characters', () => {
-    expect(job.tuningJobName).toMatch(/^test-tuning-[0-9a-f]{8}-[0-9a-f]{10}$/);
-    expect(job.tuningJobName.length).toBeLessThanOrEqual(32);
-    const long = new HyperparameterTuningJob(plainStack('AVeryLongStackNameForTuning'), 'HyperparameterTuningOfTheChurnModel', {
-      spec: new HyperparameterTuningSpec({ ...spec.props, trainingSpec: trainingSpec(new DataBucket(stack, 'Other')) }),
+  test('the NameBase is <prefix>-<6 hex>, short enough that every name the handler makes of it has at most 32 characters', () => {
+    const base = resource.Properties.NameBase;
+    expect(base).toMatch(/^[a-z0-9]+-[0-9a-f]{8}-[0-9a-f]{6}$/);
+    expect(base.length).toBeLessThanOrEqual(JOB_NAME_LIMITS.tuning.maxBaseLength);
+    // <base>-<6 hex>-r20
+    expect(`${base}-${'0'.repeat(JOB_NAME_LIMITS.tuning.resolvedHashLength)}-r${MAX_JOB_ATTEMPTS}`.length).toBeLessThanOrEqual(32);
+    const longStack = plainStack('AVeryLongStackNameForTuning');
+    new HyperparameterTuningJob(longStack, 'HyperparameterTuningOfTheChurnModel', {
+      spec: new HyperparameterTuningSpec({ ...spec.props, trainingSpec: trainingSpec(new DataBucket(longStack, 'Other')) }),
     });
-    expect(long.tuningJobName.length).toBeLessThanOrEqual(32);
-    expect(long.tuningJobName).toMatch(/^[a-z0-9](-*[a-z0-9])*$/);
-    expect(() => new HyperparameterTuningJob(plainStack(), 'Tuning', { spec, jobNamePrefix: 'x'.repeat(22) }))
-      .toThrow(/^\[Test\/Tuning\] invalid jobNamePrefix 'x{22}': use 1-21 letters, digits or hyphens/);
-    expect(new HyperparameterTuningJob(plainStack(), 'Tuning', { spec, jobNamePrefix: 'x'.repeat(21) }).tuningJobName).toHaveLength(32);
+    const long = nameBaseOf(longStack);
+    expect(long.length).toBeLessThanOrEqual(JOB_NAME_LIMITS.tuning.maxBaseLength);
+    expect(long).toMatch(/^[a-z0-9](-*[a-z0-9])*$/);
+    expect(() => new HyperparameterTuningJob(plainStack(), 'Tuning', { spec, jobNamePrefix: 'x'.repeat(15) }))
+      .toThrow(/^\[Test\/Tuning\] invalid jobNamePrefix 'x{15}': use 1-14 letters, digits or hyphens/);
+    const s = plainStack();
+    new HyperparameterTuningJob(s, 'Tuning', { spec: new HyperparameterTuningSpec({ ...spec.props, trainingSpec: trainingSpec(new DataBucket(s, 'Data')) }), jobNamePrefix: 'x'.repeat(14) });
+    expect(nameBaseOf(s)).toHaveLength(JOB_NAME_LIMITS.tuning.maxBaseLength);
+  });
+
+  test('a new runId gives a new NameBase (the resource updates and a new job runs)', () => {
+    const base = (runId?: string) => {
+      const s = plainStack();
+      new HyperparameterTuningJob(s, 'Tuning', { spec: new HyperparameterTuningSpec({ ...spec.props, trainingSpec: trainingSpec(new DataBucket(s, 'Data')) }), runId });
+      return nameBaseOf(s);
+    };
+    expect(base()).toBe(base());
+    expect(base('2')).not.toBe(base());
+    expect(base('2').slice(0, -6)).toBe(base().slice(0, -6));
   });
 
   test('a new least-privilege role gets the trials\' grants; the custom resource depends on its policy', () => {
@@ -284,22 +307,25 @@ describe('HyperparameterTuningJob', () => {
     expect(resource.DependsOn).toContain(policyId);
   });
 
-  test('attributes are GetAtts of the custom resource', () => {
+  test('attributes are GetAtts of the custom resource, the job name included (the name of the job that actually ran)', () => {
+    expect(stack.resolve(job.tuningJobName)).toEqual({ 'Fn::GetAtt': [logicalId, 'HyperParameterTuningJobName'] });
     expect(stack.resolve(job.tuningJobArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'HyperParameterTuningJobArn'] });
     expect(stack.resolve(job.bestTrainingJobName)).toEqual({ 'Fn::GetAtt': [logicalId, 'BestTrainingJobName'] });
     expect(stack.resolve(job.bestModelDataUri)).toEqual({ 'Fn::GetAtt': [logicalId, 'BestModelDataUri'] });
     expect(stack.resolve(job.bestObjectiveValue)).toEqual({ 'Fn::GetAtt': [logicalId, 'BestObjectiveValue'] });
   });
 
-  test("the provider's role controls exactly this tuning job, describes its trials and passes its role", () => {
+  test("the provider's role controls the tuning jobs named <NameBase>-*, describes their trials and passes its role", () => {
     const providerRoleId = Object.keys(template.findResources('AWS::IAM::Role', { Properties: { Description: 'Runs the SageMaker constructs custom-resource handlers' } }))[0];
     const policy: any = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).find((p: any) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: providerRoleId }]));
     const statements: any[] = policy.Properties.PolicyDocument.Statement;
     const arn = (resourceName: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resourceName}`]] });
     const control = statements.find((s) => ([] as string[]).concat(s.Action).includes('sagemaker:CreateHyperParameterTuningJob'));
     expect(([] as string[]).concat(control.Action)).toEqual(expect.arrayContaining(['sagemaker:CreateHyperParameterTuningJob', 'sagemaker:DescribeHyperParameterTuningJob', 'sagemaker:StopHyperParameterTuningJob']));
-    expect(control.Resource).toEqual(arn(`hyper-parameter-tuning-job/${job.tuningJobName}`));
-    expect(statements).toContainEqual({ Action: 'sagemaker:DescribeTrainingJob', Effect: 'Allow', Resource: arn(`training-job/${job.tuningJobName}-*`) });
+    const base = resource.Properties.NameBase;
+    expect(control.Resource).toEqual(arn(`hyper-parameter-tuning-job/${prefixOf(base)}-*`));
+    // Trials are named <tuning job name>-<NNN>-<id>, and the tuning job name starts with <NameBase>-.
+    expect(statements).toContainEqual({ Action: 'sagemaker:DescribeTrainingJob', Effect: 'Allow', Resource: arn(`training-job/${prefixOf(base)}-*`) });
     expect(statements).toContainEqual({
       Action: 'iam:PassRole', Effect: 'Allow', Resource: { 'Fn::GetAtt': [roleId, 'Arn'] },
       Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
@@ -308,11 +334,12 @@ describe('HyperparameterTuningJob', () => {
 
   test('IAM ARNs use the lower-case name (SageMaker reports tuning job ARNs in lower case)', () => {
     const s = plainStack('Test', { env: ENV });
-    const j = new HyperparameterTuningJob(s, 'Tuning', { spec: new HyperparameterTuningSpec({ ...spec.props, trainingSpec: trainingSpec(new DataBucket(s, 'Data')) }), jobNamePrefix: 'Churn' });
-    expect(j.tuningJobName).toMatch(/^Churn-[0-9a-f]{10}$/);
+    new HyperparameterTuningJob(s, 'Tuning', { spec: new HyperparameterTuningSpec({ ...spec.props, trainingSpec: trainingSpec(new DataBucket(s, 'Data')) }), jobNamePrefix: 'Churn' });
+    const base = nameBaseOf(s);
+    expect(base).toMatch(/^Churn-[0-9a-f]{6}$/);
     const text = JSON.stringify(Template.fromStack(s).findResources('AWS::IAM::ManagedPolicy'));
-    expect(text).toContain(`:hyper-parameter-tuning-job/${j.tuningJobName.toLowerCase()}"`);
-    expect(text).toContain(`:training-job/${j.tuningJobName.toLowerCase()}-*"`);
+    expect(text).toContain(`:hyper-parameter-tuning-job/${prefixOf(base).toLowerCase()}-*"`);
+    expect(text).toContain(`:training-job/${prefixOf(base).toLowerCase()}-*"`);
     expect(text).not.toContain('/Churn-');
   });
 
@@ -347,3 +374,8 @@ describe('HyperparameterTuningJob', () => {
     expect(() => new HyperparameterTuningJob(s, 'Bounded', { spec: new HyperparameterTuningSpec({ ...slow.props, maxRuntime: Duration.minutes(110) }) })).not.toThrow();
   });
 });
+
+/** The construct prefix of a name base (`<prefix>-<spec hash>`): IAM scopes to it. */
+function prefixOf(base: string): string {
+  return base.slice(0, base.lastIndexOf('-'));
+}

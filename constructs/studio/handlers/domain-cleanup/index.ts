@@ -1,24 +1,23 @@
 /**
- * Custom-resource handlers (custom-resources.Provider framework: onEvent + isComplete) that tear a
- * SageMaker Studio domain down on stack delete.
+ * The Studio teardown (custom-resources.Provider framework: onEvent + isComplete).
  *
- * Two resource types share this bundle, dispatched on `event.ResourceType`:
+ * `Custom::StudioDomainCleanup` (what StudioDomain deploys, with `DeleteDomain: 'true'`) depends on the
+ * domain, its user profiles and spaces, so CloudFormation deletes it first. On Delete with Mode DESTROY
+ * it deletes every app, then every space, then every user profile (the stack's too), then the domain
+ * itself with its home EFS (`RetentionPolicy: Delete`); it waits for the domain to be gone, then
+ * removes what SageMaker leaves behind: remaining EFS mount targets and the file system, and the two
+ * NFS security groups SageMaker created in the VPC. CloudFormation then finds the domain gone, which
+ * its delete handler treats as success. With Mode RETAIN it deletes nothing.
  *
- * - `Custom::StudioDomainCleanup` depends on the domain, so CloudFormation deletes it BEFORE the domain.
- *   On Delete with Mode DESTROY it empties the domain (apps, then spaces, then user profiles that the
- *   stack does not own) so that CloudFormation can delete the domain afterwards.
- * - `Custom::StudioHomeEfsCleanup` is a resource the domain depends on, so CloudFormation deletes it
- *   AFTER the domain. On Delete with Mode DESTROY it waits for the domain to be gone, then removes what
- *   SageMaker leaves behind: the home EFS file system (mount targets first) and the two NFS security
- *   groups SageMaker created in the VPC.
+ * The phases after the domain are also exposed as the resource type `Custom::StudioHomeEfsCleanup`
+ * (for a domain deleted some other way); the constructs do not create it.
  *
  * Both are state machines driven by the Provider's isComplete polls: every poll re-reads the state from
  * the AWS APIs, requests the next deletions and reports incomplete until nothing is left. Nothing here
  * sleeps to wait for a deletion; the only sleeps are the short backoffs between throttled retries.
  *
- * Bundled by esbuild with `@aws-sdk/*` external (Node.js 22 Lambda runtime): besides the AWS SDK, this
- * file imports only the shared handler runtime (constructs/private/handlers/runtime.ts), which esbuild
- * inlines into the bundle.
+ * Bundled at build time by esbuild with `@aws-sdk/*` external (the Node.js 24 Lambda runtime provides
+ * the SDK), through the provider's dispatcher.
  */
 import {
   DeleteSecurityGroupCommand,

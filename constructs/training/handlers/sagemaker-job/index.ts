@@ -6,25 +6,42 @@
  * - `Custom::SageMakerTuningJob`: a hyperparameter tuning job (CreateHyperParameterTuningJob).
  *
  * Properties (strings, as CloudFormation delivers them):
- * - `Request`: the complete Create* request as a JSON string, job name included (`TrainingJobName` /
- *   `HyperParameterTuningJobName`). It is a JSON string because CloudFormation turns every non-string
- *   value of a property into a string, which the API would reject (`"InstanceCount": "1"`).
+ * - `NameBase`: the start of the job name, chosen at synth (`<prefix>-<hash of the template request>`),
+ *   at most `maxBaseLength` characters (see `JOB_NAME_LIMITS`).
+ * - `Request`: the complete Create* request as a JSON string, without the job name. It is a JSON
+ *   string because CloudFormation turns every non-string value of a property into a string, which the
+ *   API would reject (`"InstanceCount": "1"`).
  *
- * The job name is the physical id.
- * - Create: describes the job first; a job that already exists (a retried create, or a rollback to a
- *   request that already ran) is not created again. Otherwise creates it; `ResourceInUse` (a create
- *   racing another) also means it exists. Nothing here sleeps: isComplete polls the job.
- * - Update: the same name (an unchanged request) changes nothing. A new name is a Create of the new
- *   job; CloudFormation then sends a Delete for the old id.
+ * The job name is decided here, from the resolved values: `<NameBase>-<h>` where `h` is a short hash
+ * of the resolved request (job name left out) and the event's `StackId`. An unchanged stack resolves
+ * to the same name (the job is not run again); a new stack (a destroy and a fresh deploy included) or
+ * a changed resolved value (a new bucket, a new role) gets a new job. A name whose job is Stopped or
+ * Failed (a rollback stopped it, say) is not reused: the next attempt is `<name>-r2`, then `-r3`...
+ * (the first free one, at most `MAX_JOB_ATTEMPTS` names in all).
+ *
+ * A `Request` that names the job itself and has no `NameBase` (a template of an earlier version of
+ * the constructs, e.g. in the rollback of an upgrade) is run under exactly that name, as before: an
+ * existing job of that name is adopted whatever its status.
+ *
+ * The actual job name is the physical id and the `TrainingJobName` / `HyperParameterTuningJobName`
+ * attribute.
+ * - Create: walks the attempt names: a name without a job is created (`ResourceInUse`, a create
+ *   racing another, means it exists and is adopted); an InProgress or Completed job is adopted (a
+ *   retried create, or a rollback to a request that already ran); a Stopped, Stopping or Failed one
+ *   is skipped. Nothing here sleeps: isComplete polls the job.
+ * - Update: a physical id that is one of the attempt names of the new request changes nothing.
+ *   Otherwise it is a Create of the new job; CloudFormation then sends a Delete for the old id.
  * - isComplete (Create/Update): InProgress/Stopping is incomplete; Completed returns the attributes
  *   (see `trainingJobData` / `tuningJobData`); Failed and Stopped fail the deployment with the reason.
- * - Delete: stops the job while it runs and waits until it is no longer InProgress/Stopping. A job
- *   already finished or gone, or a physical id that is not a job name (a create that failed before
- *   answering), is success. SageMaker keeps finished jobs: nothing is deleted.
+ * - Delete: stops the job named by the physical id while it runs and waits until it is no longer
+ *   InProgress/Stopping. A job already finished or gone, or a physical id that is not a job name (a
+ *   create that failed before answering), is success. SageMaker keeps finished jobs: nothing is
+ *   deleted.
  *
  * Throttling is retried with backoff (shared runtime); an isComplete poll still throttled after the
  * retries reports incomplete (the next poll tries again) instead of failing the deployment.
  */
+import { createHash } from 'crypto';
 import {
   CreateHyperParameterTuningJobCommand,
   CreateTrainingJobCommand,
@@ -83,6 +100,10 @@ interface JobApi {
   readonly nameField: 'TrainingJobName' | 'HyperParameterTuningJobName';
   readonly namePattern: RegExp;
   readonly maxNameLength: number;
+  /** Hex digits of the resolved hash appended to the NameBase. */
+  readonly resolvedHashLength: number;
+  /** Longest NameBase: room is left for `-<resolved hash>` and the longest attempt suffix (`-r20`). */
+  readonly maxBaseLength: number;
   readonly createAction: string;
   readonly stopAction: string;
   describe(name: string): unknown;
@@ -94,6 +115,22 @@ interface JobApi {
 /** SageMaker's job name rule (TrainingJobName; a tuning job name is at most 32 characters). */
 export const JOB_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const TUNING_JOB_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$/;
+/** The name rule without a length limit (a NameBase's length is checked on its own). */
+const NAME_CHARACTERS = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
+
+/**
+ * Job names tried for one request: the first, then `-r2` ... `-r<MAX_JOB_ATTEMPTS>` while the earlier
+ * ones are taken by stopped or failed jobs.
+ */
+export const MAX_JOB_ATTEMPTS = 20;
+/** Longest attempt suffix (`-r20`). */
+const ATTEMPT_SUFFIX_LENGTH = `-r${MAX_JOB_ATTEMPTS}`.length;
+
+/** Name budgets; the constructs size their NameBase from these (kept equal by a test). */
+export const JOB_NAME_LIMITS = {
+  training: { maxNameLength: 63, resolvedHashLength: 8, maxBaseLength: 63 - 1 - 8 - ATTEMPT_SUFFIX_LENGTH },
+  tuning: { maxNameLength: 32, resolvedHashLength: 6, maxBaseLength: 32 - 1 - 6 - ATTEMPT_SUFFIX_LENGTH },
+} as const;
 
 const TRAINING: JobApi = {
   kind: 'training',
@@ -102,7 +139,7 @@ const TRAINING: JobApi = {
   resource: 'SageMakerTrainingJob',
   nameField: 'TrainingJobName',
   namePattern: JOB_NAME_PATTERN,
-  maxNameLength: 63,
+  ...JOB_NAME_LIMITS.training,
   createAction: 'CreateTrainingJob',
   stopAction: 'StopTrainingJob',
   describe: (name) => new DescribeTrainingJobCommand({ TrainingJobName: name }),
@@ -119,7 +156,7 @@ const TUNING: JobApi = {
   resource: 'SageMakerTuningJob',
   nameField: 'HyperParameterTuningJobName',
   namePattern: TUNING_JOB_NAME_PATTERN,
-  maxNameLength: 32,
+  ...JOB_NAME_LIMITS.tuning,
   createAction: 'CreateHyperParameterTuningJob',
   stopAction: 'StopHyperParameterTuningJob',
   describe: (name) => new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name }),
@@ -147,12 +184,22 @@ export function isJobName(id: string | undefined, resourceType?: string): id is 
 // ---------------------------------------------------------------------------------------------------
 
 export interface JobRequest {
+  /** The name of the first attempt: `<NameBase>-<resolved hash>` (or, legacy, the name in the Request). */
   readonly name: string;
+  /** The request as given; the job name is set per attempt. */
   readonly request: Record<string, unknown>;
+  /**
+   * Whether the attempt names `-r2`... may be tried. False for a legacy Request (named, no NameBase):
+   * its name is used as is, as the version that rendered it did.
+   */
+  readonly retries: boolean;
 }
 
-/** Parses the `Request` property (a JSON string) and checks the job name in it. */
-export function parseJobRequest(resourceType: string, props: Record<string, unknown> | undefined): JobRequest {
+/**
+ * Parses the `Request` property (a JSON string) and `NameBase`, and decides the name of the first
+ * attempt (`stackId`: the event's StackId, part of the resolved hash).
+ */
+export function parseJobRequest(resourceType: string, props: Record<string, unknown> | undefined, stackId?: string): JobRequest {
   const api = apiOf(resourceType);
   const raw = (props ?? {}).Request;
   if (typeof raw !== 'string' || raw.trim() === '') {
@@ -167,11 +214,60 @@ export function parseJobRequest(resourceType: string, props: Record<string, unkn
   if (typeof request !== 'object' || request === null || Array.isArray(request)) {
     throw new Error(`${resourceType}: the Request property must be a JSON object (the ${api.createAction} request)`);
   }
-  const name = (request as Record<string, unknown>)[api.nameField];
-  if (typeof name !== 'string' || !api.namePattern.test(name)) {
-    throw new Error(`${resourceType}: Request.${api.nameField} must be 1-${api.maxNameLength} letters, digits or hyphens (starting and ending with a letter or digit), got ${JSON.stringify(name ?? null)}`);
+  const req = request as Record<string, unknown>;
+  const nameBase = (props ?? {}).NameBase;
+  if (nameBase !== undefined) {
+    if (typeof nameBase !== 'string' || !NAME_CHARACTERS.test(nameBase) || nameBase.length > api.maxBaseLength) {
+      throw new Error(`${resourceType}: NameBase must be 1-${api.maxBaseLength} letters, digits or hyphens (starting and ending with a letter or digit), got ${JSON.stringify(nameBase)}`);
+    }
+    return { name: resolvedJobName(resourceType, nameBase, req, stackId), request: req, retries: true };
   }
-  return { name, request: request as Record<string, unknown> };
+  const name = req[api.nameField];
+  if (typeof name !== 'string' || !api.namePattern.test(name)) {
+    throw new Error(`${resourceType}: without a NameBase property, Request.${api.nameField} must be 1-${api.maxNameLength} letters, digits or hyphens (starting and ending with a letter or digit), got ${JSON.stringify(name ?? null)}`);
+  }
+  return { name, request: req, retries: false };
+}
+
+/** JSON with every object's keys sorted, so equal values hash equally whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    return `{${Object.keys(obj).sort().filter((k) => obj[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * `<nameBase>-<h>`: `h` hashes the resolved request (its job name member left out) and the stack id,
+ * so a new stack or a changed resolved value gets a new name, and an unchanged stack the same one.
+ */
+export function resolvedJobName(resourceType: string, nameBase: string, request: Record<string, unknown>, stackId: string | undefined): string {
+  const api = apiOf(resourceType);
+  const { [api.nameField]: _name, ...unnamed } = request;
+  const h = createHash('sha256')
+    .update(canonicalJson(unnamed))
+    .update('\n')
+    .update(stackId ?? '')
+    .digest('hex')
+    .slice(0, api.resolvedHashLength);
+  return `${nameBase}-${h}`;
+}
+
+/** The name of attempt `n` (1-based): the first name, then `<name>-r2`, `<name>-r3`... */
+export function attemptName(name: string, n: number): string {
+  return n <= 1 ? name : `${name}-r${n}`;
+}
+
+/** Whether `id` is one of the attempt names of `name`. */
+function isAttemptOf(id: string | undefined, name: string): boolean {
+  if (id === undefined) return false;
+  if (id === name) return true;
+  const prefix = `${name}-r`;
+  if (!id.startsWith(prefix)) return false;
+  const n = id.slice(prefix.length);
+  return /^[1-9][0-9]*$/.test(n) && Number(n) >= 2 && Number(n) <= MAX_JOB_ATTEMPTS;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -251,18 +347,17 @@ export async function sageMakerJobOnEvent(event: CustomResourceEvent, clients: S
   const rt = runtime(clients, api.resource);
   switch (event.RequestType) {
     case 'Create': {
-      const { name, request } = parseJobRequest(event.ResourceType, event.ResourceProperties);
-      await startJob(rt, api, clients.sagemaker, name, request, 'Create');
-      return { PhysicalResourceId: name };
+      const job = parseJobRequest(event.ResourceType, event.ResourceProperties, event.StackId);
+      return { PhysicalResourceId: await startJob(rt, api, clients.sagemaker, job, 'Create') };
     }
     case 'Update': {
-      const { name, request } = parseJobRequest(event.ResourceType, event.ResourceProperties);
-      if (name === event.PhysicalResourceId) {
-        rt.log({ action: 'Update', jobName: name, result: 'unchanged' });
-        return { PhysicalResourceId: name };
+      const job = parseJobRequest(event.ResourceType, event.ResourceProperties, event.StackId);
+      const current = event.PhysicalResourceId;
+      if (job.retries ? isAttemptOf(current, job.name) : current === job.name) {
+        rt.log({ action: 'Update', jobName: current, result: 'unchanged' });
+        return { PhysicalResourceId: current! };
       }
-      await startJob(rt, api, clients.sagemaker, name, request, 'Update', event.PhysicalResourceId);
-      return { PhysicalResourceId: name };
+      return { PhysicalResourceId: await startJob(rt, api, clients.sagemaker, job, 'Update', current) };
     }
     case 'Delete': {
       const id = event.PhysicalResourceId;
@@ -299,33 +394,56 @@ async function describeJob(
   }
 }
 
-/** Creates the job unless it exists already. */
+/** Statuses of a job that will never complete: its name is not reused, the next attempt runs instead. */
+const UNUSABLE_STATUSES: ReadonlySet<string> = new Set(['Stopped', 'Stopping', 'Failed', 'Deleting', 'DeleteFailed']);
+
+/**
+ * Starts the job under the first attempt name that is free, adopting an attempt that runs or has
+ * completed (see the file comment); returns the name of the job adopted or created.
+ */
 async function startJob(
   rt: Runtime,
   api: JobApi,
   sagemaker: SdkClient,
-  name: string,
-  request: Record<string, unknown>,
+  job: JobRequest,
   requestType: 'Create' | 'Update',
   previousJobName?: string,
-): Promise<void> {
-  const base = { action: api.createAction, requestType, jobName: name, ...(previousJobName !== undefined ? { previousJobName } : {}) };
-  const existing = await describeJob(rt, api, sagemaker, name);
-  if (existing) {
-    rt.log({ ...base, result: 'exists', status: api.status(existing) });
-    return;
-  }
-  try {
-    await rt.send(sagemaker, api.create(request));
-    rt.log({ ...base, result: 'created' });
-  } catch (err) {
-    if (errorName(err) === 'ResourceInUse') {
-      rt.log({ ...base, result: 'exists-race', error: errorText(err) });
-      return;
+): Promise<string> {
+  const attempts = job.retries ? MAX_JOB_ATTEMPTS : 1;
+  for (let n = 1; n <= attempts; n++) {
+    const name = attemptName(job.name, n);
+    const base = {
+      action: api.createAction,
+      requestType,
+      jobName: name,
+      ...(n > 1 ? { attempt: n } : {}),
+      ...(previousJobName !== undefined ? { previousJobName } : {}),
+    };
+    const existing = await describeJob(rt, api, sagemaker, name);
+    if (existing) {
+      const status = api.status(existing);
+      if (job.retries && status !== undefined && UNUSABLE_STATUSES.has(status)) {
+        rt.log({ ...base, result: 'exists-unusable', status });
+        continue;
+      }
+      rt.log({ ...base, result: 'exists', status });
+      return name;
     }
-    rt.log({ ...base, result: 'failed', error: errorText(err) });
-    throw err;
+    try {
+      await rt.send(sagemaker, api.create({ ...job.request, [api.nameField]: name }));
+      rt.log({ ...base, result: 'created' });
+      return name;
+    } catch (err) {
+      if (errorName(err) === 'ResourceInUse') {
+        rt.log({ ...base, result: 'exists-race', error: errorText(err) });
+        return name;
+      }
+      rt.log({ ...base, result: 'failed', error: errorText(err) });
+      throw err;
+    }
   }
+  rt.log({ action: api.createAction, requestType, jobName: job.name, result: 'attempts-exhausted', attempts });
+  throw new Error(`${api.label} ${job.name}: all ${attempts} names (${job.name}, ${attemptName(job.name, 2)} ... ${attemptName(job.name, attempts)}) are taken by jobs that stopped or failed; fix the cause of the failures, then set a new runId to start under a new name`);
 }
 
 type StopResult = 'gone' | 'finished' | 'stop-requested' | 'stopping';
@@ -382,7 +500,8 @@ export async function sageMakerJobIsComplete(event: CustomResourceEvent, clients
   const api = apiOf(event.ResourceType);
   const rt = runtime(clients, api.resource);
   if (event.RequestType === 'Delete') return deleteIsComplete(rt, api, clients.sagemaker, event);
-  const name = event.PhysicalResourceId ?? parseJobRequest(event.ResourceType, event.ResourceProperties).name;
+  // The framework passes onEvent's physical id (the attempt actually started); without one, the first attempt.
+  const name = event.PhysicalResourceId ?? parseJobRequest(event.ResourceType, event.ResourceProperties, event.StackId).name;
   try {
     return await pollJob(rt, api, clients.sagemaker, name);
   } catch (err) {
