@@ -23,10 +23,10 @@ export class MonitoringScheduleExpression {
     return new MonitoringScheduleExpression('cron(0 * ? * * *)', 3600);
   }
 
-  /** Every day at `hourUtc` (0-23). */
+  /** Every day at `hourUtc` (0-23; checked when a monitor uses the schedule). */
   public static daily(hourUtc: number = 0): MonitoringScheduleExpression {
-    if (!Number.isInteger(hourUtc) || hourUtc < 0 || hourUtc > 23) throw new Error(`invalid hourUtc ${hourUtc}: use 0-23`);
-    return new MonitoringScheduleExpression(`cron(0 ${hourUtc} ? * * *)`, 86400);
+    const valid = Number.isInteger(hourUtc) && hourUtc >= 0 && hourUtc <= 23;
+    return new MonitoringScheduleExpression(`cron(0 ${hourUtc} ? * * *)`, 86400, valid ? undefined : `invalid daily schedule hour ${hourUtc}: use a whole hour from 0 to 23 (UTC)`);
   }
 
   /** A cron expression SageMaker accepts for monitoring, e.g. every 6 hours: `cron(0 0/6 ? * * *)`. */
@@ -39,6 +39,8 @@ export class MonitoringScheduleExpression {
     public readonly expression: string,
     /** @internal The interval the schedule's longest job must fit in. */
     public readonly _intervalSeconds: number,
+    /** @internal What is wrong with it, reported by the monitor that uses it. */
+    public readonly _problem?: string,
   ) {}
 }
 
@@ -103,6 +105,7 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
     const problems = new ProblemList();
     if (!props.endpoint.dataCapture) problems.add(`endpoint ${props.endpoint.node.path} does not capture data: set its dataCapture (Model Monitor reads the captured requests and responses)`);
     const schedule = props.schedule ?? MonitoringScheduleExpression.hourly();
+    if (schedule._problem) problems.add(schedule._problem);
     if (!Token.isUnresolved(schedule.expression) && !/^cron\(.+\)$/.test(schedule.expression)) problems.add(`invalid schedule ${describeValue(schedule.expression)}: use a cron(...) expression`);
     const maxRuntime = props.maxRuntime ?? Duration.minutes(30);
     const seconds = maxRuntime.toSeconds();
