@@ -216,6 +216,9 @@ export class DataBucket extends DataBucketBase {
 
   /** Imports an existing bucket, with its KMS key if it has one. */
   public static fromBucketAttributes(scope: Construct, id: string, attrs: DataBucketAttributes): IDataBucket {
+    if (!Token.isUnresolved(attrs.bucketName) && !isValidBucketName(attrs.bucketName)) {
+      throw new SageMakerConstructError(scope, `invalid bucketName ${describeValue(attrs.bucketName)} to import: use 3-63 lower-case letters, digits, dots or hyphens, starting and ending with a letter or digit`);
+    }
     class Import extends DataBucketBase {
       public readonly bucket: s3.IBucket;
       public readonly bucketName: string;
@@ -242,6 +245,9 @@ export class DataBucket extends DataBucketBase {
   constructor(scope: Construct, id: string, props: DataBucketProps = {}) {
     super(scope, id, { physicalName: props.bucketName });
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    if (removalPolicy !== RemovalPolicy.RETAIN && removalPolicy !== RemovalPolicy.DESTROY && removalPolicy !== RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE) {
+      throw new SageMakerConstructError(this, `invalid removalPolicy ${describeValue(removalPolicy)}: S3 buckets and KMS keys cannot be snapshotted; use RemovalPolicy.RETAIN or RemovalPolicy.DESTROY`);
+    }
     const destroy = removalPolicy === RemovalPolicy.DESTROY;
     const encryption = props.encryption ?? DataBucketEncryption.KMS;
 

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { CustomResource, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,6 +7,9 @@ import { Construct } from 'constructs';
 import { IDataBucket } from './data-bucket';
 import { describeValue, SageMakerConstructError } from '../private/errors';
 import { HandlerProvider } from '../private/provider';
+
+/** The keys each bucket is seeded with, to refuse two seeds of one object. */
+const SEEDED = new WeakMap<IDataBucket, Map<string, string>>();
 
 /** Properties of a DataSeed. */
 export interface DataSeedProps {
@@ -38,6 +42,15 @@ export class DataSeed extends Construct {
     if (!Token.isUnresolved(props.key) && (props.key.length < 1 || props.key.length > 1024 || props.key.startsWith('/') || props.key.endsWith('/'))) {
       throw new SageMakerConstructError(this, `invalid key ${describeValue(props.key)}: use an object key of 1-1024 characters, not starting or ending with '/'`);
     }
+    if (!fs.existsSync(props.source)) {
+      throw new SageMakerConstructError(this, `source ${describeValue(props.source)} does not exist: pass the path of a file your app ships`);
+    }
+    const claimed = SEEDED.get(props.bucket) ?? new Map<string, string>();
+    SEEDED.set(props.bucket, claimed);
+    if (!Token.isUnresolved(props.key) && claimed.has(props.key)) {
+      throw new SageMakerConstructError(this, `key ${describeValue(props.key)} of this bucket is already seeded by ${claimed.get(props.key)}: each object has one DataSeed`);
+    }
+    claimed.set(props.key, this.node.path);
     const asset = new s3_assets.Asset(this, 'Asset', { path: props.source });
     if (asset.isZipArchive) {
       throw new SageMakerConstructError(this, `source ${describeValue(path.basename(props.source))} is a directory: DataSeed copies a single file`);

@@ -42,6 +42,11 @@ export class AlertsTopic extends Construct {
     for (const email of props.emails ?? []) {
       if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new SageMakerConstructError(this, `invalid email ${describeValue(email)}: use an e-mail address`);
     }
+    const dupes = (props.emails ?? []).filter((e, i, all) => all.indexOf(e) !== i);
+    if (dupes.length) throw new SageMakerConstructError(this, `emails lists ${describeValue(dupes)} more than once`);
+    if (props.displayName !== undefined && props.displayName.length > 100) {
+      throw new SageMakerConstructError(this, `displayName is ${props.displayName.length} characters: SNS allows at most 100`);
+    }
     const key = createManagedKey(this, 'Key', { description: `Encrypts the alerts topic ${this.node.path}`, removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN });
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowAlarmAndEventDelivery',

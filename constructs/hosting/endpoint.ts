@@ -11,11 +11,11 @@ import { EndpointDeployment, TrafficShifting } from './endpoint-deployment';
 import { ScalableInstanceCount, ScalableProvisionedConcurrency, VariantScalableTarget, VariantScalingCapacity } from './endpoint-scaling';
 import { IModel } from './model';
 import { contentHash, hasLocalStorage, modelFacts } from './private/hosting-util';
-import { describeValue, ProblemList } from '../private/errors';
+import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
 import { prune, safeValidate, seconds } from '../private/job-render';
 import { createManagedKey } from '../private/kms';
 import { generatePhysicalName } from '../private/naming';
-import { SAGEMAKER_NAME } from '../private/validate';
+import { checkArn, SAGEMAKER_NAME } from '../private/validate';
 import { InstanceType, InstanceUse } from '../training/instance-type';
 import { S3Location } from '../training/s3-location';
 
@@ -397,7 +397,7 @@ export class Endpoint extends EndpointBase {
   /** Imports an endpoint by ARN. */
   public static fromEndpointArn(scope: Construct, id: string, endpointArn: string): IEndpoint {
     class Import extends EndpointBase {
-      public readonly endpointName = Stack.of(scope).splitArn(endpointArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
+      public readonly endpointName = Stack.of(scope).splitArn(checkArn(scope, 'endpointArn', endpointArn, 'endpoint'), ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
       public readonly endpointArn = endpointArn;
     }
     return new Import(scope, id);
@@ -539,6 +539,9 @@ export class Endpoint extends EndpointBase {
     this.endpointArn = endpointArnFor(this, name);
 
     // Volume key: created when SageMaker accepts one; kept by default, like every key.
+    if (props.encryptionKey && props.encryptionKeyRemovalPolicy !== undefined) {
+      throw new SageMakerConstructError(this, 'encryptionKeyRemovalPolicy was given with encryptionKey: it applies only to the key this construct creates; manage your own key\'s removal policy where you create it');
+    }
     const acceptsKey = !this.serverless && localStorage.length === 0;
     this.encryptionKey = props.encryptionKey ?? (acceptsKey
       ? createManagedKey(this, 'Key', { description: `Encrypts the storage volumes of the SageMaker endpoint ${this.node.path}`, removalPolicy: props.encryptionKeyRemovalPolicy ?? RemovalPolicy.RETAIN })

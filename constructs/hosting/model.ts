@@ -10,7 +10,7 @@ import { describeValue, ProblemList } from '../private/errors';
 import { grantJobBasics, prune, safeValidate, stringMap } from '../private/job-render';
 import { generatePhysicalName } from '../private/naming';
 import { LeastPrivilegeRole } from '../private/role';
-import { SAGEMAKER_NAME } from '../private/validate';
+import { checkArn, SAGEMAKER_NAME } from '../private/validate';
 import { ContainerImage } from '../training/container-image';
 
 /**
@@ -157,7 +157,7 @@ export class Model extends ModelBase {
 
   /** Imports a model by ARN (its execution role unknown). */
   public static fromModelArn(scope: Construct, id: string, modelArn: string): IModel {
-    const modelName = Stack.of(scope).splitArn(modelArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
+    const modelName = Stack.of(scope).splitArn(checkArn(scope, 'modelArn', modelArn, 'model'), ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
     class Import extends ModelBase {
       public readonly modelName = modelName;
       public readonly modelArn = modelArn;
@@ -235,7 +235,7 @@ export class Model extends ModelBase {
       });
       this.role = created.role;
       grantee = created;
-      policy = created.policy;
+      policy = created;
     }
     this.grantPrincipal = grantee.grantPrincipal;
     this.vpc = props.vpc;

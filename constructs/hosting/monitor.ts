@@ -103,13 +103,14 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
     super(scope, id);
     this.endpoint = props.endpoint;
     const problems = new ProblemList();
+    for (const [what, location] of [['outputLocation', props.outputLocation]] as const) safeValidate(problems, () => location.validate(this, what));
     if (!props.endpoint.dataCapture) problems.add(`endpoint ${props.endpoint.node.path} does not capture data: set its dataCapture (Model Monitor reads the captured requests and responses)`);
     const schedule = props.schedule ?? MonitoringScheduleExpression.hourly();
     if (schedule._problem) problems.add(schedule._problem);
     if (!Token.isUnresolved(schedule.expression) && !/^cron\(.+\)$/.test(schedule.expression)) problems.add(`invalid schedule ${describeValue(schedule.expression)}: use a cron(...) expression`);
     const maxRuntime = props.maxRuntime ?? Duration.minutes(30);
-    const seconds = maxRuntime.toSeconds();
-    if (seconds < 1 || seconds > Math.min(schedule._intervalSeconds, 86400)) problems.add(`invalid maxRuntime ${maxRuntime.toHumanString()}: a monitoring job must end before the next one starts (at most ${schedule._intervalSeconds} s for this schedule)`);
+    const seconds = maxRuntime.toSeconds({ integral: false });
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > Math.min(schedule._intervalSeconds, 86400)) problems.add(`invalid maxRuntime ${maxRuntime.toHumanString()}: a monitoring job must end before the next one starts (at most ${schedule._intervalSeconds} s for this schedule)`);
     const volume = props.volumeSizeGb ?? 20;
     if (!Number.isInteger(volume) || volume < 1 || volume > 16384) problems.add(`invalid volumeSizeGb ${describeValue(volume)}: use 1 to 16384`);
     const instanceType = props.instanceType ?? InstanceType.ML_M5_XLARGE;
@@ -149,7 +150,7 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
     this.jobDefinitionName = (definition as unknown as { jobDefinitionName: string }).jobDefinitionName;
     // The definition may only be created once the endpoint exists.
     definition.node.addDependency(props.endpoint);
-    const policy = this.grantee instanceof LeastPrivilegeRole ? this.grantee.policy : undefined;
+    const policy = this.grantee instanceof LeastPrivilegeRole ? this.grantee : undefined;
     if (policy) definition.node.addDependency(policy);
     this.schedule = new CfnMonitoringSchedule(this, 'Resource', {
       monitoringScheduleName: this.monitoringScheduleName,
@@ -241,6 +242,9 @@ export class DataQualityMonitor extends MonitorBase {
     }
     if (!this.hasConstraints) {
       throw new SageMakerConstructError(this, `alarmOnFeatureDrift('${feature}') needs baseline.constraints: drift is measured against a baseline, so without one the metric is never published`);
+    }
+    if (!Number.isFinite(threshold) || threshold < 0) {
+      throw new SageMakerConstructError(this, `alarmOnFeatureDrift('${feature}') has threshold ${threshold}: use a finite number, 0 or more`);
     }
     const alarm = new cloudwatch.Alarm(this, id, {
       metric: this.metricFeatureDrift(feature),
@@ -335,7 +339,7 @@ export class ModelQualityMonitor extends MonitorBase {
   constructor(scope: Construct, id: string, props: ModelQualityMonitorProps) {
     super(scope, id, props, 'ModelQuality', (problems) => {
       const t = props.probabilityThreshold;
-      if (t !== undefined && (t < 0 || t > 1)) problems.add(`invalid probabilityThreshold ${t}: use 0 to 1`);
+      if (t !== undefined && !(t >= 0 && t <= 1)) problems.add(`invalid probabilityThreshold ${t}: use 0 to 1`);
       if (props.problemType !== ProblemType.BINARY_CLASSIFICATION && (props.probabilityAttribute || t !== undefined)) {
         problems.add(`probabilityAttribute/probabilityThreshold are for BinaryClassification, got ${props.problemType}`);
       }

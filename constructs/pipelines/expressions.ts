@@ -245,6 +245,7 @@ export class PipelineFunctions {
    * (`Std:JsonGet`). Using it makes the reader depend on the step.
    */
   public static jsonGet(step: Step, propertyFile: PropertyFile, jsonPath: string): string {
+    (step as { _referencedPropertyFiles?: Set<string> })._referencedPropertyFiles?.add(propertyFile.name);
     return PipelineExpression._of({
       'Std:JsonGet': { PropertyFile: { Get: `Steps.${step.name}.PropertyFiles.${propertyFile.name}` }, Path: jsonPath },
     }, [step], []).asString;

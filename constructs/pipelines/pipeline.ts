@@ -238,6 +238,12 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
     this.definition = this.render(props, pipelineRole.grantee, jobRole.role, jobRole.grantee);
     const storage = this.storeDefinition(props.definitionStorage ?? DefinitionStorage.AUTO);
 
+    if (props.displayName !== undefined && !Token.isUnresolved(props.displayName) && !/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/.test(props.displayName)) {
+      throw new SageMakerConstructError(this, `invalid displayName ${describeValue(props.displayName)}: use 1-256 letters, digits or hyphens`);
+    }
+    if (props.description !== undefined && !Token.isUnresolved(props.description) && props.description.length > 3072) {
+      throw new SageMakerConstructError(this, `description is ${props.description.length} characters: at most 3072`);
+    }
     if (props.maxParallelSteps !== undefined && (!Number.isInteger(props.maxParallelSteps) || props.maxParallelSteps < 1)) {
       throw new SageMakerConstructError(this, `invalid maxParallelSteps ${describeValue(props.maxParallelSteps)}: use a whole number, 1 or more`);
     }
@@ -249,7 +255,7 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
       pipelineDefinition: storage,
       parallelismConfiguration: props.maxParallelSteps ? { MaxParallelExecutionSteps: props.maxParallelSteps } : undefined,
     });
-    const policy = pipelineRole.grantee instanceof LeastPrivilegeRole ? pipelineRole.grantee.policy : undefined;
+    const policy = pipelineRole.grantee instanceof LeastPrivilegeRole ? pipelineRole.grantee : undefined;
     if (policy) this.resource.node.addDependency(policy);
 
     (props.schedules ?? []).forEach((schedule, i) => this.addSchedule(i, schedule, props.parameters ?? []));
@@ -378,8 +384,12 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
   }
 
   private addSchedule(index: number, schedule: PipelineSchedule, parameters: PipelineParameter[]): void {
-    if (!Token.isUnresolved(schedule.expression) && !/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\)|at\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\))$/.test(schedule.expression)) {
-      throw new SageMakerConstructError(this, `invalid schedule expression ${describeValue(schedule.expression)}: use rate(<n> minutes|hours|days), cron(<6 fields>) or at(yyyy-mm-ddThh:mm:ss)`);
+    const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule.expression);
+    const cron = /^cron\((.+)\)$/.exec(schedule.expression);
+    const badRate = rate !== null && Number(rate[1]) < 1;
+    const badCron = cron !== null && cron[1].trim().split(/\s+/).length !== 6;
+    if (!Token.isUnresolved(schedule.expression) && (badRate || badCron || !/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\)|at\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\))$/.test(schedule.expression))) {
+      throw new SageMakerConstructError(this, `invalid schedule expression ${describeValue(schedule.expression)}: use rate(<n ≥ 1> minutes|hours|days), cron(<minutes hours day-of-month month day-of-week year>: 6 fields) or at(yyyy-mm-ddThh:mm:ss)`);
     }
     const names = new Set(parameters.map((p) => p.name));
     const unknown = Object.keys(schedule.parameters ?? {}).filter((k) => !names.has(k));

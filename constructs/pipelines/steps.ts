@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -76,8 +76,8 @@ export class RetryPolicy {
     const o = this.options;
     if (this.exceptionTypes.length === 0) problems.add(`a retry policy of step '${stepName}' lists no exception types`);
     if (o.maxAttempts !== undefined && o.expireAfter !== undefined) problems.add(`a retry policy of step '${stepName}' sets both maxAttempts and expireAfter: use one`);
-    const interval = o.interval?.toSeconds() ?? 1;
-    if (interval < 1 || interval > 43200) problems.add(`a retry policy of step '${stepName}' has interval ${interval} s: use 1 to 43200 s`);
+    const interval = o.interval?.toSeconds({ integral: false }) ?? 1;
+    if (!Number.isInteger(interval) || interval < 1 || interval > 43200) problems.add(`a retry policy of step '${stepName}' has interval ${o.interval?.toHumanString()}: use whole seconds from 1 to 43200`);
     if (o.backoffRate !== undefined && (o.backoffRate < 1 || o.backoffRate > 10)) problems.add(`a retry policy of step '${stepName}' has backoffRate ${o.backoffRate}: use 1 to 10`);
     const expire = o.expireAfter?.toMinutes({ integral: false });
     if (expire !== undefined && (!Number.isInteger(expire) || expire < 0 || expire > 14400)) problems.add(`a retry policy of step '${stepName}' has expireAfter ${o.expireAfter!.toHumanString()}: use whole minutes up to 14400`);
@@ -239,8 +239,14 @@ export class ProcessingStep extends Step {
     super(name, props);
   }
 
+  /** @internal Names used with outputUri / jsonGet, checked when the pipeline renders. */
+  public readonly _referencedOutputs = new Set<string>();
+  /** @internal */
+  public readonly _referencedPropertyFiles = new Set<string>();
+
   /** The S3 URI a named output was uploaded to. */
   public outputUri(outputName: string): string {
+    this._referencedOutputs.add(outputName);
     const output = (this.props.spec.props.outputs ?? []).find((o) => o.name === outputName);
     return stepProperty(this, `ProcessingOutputConfig.Outputs['${outputName}'].S3Output.S3Uri`, output?.location).asString;
   }
@@ -258,6 +264,12 @@ export class ProcessingStep extends Step {
     allowJobs(ctx, 'processing-job', ['sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob']);
     const outputs = this.props.spec.props.outputs ?? [];
     const files = this.props.propertyFiles ?? [];
+    for (const name of this._referencedOutputs) {
+      if (!outputs.some((o) => o.name === name)) ctx.problems.add(`outputUri('${name}') of step '${this.name}': the processing spec has no such output (outputs: ${outputs.map((o) => o.name).join(', ') || 'none'})`);
+    }
+    for (const name of this._referencedPropertyFiles) {
+      if (!files.some((f) => f.name === name)) ctx.problems.add(`jsonGet reads the property file '${name}' of step '${this.name}', which the step does not declare (propertyFiles: ${files.map((f) => f.name).join(', ') || 'none'})`);
+    }
     const seen = new Set<string>();
     for (const f of files) {
       if (seen.has(f.name)) ctx.problems.add(`step '${this.name}' declares the property file '${f.name}' twice`);
@@ -334,10 +346,14 @@ export class TuningStep extends Step {
     return stepProperty(this, 'BestTrainingJob.TrainingJobName').asString;
   }
 
+  /** @internal */
+  public readonly _badTopK: number[] = [];
+
   /**
    * The S3 URI of the model artifact of the k-th best trial (0 = best), under the spec's output location.
    */
   public topModelArtifacts(k: number = 0): string {
+    if (!Number.isInteger(k) || k < 0) this._badTopK.push(k);
     const output = this.props.spec.props.trainingSpec.props.outputLocation.uri;
     return PipelineExpression._of({
       'Std:Join': { On: '/', Values: [output.replace(/\/+$/, ''), { Get: `Steps.${this.name}.TrainingJobSummaries[${k}].TrainingJobName` }, 'output/model.tar.gz'] },
@@ -349,6 +365,7 @@ export class TuningStep extends Step {
     const { role, grantee } = jobRoleOf(this._options, ctx);
     this.props.spec.grantTo(ctx.scope, grantee);
     passRole(ctx, role);
+    for (const k of this._badTopK) ctx.problems.add(`topModelArtifacts(${k}) of step '${this.name}': use a whole rank, 0 (the best) or more`);
     allowJobs(ctx, 'hyper-parameter-tuning-job', ['sagemaker:CreateHyperParameterTuningJob', 'sagemaker:DescribeHyperParameterTuningJob', 'sagemaker:StopHyperParameterTuningJob', 'sagemaker:ListTrainingJobsForHyperParameterTuningJob']);
     let args: any = {};
     safeValidate(ctx.problems, () => { args = this.props.spec.render(ctx.scope, { role }); });
@@ -391,6 +408,7 @@ export class ModelStep extends Step {
     const { role, grantee } = jobRoleOf(this._options, ctx);
     passRole(ctx, role);
     allowJobs(ctx, 'model', ['sagemaker:CreateModel', 'sagemaker:DescribeModel']);
+    safeValidate(ctx.problems, () => S3Location.fromUri(this.props.modelData).validate(ctx.scope, `modelData of step '${this.name}'`));
     S3Location.fromUri(this.props.modelData).grantRead(grantee);
     return {
       Arguments: prune({
@@ -453,6 +471,8 @@ export class TransformStep extends Step {
   /** @internal */
   public _renderBody(ctx: RenderContext): any {
     const { grantee } = jobRoleOf(this._options, ctx);
+    safeValidate(ctx.problems, () => this.props.input.validate(ctx.scope, `input of step '${this.name}'`));
+    safeValidate(ctx.problems, () => this.props.output.validate(ctx.scope, `output of step '${this.name}'`));
     this.props.input.grantRead(grantee);
     this.props.output.grantWrite(grantee);
     allowJobs(ctx, 'transform-job', ['sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:StopTransformJob']);
@@ -553,7 +573,7 @@ export class RegisterModelStep extends Step {
       Arguments: prune({
         ModelPackageGroupName: p.registry.modelPackageGroupName,
         ModelPackageDescription: p.modelPackageDescription,
-        ModelApprovalStatus: p.approvalStatus ?? 'PendingManualApproval',
+        ModelApprovalStatus: checkApproval(ctx, this.name, p.approvalStatus ?? 'PendingManualApproval'),
         InferenceSpecification: {
           Containers: [{ Image: p.image.bind(ctx.scope).imageUri, ModelDataUrl: p.modelData }],
           SupportedContentTypes: p.contentTypes,
@@ -619,9 +639,11 @@ export class ConditionStep extends Step {
   /** @internal */
   public _renderBody(ctx: RenderContext): any {
     if (this.ifSteps.length + this.elseSteps.length === 0) ctx.problems.add(`condition step '${this.name}' has neither ifSteps nor elseSteps`);
+    const conditions = this.props.condition._render();
+    if (conditions.length === 0) ctx.problems.add(`condition step '${this.name}' has an empty condition (Condition.and() of nothing): give it at least one comparison`);
     return {
       Arguments: {
-        Conditions: this.props.condition._render(),
+        Conditions: conditions,
         IfSteps: this.ifSteps.map((s) => ctx.renderStep(s)),
         ElseSteps: this.elseSteps.map((s) => ctx.renderStep(s)),
       },
@@ -701,7 +723,12 @@ export class LambdaStep extends Step {
 
   /** @internal */
   public _renderBody(ctx: RenderContext): any {
-    this.props.function.grantInvoke(ctx.pipelineGrantee);
+    if (!this.props.function) {
+      ctx.problems.add(`Lambda step '${this.name}' has no function`);
+      return {};
+    }
+    // An identity policy, not a function resource policy: works for functions of other accounts too.
+    iam.Grant.addToPrincipal({ grantee: ctx.pipelineGrantee, actions: ['lambda:InvokeFunction'], resourceArns: [this.props.function.functionArn] });
     return prune({
       FunctionArn: this.props.function.functionArn,
       Arguments: this.props.inputs ?? {},
@@ -747,4 +774,14 @@ export class CallbackStep extends Step {
       OutputParameters: this.props.outputs?.map((o) => ({ OutputName: o.name, OutputType: o.type ?? OutputType.STRING })),
     });
   }
+}
+
+const APPROVAL_STATUSES = ['Approved', 'Rejected', 'PendingManualApproval'];
+
+/** A literal approval status must be one SageMaker knows; a parameter's value is checked at run time. */
+function checkApproval(ctx: RenderContext, step: string, status: string): string {
+  if (!Token.isUnresolved(status) && !APPROVAL_STATUSES.includes(status)) {
+    ctx.problems.add(`step '${step}' has approvalStatus '${status}': use one of ${APPROVAL_STATUSES.join(', ')} (or a parameter's value)`);
+  }
+  return status;
 }

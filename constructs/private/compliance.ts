@@ -36,7 +36,12 @@ export function acknowledgeGrantWildcards(policy: IConstruct): void {
 export function acknowledgeGranularFindings(resource: CfnResource, rule: (node: CfnResource) => unknown, ruleId: string, reason: (finding: string) => string | undefined): void {
   resource.node.addValidation({
     validate: () => {
-      const result = rule(resource);
+      let result: unknown;
+      try {
+        result = rule(resource);
+      } catch {
+        return []; // nothing to acknowledge (e.g. a policy that is still empty)
+      }
       if (Array.isArray(result)) {
         for (const finding of result) {
           const why = reason(String(finding));

@@ -22,6 +22,7 @@ export function renderVpcConfig(network: JobNetworkOptions | undefined, problems
     problems.add(`cannot select the job's subnets: ${(e as Error).message.split('\n')[0]}`);
   }
   if (subnets.length > 16) problems.add(`a job accepts at most 16 subnets, got ${subnets.length}: narrow network.vpcSubnets`);
+  if (subnets.length === 0) problems.add('the job\'s VPC selection has no subnet: pass network.vpcSubnets selecting 1 to 16 subnets');
   return { SecurityGroupIds: groups.map((g) => g.securityGroupId), Subnets: subnets };
 }
 

@@ -15,14 +15,13 @@ class ManagedPolicyPrincipal implements iam.IPrincipal {
   public readonly grantPrincipal: iam.IPrincipal = this;
   public readonly assumeRoleAction: string;
   public readonly principalAccount?: string;
-  private current: iam.ManagedPolicy;
+  private current?: iam.ManagedPolicy;
   private currentSize = 0;
-  private parts = 1;
+  private parts = 0;
 
-  constructor(private readonly role: iam.IRole, private readonly policy: iam.ManagedPolicy) {
+  constructor(private readonly owner: Construct, private readonly role: iam.IRole) {
     this.assumeRoleAction = role.assumeRoleAction;
     this.principalAccount = role.principalAccount;
-    this.current = policy;
   }
 
   public get policyFragment(): iam.PrincipalPolicyFragment {
@@ -34,14 +33,14 @@ class ManagedPolicyPrincipal implements iam.IPrincipal {
   }
 
   public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
-    // A managed policy holds at most 6,144 characters. Statements go into the current policy until
-    // it nears that, then into a new one attached to the same role. The extra policies are children
-    // of the first, so a dependency on it covers them all.
-    const size = JSON.stringify(Stack.of(this.policy).resolve(statement.toStatementJson())).length;
-    if (this.currentSize > 0 && this.currentSize + size > POLICY_BUDGET) {
+    // Policies are created with their first statement (a role granted nothing has none: CDK
+    // rejects empty managed policies). A managed policy holds at most 6,144 characters: statements
+    // go into the current policy until it nears that, then into a new one on the same role.
+    const size = JSON.stringify(Stack.of(this.owner).resolve(statement.toStatementJson())).length;
+    if (!this.current || this.currentSize + size > POLICY_BUDGET) {
       this.parts += 1;
-      this.current = new iam.ManagedPolicy(this.policy, `Part${this.parts}`, {
-        description: `Least-privilege permissions (part ${this.parts})`,
+      this.current = new iam.ManagedPolicy(this.owner, this.parts === 1 ? 'Policy' : `Policy${this.parts}`, {
+        description: this.parts === 1 ? `Least-privilege permissions of ${this.owner.node.path}` : `Least-privilege permissions of ${this.owner.node.path} (part ${this.parts})`,
         roles: [this.role],
       });
       acknowledgeGrantWildcards(this.current);
@@ -62,28 +61,22 @@ export interface LeastPrivilegeRoleProps {
 
 /**
  * A role created by the library: no AWS managed policies, no inline policy; its permissions live
- * in one customer-managed policy that `grant*()` calls extend.
+ * in customer-managed policies that `grant*()` calls extend. Depend on this construct (not on one
+ * policy) to wait for all of its permissions.
  */
 export class LeastPrivilegeRole extends Construct implements iam.IGrantable {
   public readonly role: iam.Role;
-  public readonly policy: iam.ManagedPolicy;
   public readonly grantPrincipal: iam.IPrincipal;
 
   constructor(scope: Construct, id: string, props: LeastPrivilegeRoleProps) {
     super(scope, id);
     this.role = new iam.Role(this, 'Role', { assumedBy: props.assumedBy, description: props.description });
-    this.policy = new iam.ManagedPolicy(this, 'Policy', {
-      description: `Least-privilege permissions of ${this.node.path}`,
-      roles: [this.role],
-    });
-    this.grantPrincipal = new ManagedPolicyPrincipal(this.role, this.policy);
+    this.grantPrincipal = new ManagedPolicyPrincipal(this, this.role);
     for (const statement of props.statements ?? []) this.addToPolicy(statement);
-    acknowledgeGrantWildcards(this.policy);
   }
 
   /** Adds a statement to the role's managed policies. */
   public addToPolicy(statement: iam.PolicyStatement): void {
     this.grantPrincipal.addToPrincipalPolicy(statement);
   }
-
 }

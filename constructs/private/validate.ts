@@ -58,3 +58,13 @@ export function validateOneOf<T extends string>(scope: IConstruct, prop: string,
   }
   return value;
 }
+
+/** Throws unless `arn` is a SageMaker ARN of `resource` with a valid name. Tokens pass. Returns the ARN. */
+export function checkArn(scope: IConstruct, prop: string, arn: string, resource: string): string {
+  if (Token.isUnresolved(arn)) return arn;
+  const pattern = new RegExp(`^arn:[^:]+:sagemaker:[^:]*:\\d{12}:${resource}/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`);
+  if (!pattern.test(arn)) {
+    throw new SageMakerConstructError(scope, `invalid ${prop} ${describeValue(arn)}: use arn:<partition>:sagemaker:<region>:<account>:${resource}/<name>`);
+  }
+  return arn;
+}

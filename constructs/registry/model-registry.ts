@@ -178,6 +178,9 @@ export class ModelRegistry extends ModelRegistryBase {
 
   /** Imports a model package group by ARN, possibly from another account (shared with `grantCrossAccount`). */
   public static fromModelPackageGroupArn(scope: Construct, id: string, modelPackageGroupArn: string): IModelRegistry {
+    if (!Token.isUnresolved(modelPackageGroupArn) && !/^arn:[^:]+:sagemaker:[^:]*:\d{12}:model-package-group\/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(modelPackageGroupArn)) {
+      throw new SageMakerConstructError(scope, `invalid modelPackageGroupArn ${describeValue(modelPackageGroupArn)}: use arn:<partition>:sagemaker:<region>:<account>:model-package-group/<name>`);
+    }
     const parts = Stack.of(scope).splitArn(modelPackageGroupArn, ArnFormat.SLASH_RESOURCE_NAME);
     if (!Token.isUnresolved(modelPackageGroupArn) && (parts.resource !== 'model-package-group' || !parts.resourceName)) {
       throw new SageMakerConstructError(scope, `invalid modelPackageGroupArn ${describeValue(modelPackageGroupArn)}: use arn:<partition>:sagemaker:<region>:<account>:model-package-group/<name>`);

@@ -401,7 +401,10 @@ export class StudioDomain extends StudioDomainBase {
     const endpoints = props.vpcEndpoints ?? (vpcOnly ? DEFAULT_STUDIO_VPC_ENDPOINTS : []);
     const duplicates = endpoints.filter((e, i) => endpoints.indexOf(e) !== i);
     if (duplicates.length) problems.add(`vpcEndpoints lists ${duplicates.join(', ')} more than once`);
-    if (vpcOnly && props.vpcEndpoints && !endpoints.includes(StudioVpcEndpoint.SAGEMAKER_API)) {
+    if (vpcOnly && !props.vpc && props.vpcEndpoints?.length === 0) {
+      problems.add('vpcEndpoints is empty for a VPC_ONLY domain in the VPC this construct creates: it could not reach the SageMaker API; list the endpoints, or pass a vpc that has them');
+    }
+    if (vpcOnly && props.vpcEndpoints && props.vpcEndpoints.length > 0 && !endpoints.includes(StudioVpcEndpoint.SAGEMAKER_API)) {
       problems.add(`vpcEndpoints ${describeValue(endpoints)} lack SAGEMAKER_API: a VPC_ONLY domain cannot reach the SageMaker API without it (include it, or pass a vpc that already has it and an empty list)`);
     }
     problems.throwIfAny(this, 'StudioDomain props');
@@ -523,6 +526,9 @@ export class StudioDomain extends StudioDomainBase {
   /** Adds a JupyterLab or Code Editor space owned by a user profile of this domain. */
   public addSpace(name: string, options: SpaceOptions): StudioSpace {
     validateName(this, 'spaceName', name);
+    if (options.displayName !== undefined && !Token.isUnresolved(options.displayName) && (options.displayName.length < 1 || options.displayName.length > 64)) {
+      throw new SageMakerConstructError(this, `invalid displayName ${describeValue(options.displayName)} of space '${name}': use 1-64 characters`);
+    }
     const ebs = options.ebsSizeGb ?? this.defaultEbsGb;
     const problems = new ProblemList();
     if (this.spaces.has(name)) problems.add(`space ${describeValue(name)} was already added: space names are unique per domain`);
@@ -542,6 +548,9 @@ export class StudioDomain extends StudioDomainBase {
 
   /** Adds a Studio lifecycle configuration (a shell script run when an app starts). */
   public addLifecycleConfig(id: string, options: LifecycleConfigOptions): CfnStudioLifecycleConfig {
+    if (this.node.tryFindChild(id)) {
+      throw new SageMakerConstructError(this, `lifecycle config '${id}' was already added: use a different id`);
+    }
     if ((options.script === undefined) === (options.scriptFile === undefined)) {
       throw new SageMakerConstructError(this, `lifecycle config '${id}' needs exactly one of script and scriptFile, got ${options.script === undefined ? 'neither' : 'both'}`);
     }
@@ -549,6 +558,9 @@ export class StudioDomain extends StudioDomainBase {
     if (options.scriptFile !== undefined) {
       if (!fs.existsSync(options.scriptFile)) throw new SageMakerConstructError(this, `lifecycle config '${id}': scriptFile ${describeValue(options.scriptFile)} does not exist`);
       script = fs.readFileSync(options.scriptFile, 'utf8');
+    }
+    if (script!.trim() === '') {
+      throw new SageMakerConstructError(this, `lifecycle config '${id}' has an empty script: give it the commands to run`);
     }
     const content = Buffer.from(script!, 'utf8').toString('base64');
     if (content.length > 16384) {

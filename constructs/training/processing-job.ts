@@ -43,7 +43,7 @@ export class ProcessingJob extends Construct implements iam.IGrantable {
     this.resource = new CfnResource(this, 'Resource', { type: 'AWS::SageMaker::ProcessingJob', properties: request });
     // A role of yours: depend on every policy in its tree (an iam.Role's DefaultPolicy, an imported
     // role's attached Policy...), not only a child named 'DefaultPolicy'.
-    this.resource.node.addDependency(grantee instanceof LeastPrivilegeRole ? grantee.policy : role);
+    this.resource.node.addDependency(grantee instanceof LeastPrivilegeRole ? grantee : role);
     this.processingJobArn = this.resource.getAtt('ProcessingJobArn').toString();
   }
 }

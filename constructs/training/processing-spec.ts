@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,7 +10,7 @@ import { InstanceType, InstanceUse } from './instance-type';
 import { JobNetworkOptions } from './job-common';
 import { S3Location } from './s3-location';
 import { Compression, RenderOptions, S3DataDistribution, S3DataType } from './training-spec';
-import { describeValue, ProblemList } from '../private/errors';
+import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
 import { grantJobBasics, integer, prune, renderTags, renderVpcConfig, safeValidate, seconds, stringMap } from '../private/job-render';
 
 /** How a processing container receives an input. */
@@ -96,6 +97,9 @@ class AssetCode extends ProcessingCode {
     super();
   }
   public bind(scope: Construct): ProcessingCodeConfig {
+    if (!fs.existsSync(this.file) || !fs.statSync(this.file).isFile()) {
+      throw new SageMakerConstructError(scope, `processing code ${describeValue(this.file)} is not a file: pass the path of the script to run`);
+    }
     const id = `Code${path.basename(this.file).replace(/[^A-Za-z0-9]/g, '')}`;
     const asset = (scope.node.tryFindChild(id) as s3_assets.Asset | undefined) ?? new s3_assets.Asset(scope, id, { path: this.file });
     // The asset's key is its content hash plus the extension (e.g. `a94...e1.py`): that is the
@@ -130,7 +134,10 @@ class LocationCode extends ProcessingCode {
   constructor(private readonly location: S3Location, private readonly fileName: string) {
     super();
   }
-  public bind(): ProcessingCodeConfig {
+  public bind(scope: Construct): ProcessingCodeConfig {
+    if (!Token.isUnresolved(this.fileName) && !/^[^/]+$/.test(this.fileName)) {
+      throw new SageMakerConstructError(scope, `invalid processing code fileName ${describeValue(this.fileName)}: use the script's file name, without '/'`);
+    }
     return { location: this.location, fileName: this.fileName };
   }
 }

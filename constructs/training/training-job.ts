@@ -91,7 +91,7 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     // The job must not start before its role can read its data.
     // A role of yours: depend on every policy in its tree (an iam.Role's DefaultPolicy, an imported
     // role's attached Policy...), not only a child named 'DefaultPolicy'.
-    this.resource.node.addDependency(grantee instanceof LeastPrivilegeRole ? grantee.policy : role);
+    this.resource.node.addDependency(grantee instanceof LeastPrivilegeRole ? grantee : role);
     this.trainingJobName = this.resource.getAttString('TrainingJobName');
     this.trainingJobArn = this.resource.getAttString('TrainingJobArn');
     this.modelDataUri = this.resource.getAttString('ModelDataUri');

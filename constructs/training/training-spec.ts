@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
@@ -351,13 +351,13 @@ export class TrainingSpec {
 
   /** The resolved maximum runtime, in seconds. */
   public get maxRuntimeSeconds(): number {
-    return this.props.maxRuntime && !this.props.maxRuntime.isUnresolved() ? this.props.maxRuntime.toSeconds() : 3600;
+    return this.props.maxRuntime && !this.props.maxRuntime.isUnresolved() ? this.props.maxRuntime.toSeconds({ integral: false }) : 3600;
   }
 
   /** The longest the job can take, waiting for spot capacity included, in seconds. */
   public get maxWaitSeconds(): number {
     if (!this.props.spot) return this.maxRuntimeSeconds;
-    return this.props.spot.maxWaitTime?.toSeconds() ?? Math.min(2 * this.maxRuntimeSeconds, MAX_RUNTIME);
+    return this.props.spot.maxWaitTime?.toSeconds({ integral: false }) ?? Math.min(2 * this.maxRuntimeSeconds, MAX_RUNTIME);
   }
 
   /**
@@ -370,6 +370,14 @@ export class TrainingSpec {
     if ((p.image === undefined) === (p.algorithmName === undefined)) {
       problems.add(`a training spec needs exactly one of image and algorithmName, got ${p.image ? 'both' : 'neither'}`);
     }
+    if (p.algorithmName !== undefined && !Token.isUnresolved(p.algorithmName) && !/^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:algorithm\/)?[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(p.algorithmName)) {
+      problems.add(`invalid algorithmName ${describeValue(p.algorithmName)}: use an algorithm name (1-63 letters, digits, hyphens) or its ARN`);
+    }
+    if (p.spot && p.resources.keepAlive !== undefined) problems.add('resources.keepAlive with spot: SageMaker warm pools are not available for managed spot training; drop one of them');
+    for (const key of Object.keys(p.tags ?? {})) {
+      if (key.toLowerCase().startsWith('aws:')) problems.add(`tag key ${describeValue(key)} uses the reserved prefix 'aws:'`);
+    }
+    if (p.debugger?.outputLocation) safeValidate(problems, () => p.debugger!.outputLocation!.validate(scope, 'debugger.outputLocation'));
     const hyperparameters = renderHyperparameters(problems, p.hyperparameters);
     const inputs = renderChannels(scope, problems, p.inputs ?? [], p.resources);
     const resourceConfig = renderResources(scope, problems, p.resources);
@@ -510,6 +518,7 @@ function renderChannels(scope: IConstruct, problems: ProblemList, channels: Trai
     if (c.inputMode === TrainingInputMode.FAST_FILE && c.s3DataType && c.s3DataType !== S3DataType.S3_PREFIX) {
       problems.add(`channel ${describeValue(c.name)} uses FAST_FILE with ${c.s3DataType}: FastFile mode reads S3 prefixes only`);
     }
+    if (c.shuffleSeed !== undefined && !Token.isUnresolved(c.shuffleSeed) && !Number.isInteger(c.shuffleSeed)) problems.add(`channel ${describeValue(c.name)} has shuffleSeed ${c.shuffleSeed}: use a whole number`);
     if (c.distribution === S3DataDistribution.SHARDED_BY_S3_KEY && (resources.instanceCount ?? 1) === 1 && !resources.instanceGroups) {
       problems.add(`channel ${describeValue(c.name)} is SHARDED_BY_S3_KEY on a single instance: sharding needs instanceCount > 1`);
     }
@@ -540,6 +549,7 @@ function renderResources(scope: IConstruct, problems: ProblemList, r: TrainingRe
     if (r.instanceGroups.length < 1 || r.instanceGroups.length > 5) problems.add(`resources.instanceGroups has ${r.instanceGroups.length} groups: use 1 to 5`);
     const names = new Set<string>();
     for (const g of r.instanceGroups) {
+      if (!Token.isUnresolved(g.name) && !/^.{1,64}$/.test(g.name)) problems.add(`invalid instance group name ${describeValue(g.name)}: use 1-64 characters`);
       if (names.has(g.name)) problems.add(`duplicate instance group name ${describeValue(g.name)}`);
       names.add(g.name);
       integer(problems, `instance count of group '${g.name}'`, g.instanceCount, 1, 10000);

@@ -77,7 +77,7 @@ export class HyperparameterTuningJob extends Construct implements iam.IGrantable
     });
     // A role of yours: depend on every policy in its tree (an iam.Role's DefaultPolicy, an imported
     // role's attached Policy...), not only a child named 'DefaultPolicy'.
-    resource.node.addDependency(grantee instanceof LeastPrivilegeRole ? grantee.policy : role);
+    resource.node.addDependency(grantee instanceof LeastPrivilegeRole ? grantee : role);
     this.tuningJobName = resource.getAttString('HyperParameterTuningJobName');
     this.tuningJobArn = resource.getAttString('HyperParameterTuningJobArn');
     this.bestTrainingJobName = resource.getAttString('BestTrainingJobName');

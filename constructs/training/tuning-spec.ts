@@ -169,6 +169,10 @@ export class HyperparameterTuningSpec {
         continue;
       }
       if (r.min === undefined || r.max === undefined || Token.isUnresolved(r.min) || Token.isUnresolved(r.max)) continue;
+      if (!Number.isFinite(r.min) || !Number.isFinite(r.max)) {
+        problems.add(`range ${describeValue(r.name)} has bounds ${r.min}..${r.max}: use finite numbers`);
+        continue;
+      }
       if (r.min > r.max) problems.add(`range ${describeValue(r.name)} has min ${r.min} > max ${r.max}: use min <= max`);
       if (r.kind === 'Integer' && (!Number.isInteger(r.min) || !Number.isInteger(r.max))) problems.add(`integer range ${describeValue(r.name)} has non-integer bounds ${r.min}..${r.max}`);
       if (r.scaling === ScalingType.LOGARITHMIC && r.min <= 0) problems.add(`range ${describeValue(r.name)} is Logarithmic with min ${r.min}: logarithmic scaling needs min > 0`);
@@ -180,6 +184,15 @@ export class HyperparameterTuningSpec {
     if (strategy === TuningStrategy.GRID && p.maxJobs !== undefined) problems.add('maxJobs with strategy GRID: a grid search runs every combination; leave maxJobs unset');
     if (strategy === TuningStrategy.HYPERBAND && p.earlyStopping) problems.add('earlyStopping with strategy HYPERBAND: Hyperband stops trials itself; leave earlyStopping off');
     if (strategy !== TuningStrategy.HYPERBAND && (p.hyperbandMinResource !== undefined || p.hyperbandMaxResource !== undefined)) problems.add('hyperbandMinResource/hyperbandMaxResource need strategy HYPERBAND');
+    if (p.hyperbandMinResource !== undefined && p.hyperbandMaxResource !== undefined && p.hyperbandMinResource > p.hyperbandMaxResource) {
+      problems.add(`hyperbandMinResource ${p.hyperbandMinResource} exceeds hyperbandMaxResource ${p.hyperbandMaxResource}: use min <= max`);
+    }
+    integer(problems, 'hyperbandMinResource', p.hyperbandMinResource, 1, 1000000);
+    integer(problems, 'hyperbandMaxResource', p.hyperbandMaxResource, 1, 1000000);
+    if (p.warmStartType !== undefined && !p.warmStartFrom) problems.add('warmStartType was given without warmStartFrom: name the tuning jobs to start from');
+    for (const parent of p.warmStartFrom ?? []) {
+      if (!Token.isUnresolved(parent) && !/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$/.test(parent)) problems.add(`invalid warmStartFrom job name ${describeValue(parent)}: use 1-32 letters, digits or hyphens`);
+    }
     const maxJobs = strategy === TuningStrategy.GRID ? undefined : integer(problems, 'maxJobs', p.maxJobs ?? 10, 1, 10000);
     const maxParallel = integer(problems, 'maxParallelJobs', p.maxParallelJobs ?? 2, 1, 100);
     if (maxJobs !== undefined && maxParallel !== undefined && maxParallel > maxJobs) problems.add(`maxParallelJobs ${maxParallel} exceeds maxJobs ${maxJobs}`);
@@ -245,7 +258,7 @@ export class HyperparameterTuningSpec {
   /** The longest the tuning job can take, in seconds (its own limit, or all trials in waves). */
   public get maxWaitSeconds(): number {
     const p = this.props;
-    if (p.maxRuntime && !p.maxRuntime.isUnresolved()) return p.maxRuntime.toSeconds();
+    if (p.maxRuntime && !p.maxRuntime.isUnresolved()) return p.maxRuntime.toSeconds({ integral: false });
     // A grid search runs every combination of its categorical values (it takes no maxJobs).
     const trials = (p.strategy ?? TuningStrategy.BAYESIAN) === TuningStrategy.GRID
       ? p.ranges.reduce((n, r) => n * Math.max(r.values?.length ?? 1, 1), 1)
