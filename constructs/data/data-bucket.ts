@@ -129,6 +129,16 @@ export interface DataBucketProps {
   readonly autoDeleteObjects?: boolean;
 }
 
+/**
+ * Grants through the grantee's identity policy, or through the bucket policy for principals of
+ * other accounts (as aws-cdk-lib's bucket grants do). A principal imported without a role (an
+ * UnknownPrincipal) gets aws-cdk-lib's warning naming the statement to add, rather than an error.
+ */
+function addGrant(options: iam.GrantWithResourceOptions): iam.Grant {
+  if (options.grantee.grantPrincipal instanceof iam.UnknownPrincipal) return iam.Grant.addToPrincipal(options);
+  return iam.Grant.addToPrincipalOrResource(options);
+}
+
 const REPLICATION_RULES = [
   'HIPAA.Security::HIPAA.Security-S3BucketReplicationEnabled',
   'NIST.800.53.R5::NIST.800.53.R5-S3BucketReplicationEnabled',
@@ -153,14 +163,14 @@ abstract class DataBucketBase extends Resource implements IDataBucket {
 
   public grantRead(grantee: iam.IGrantable, prefix?: string): iam.Grant {
     const objects = this.objectsArn(prefix);
-    const grant = iam.Grant.addToPrincipalOrResource({
+    const grant = addGrant({
       grantee,
       actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'],
       resourceArns: [objects],
       resource: this.bucket,
     });
     const list = prefix ? this.normalizePrefix(prefix) : undefined;
-    iam.Grant.addToPrincipalOrResource({
+    addGrant({
       grantee,
       actions: ['s3:ListBucket'],
       resourceArns: [this.bucketArn],
@@ -168,13 +178,13 @@ abstract class DataBucketBase extends Resource implements IDataBucket {
       // With a prefix, listing is limited to keys under it.
       conditions: list !== undefined ? { StringLike: { 's3:prefix': [list, `${list}*`] } } : undefined,
     });
-    iam.Grant.addToPrincipalOrResource({ grantee, actions: ['s3:GetBucketLocation'], resourceArns: [this.bucketArn], resource: this.bucket });
+    addGrant({ grantee, actions: ['s3:GetBucketLocation'], resourceArns: [this.bucketArn], resource: this.bucket });
     this.encryptionKey?.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
     return grant;
   }
 
   public grantWrite(grantee: iam.IGrantable, prefix?: string): iam.Grant {
-    const grant = iam.Grant.addToPrincipalOrResource({
+    const grant = addGrant({
       grantee,
       actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:DeleteObject'],
       resourceArns: [this.objectsArn(prefix)],

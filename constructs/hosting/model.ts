@@ -10,7 +10,7 @@ import { describeValue, ProblemList } from '../private/errors';
 import { grantJobBasics, prune, safeValidate, stringMap } from '../private/job-render';
 import { generatePhysicalName } from '../private/naming';
 import { LeastPrivilegeRole } from '../private/role';
-import { checkArn, SAGEMAKER_NAME } from '../private/validate';
+import { checkArn, SAGEMAKER_NAME, validateName } from '../private/validate';
 import { ContainerImage } from '../training/container-image';
 
 /**
@@ -152,6 +152,7 @@ function modelArnFor(scope: IConstruct, name: string): string {
 export class Model extends ModelBase {
   /** Imports a model by name (its execution role unknown). */
   public static fromModelName(scope: Construct, id: string, modelName: string): IModel {
+    validateName(scope, 'modelName', modelName);
     return Model.fromModelAttributes(scope, id, { modelName });
   }
 

@@ -107,6 +107,10 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
     if (!props.endpoint.dataCapture) problems.add(`endpoint ${props.endpoint.node.path} does not capture data: set its dataCapture (Model Monitor reads the captured requests and responses)`);
     const schedule = props.schedule ?? MonitoringScheduleExpression.hourly();
     if (schedule._problem) problems.add(schedule._problem);
+    const cronFields = /^cron\((.+)\)$/.exec(schedule.expression)?.[1].trim().split(/\s+/);
+    if (cronFields && !Token.isUnresolved(schedule.expression) && !/^\d+$/.test(cronFields[0])) {
+      problems.add(`invalid schedule ${describeValue(schedule.expression)}: Model Monitor runs at most hourly, so the minutes field must be a single number`);
+    }
     if (!Token.isUnresolved(schedule.expression) && !/^cron\(.+\)$/.test(schedule.expression)) problems.add(`invalid schedule ${describeValue(schedule.expression)}: use a cron(...) expression`);
     const maxRuntime = props.maxRuntime ?? Duration.minutes(30);
     const seconds = maxRuntime.toSeconds({ integral: false });
@@ -343,8 +347,12 @@ export class ModelQualityMonitor extends MonitorBase {
       if (props.problemType !== ProblemType.BINARY_CLASSIFICATION && (props.probabilityAttribute || t !== undefined)) {
         problems.add(`probabilityAttribute/probabilityThreshold are for BinaryClassification, got ${props.problemType}`);
       }
+      const minutes = (v: string) => { const m = /^-P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(v); return m ? -((+(m[1] ?? 0)) * 1440 + (+(m[2] ?? 0)) * 60 + (+(m[3] ?? 0))) : NaN; };
+      const start = minutes(props.startTimeOffset ?? '-PT1H');
+      const end = minutes(props.endTimeOffset ?? '-PT0H');
+      if (start >= end) problems.add(`startTimeOffset ${describeValue(props.startTimeOffset ?? '-PT1H')} is not before endTimeOffset ${describeValue(props.endTimeOffset ?? '-PT0H')}: the window starts before it ends`);
       for (const [name, v] of [['startTimeOffset', props.startTimeOffset], ['endTimeOffset', props.endTimeOffset]] as const) {
-        if (v !== undefined && !/^-P(\d+D)?(T(\d+H)?(\d+M)?)?$/.test(v)) problems.add(`invalid ${name} ${describeValue(v)}: use a negative ISO 8601 duration like '-PT1H' or '-P1D'`);
+        if (v !== undefined && (!/^-P(\d+D)?(T(\d+H)?(\d+M)?)?$/.test(v) || /^-PT?$/.test(v))) problems.add(`invalid ${name} ${describeValue(v)}: use a negative ISO 8601 duration like '-PT1H' or '-P1D'`);
       }
     });
     props.groundTruth.grantRead(this.grantee);

@@ -477,6 +477,8 @@ export class TransformStep extends Step {
     this.props.output.grantWrite(grantee);
     allowJobs(ctx, 'transform-job', ['sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:StopTransformJob']);
     safeValidate(ctx.problems, () => this.props.instanceType.validate(ctx.scope, `instance type of step '${this.name}'`, InstanceUse.TRANSFORM));
+    if (this.props.splitType !== undefined && !['None', 'Line', 'RecordIO', 'TFRecord'].includes(this.props.splitType)) ctx.problems.add(`step '${this.name}' has splitType '${this.props.splitType}': use None, Line, RecordIO or TFRecord`);
+    if (this.props.assembleWith !== undefined && !['None', 'Line'].includes(this.props.assembleWith)) ctx.problems.add(`step '${this.name}' has assembleWith '${this.props.assembleWith}': use None or Line`);
     const count = this.props.instanceCount ?? 1;
     if (!Number.isInteger(count) || count < 1) ctx.problems.add(`step '${this.name}' has instanceCount ${count}: use 1 or more`);
     return {

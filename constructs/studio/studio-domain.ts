@@ -360,6 +360,7 @@ export class StudioDomain extends StudioDomainBase {
   private readonly profiles = new Map<string, StudioUserProfile>();
   private readonly spaces = new Map<string, StudioSpace>();
   private readonly lifecycleConfigArns: Record<StudioAppType, string[]> = { [StudioAppType.JUPYTER_LAB]: [], [StudioAppType.CODE_EDITOR]: [] };
+  private readonly lifecycleConfigNames = new Map<string, string>();
   private readonly defaultLifecycleConfig: Partial<Record<StudioAppType, { id: string; arn: string }>> = {};
   private readonly cleanup: CustomResource;
 
@@ -567,6 +568,10 @@ export class StudioDomain extends StudioDomainBase {
       throw new SageMakerConstructError(this, `lifecycle config '${id}' is ${content.length} characters long once base64-encoded: SageMaker allows at most 16384 (about 12 KB of script)`);
     }
     const name = options.name ?? generatePhysicalName(new Construct(this, `${id}Name`));
+    if (this.lifecycleConfigNames.has(name)) {
+      throw new SageMakerConstructError(this, `lifecycle config name ${describeValue(name)} is already used by '${this.lifecycleConfigNames.get(name)}': names are unique per account and region`);
+    }
+    this.lifecycleConfigNames.set(name, id);
     validateName(this, 'lifecycle config name', name);
     const config = new CfnStudioLifecycleConfig(this, id, {
       studioLifecycleConfigAppType: options.appType,

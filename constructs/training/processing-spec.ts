@@ -249,6 +249,9 @@ export class ProcessingSpec {
     checkNames(problems, 'output', outputs.map((o) => o.name));
     for (const i of inputs) {
       safeValidate(problems, () => i.location.validate(scope, `location of input '${i.name}'`));
+      if (i.compression === Compression.GZIP && (i.inputMode ?? ProcessingInputMode.FILE) !== ProcessingInputMode.PIPE) {
+        problems.add(`input ${describeValue(i.name)} is Gzip-compressed in File mode: SageMaker decompresses processing inputs only in Pipe mode`);
+      }
       if (i.destination && !Token.isUnresolved(i.destination) && !i.destination.startsWith('/opt/ml/processing/')) problems.add(`input ${describeValue(i.name)} destination ${describeValue(i.destination)} must be under /opt/ml/processing/`);
     }
     for (const o of outputs) {
