@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -48,15 +48,36 @@ export class AlertsTopic extends Construct {
       throw new SageMakerConstructError(this, `displayName is ${props.displayName.length} characters: SNS allows at most 100`);
     }
     const key = createManagedKey(this, 'Key', { description: `Encrypts the alerts topic ${this.node.path}`, removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN });
+    const stack = Stack.of(this);
     key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowAlarmAndEventDelivery',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
+      sid: 'AllowAlarmDelivery',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
       resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }));
+    // SNS does not pass aws:SourceAccount/aws:SourceArn to KMS for EventBridge deliveries, so the
+    // key statement for EventBridge cannot carry them; the topic policy below is what scopes it.
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowEventDelivery',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
     }));
     this.encryptionKey = key;
     this.topic = new sns.Topic(this, 'Resource', { displayName: props.displayName, masterKey: key, enforceSSL: true });
+    // enforceSSL gives the topic a policy, which replaces SNS's default one: without this statement
+    // no alarm of the account could publish to it.
+    this.topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowAlarmsOfThisAccount',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [this.topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      },
+    }));
     for (const email of props.emails ?? []) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
   }
 }

@@ -115,12 +115,18 @@ export class EndpointDeployment {
     const wait = seconds(problems, 'deployment waitInterval', this.waitInterval, 0, 3600);
     const termination = seconds(problems, 'deployment terminationWait', this.options.terminationWait, 0, 3600);
     const timeout = seconds(problems, 'deployment maximumExecutionTimeout', this.options.maximumExecutionTimeout, 600, 28800);
-    if (timeout !== undefined && wait !== undefined && timeout <= wait + (termination ?? 0)) {
-      problems.add(`deployment maximumExecutionTimeout ${timeout} s must be longer than waitInterval plus terminationWait (${wait + (termination ?? 0)} s)`);
+    const size = this.sizePercent;
+    // Traffic waits waitInterval after every shift but the last: once for a canary, once per linear step but the last.
+    const linearSteps = type === TrafficShifting.LINEAR && size !== undefined && !Token.isUnresolved(size) && size > 0 ? Math.ceil(100 / size) : undefined;
+    const waits = linearSteps !== undefined ? Math.max(linearSteps - 1, 1) : 1;
+    if (timeout !== undefined && wait !== undefined && timeout <= waits * wait + (termination ?? 0)) {
+      const needed = waits * wait + (termination ?? 0);
+      problems.add(waits > 1
+        ? `deployment maximumExecutionTimeout ${timeout} s must be longer than ${linearSteps} linear steps of ${size}% need: ${waits} waitIntervals plus terminationWait (${needed} s)`
+        : `deployment maximumExecutionTimeout ${timeout} s must be longer than waitInterval plus terminationWait (${needed} s)`);
     }
     let canarySize: CfnEndpoint.CapacitySizeProperty | undefined;
     let linearStepSize: CfnEndpoint.CapacitySizeProperty | undefined;
-    const size = this.sizePercent;
     if (type === TrafficShifting.CANARY) {
       if (size === undefined || (!Token.isUnresolved(size) && (!Number.isInteger(size) || size < 1 || size > 50))) {
         problems.add(`invalid deployment canaryPercent ${describeValue(size)}: use a whole number from 1 to 50 (SageMaker caps the canary at 50% of the new fleet)`);

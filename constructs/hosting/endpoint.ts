@@ -635,6 +635,10 @@ export class Endpoint extends EndpointBase {
    * SageMaker refuses to remove a registered variant or change its instance type: such an update
    * fails until the variant is deregistered (remove the scaling in one deployment, change the
    * variant in the next).
+   *
+   * Once a variant scales, updates of the endpoint (a new model, a new config) keep each variant's
+   * current instance count (`RetainAllVariantProperties`) instead of restarting at
+   * `initialInstanceCount`; weights and data capture still come from the code.
    */
   public autoScaleInstanceCount(variantName: string, capacity: VariantScalingCapacity): ScalableInstanceCount {
     const problems = new ProblemList();
@@ -652,6 +656,11 @@ export class Endpoint extends EndpointBase {
     checkRange(problems, min, max);
     this.checkNotScaled(problems, variantName);
     problems.throwIfAny(this, `autoScaleInstanceCount(${variantName})`);
+    // An update (a new model or config) would otherwise restart the fleet at its initial instance
+    // count while scaling is suspended; keep the scaled count, but take weights and data capture from
+    // the new config.
+    this.resource.retainAllVariantProperties = true;
+    this.resource.excludeRetainedVariantProperties = [{ variantPropertyType: 'DesiredWeight' }, { variantPropertyType: 'DataCaptureConfig' }];
     return this.addScaling(new ScalableInstanceCount(this, `${variantName}InstanceScaling`, {
       endpointName: this.endpointName,
       variantName,

@@ -29,9 +29,31 @@ export class MonitoringScheduleExpression {
     return new MonitoringScheduleExpression(`cron(0 ${hourUtc} ? * * *)`, 86400, valid ? undefined : `invalid daily schedule hour ${hourUtc}: use a whole hour from 0 to 23 (UTC)`);
   }
 
-  /** A cron expression SageMaker accepts for monitoring, e.g. every 6 hours: `cron(0 0/6 ? * * *)`. */
+  /**
+   * A cron expression of a form Model Monitor accepts (checked when a monitor uses the schedule):
+   * hourly `cron(0 * ? * * *)`, daily `cron(0 H ? * * *)` or every N hours `cron(0 H/N ? * * *)`,
+   * e.g. every 6 hours: `cron(0 0/6 ? * * *)`. Jobs start on the hour.
+   */
   public static cron(expression: string): MonitoringScheduleExpression {
-    return new MonitoringScheduleExpression(expression, 3600);
+    if (Token.isUnresolved(expression)) return new MonitoringScheduleExpression(expression, 3600);
+    const supported = 'Model Monitor accepts cron(0 * ? * * *) (hourly), cron(0 H ? * * *) (daily at hour H, 0-23) and cron(0 H/N ? * * *) (every N hours from hour H, N 1-24)';
+    const m = /^cron\(\s*(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*\)$/.exec(expression);
+    if (!m) return new MonitoringScheduleExpression(expression, 3600, `invalid schedule ${describeValue(expression)}: ${supported}`);
+    const [, minute, hour, dayOfMonth, month, dayOfWeek, year] = m;
+    const hourOk = (v: string) => /^\d{1,2}$/.test(v) && +v <= 23;
+    let interval: number | undefined;
+    if (hour === '*') interval = 3600;
+    else if (hourOk(hour)) interval = 86400;
+    else {
+      const step = /^(\d{1,2})\/(\d{1,2})$/.exec(hour);
+      if (step && hourOk(step[1]) && +step[2] >= 1 && +step[2] <= 24) interval = +step[2] * 3600;
+    }
+    const rest = `${dayOfMonth} ${month} ${dayOfWeek} ${year}`;
+    if (minute !== '0' || interval === undefined || rest !== '? * * *') {
+      const why = minute !== '0' ? 'jobs start on the hour, so the minutes field must be 0' : interval === undefined ? `the hours field ${describeValue(hour)} is not supported` : 'the day, month, weekday and year fields must be ? * * *';
+      return new MonitoringScheduleExpression(expression, interval ?? 3600, `invalid schedule ${describeValue(expression)}: ${why}; ${supported}`);
+    }
+    return new MonitoringScheduleExpression(expression, interval);
   }
 
   private constructor(
@@ -76,7 +98,8 @@ export interface MonitorOptions {
    */
   readonly outputKey?: kms.IKey;
   /**
-   * Stop a monitoring job after this long (at most 1 hour for hourly schedules).
+   * Stop a monitoring job after this long: at most 1 hour on hourly schedules (30 minutes for
+   * model quality), at most 1 day otherwise.
    * @default Duration.minutes(30)
    */
   readonly maxRuntime?: Duration;
@@ -107,14 +130,19 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
     if (!props.endpoint.dataCapture) problems.add(`endpoint ${props.endpoint.node.path} does not capture data: set its dataCapture (Model Monitor reads the captured requests and responses)`);
     const schedule = props.schedule ?? MonitoringScheduleExpression.hourly();
     if (schedule._problem) problems.add(schedule._problem);
-    const cronFields = /^cron\((.+)\)$/.exec(schedule.expression)?.[1].trim().split(/\s+/);
-    if (cronFields && !Token.isUnresolved(schedule.expression) && !/^\d+$/.test(cronFields[0])) {
-      problems.add(`invalid schedule ${describeValue(schedule.expression)}: Model Monitor runs at most hourly, so the minutes field must be a single number`);
-    }
-    if (!Token.isUnresolved(schedule.expression) && !/^cron\(.+\)$/.test(schedule.expression)) problems.add(`invalid schedule ${describeValue(schedule.expression)}: use a cron(...) expression`);
     const maxRuntime = props.maxRuntime ?? Duration.minutes(30);
     const seconds = maxRuntime.toSeconds({ integral: false });
-    if (!Number.isInteger(seconds) || seconds < 1 || seconds > Math.min(schedule._intervalSeconds, 86400)) problems.add(`invalid maxRuntime ${maxRuntime.toHumanString()}: a monitoring job must end before the next one starts (at most ${schedule._intervalSeconds} s for this schedule)`);
+    // MonitoringStoppingCondition: at most 1 hour on hourly schedules (30 minutes for model quality and bias), at most a day otherwise.
+    const runtimeLimit = schedule._intervalSeconds <= 3600 ? (type === 'ModelQuality' ? 1800 : 3600) : 86400;
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > runtimeLimit) {
+      problems.add(`invalid maxRuntime ${maxRuntime.toHumanString()}: use whole seconds from 1 to ${runtimeLimit} (a ${type} job on this schedule may run at most ${Duration.seconds(runtimeLimit).toHumanString()})`);
+    }
+    if (props.endpoint.dataCapture) {
+      const needs = type === 'ModelQuality' ? ['captureResponse', 'responses (the predictions it compares with ground truth)'] : ['captureRequest', 'requests (the features it compares with the baseline)'];
+      if (props.endpoint.dataCapture[needs[0] as 'captureRequest' | 'captureResponse'] === false) {
+        problems.add(`endpoint ${props.endpoint.node.path} has dataCapture.${needs[0]} false: a ${type} monitor reads the captured ${needs[1]}`);
+      }
+    }
     const volume = props.volumeSizeGb ?? 20;
     if (!Number.isInteger(volume) || volume < 1 || volume > 16384) problems.add(`invalid volumeSizeGb ${describeValue(volume)}: use 1 to 16384`);
     const instanceType = props.instanceType ?? InstanceType.ML_M5_XLARGE;

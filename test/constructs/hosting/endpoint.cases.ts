@@ -492,6 +492,9 @@ describe('Endpoint deployment guardrails', () => {
     expect(attempt(EndpointDeployment.allAtOnce({ maximumExecutionTimeout: Duration.minutes(5) }))).toThrow(/invalid deployment maximumExecutionTimeout 5 minutes: use whole seconds from 600 to 28800/);
     expect(attempt(EndpointDeployment.canary({ canaryPercent: 10, waitInterval: Duration.minutes(30), terminationWait: Duration.minutes(30), maximumExecutionTimeout: Duration.minutes(50) })))
       .toThrow(/deployment maximumExecutionTimeout 3000 s must be longer than waitInterval plus terminationWait \(3600 s\)/);
+    expect(attempt(EndpointDeployment.linear({ stepPercent: 10, waitInterval: Duration.minutes(10), terminationWait: Duration.minutes(10), maximumExecutionTimeout: Duration.minutes(30) })))
+      .toThrow(/deployment maximumExecutionTimeout 1800 s must be longer than 10 linear steps of 10% need: 9 waitIntervals plus terminationWait \(6000 s\)/);
+    expect(attempt(EndpointDeployment.linear({ stepPercent: 10, waitInterval: Duration.minutes(10), terminationWait: Duration.minutes(10), maximumExecutionTimeout: Duration.minutes(101) }))).not.toThrow();
     expect(attempt(EndpointDeployment.canary({ canaryPercent: 10, waitInterval: Duration.minutes(5) }), (m) => [serverless(m)]))
       .toThrow(/deployment CANARY needs instance-based variants: canary and linear traffic shifting move capacity of an instance fleet, which a serverless endpoint does not have/);
     const stack = plainStack();
@@ -519,6 +522,11 @@ describe('Endpoint autoscaling', () => {
       RoleARN: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint']] },
     });
     expect(target.DependsOn).toContain(endpointId);
+    // an update keeps the scaled instance count; weights and data capture come from the new config
+    template.hasResourceProperties('AWS::SageMaker::Endpoint', {
+      RetainAllVariantProperties: true,
+      ExcludeRetainedVariantProperties: [{ VariantPropertyType: 'DesiredWeight' }, { VariantPropertyType: 'DataCaptureConfig' }],
+    });
     template.resourceCountIs('AWS::IAM::Role', 1); // the model's role only
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       PolicyType: 'TargetTrackingScaling',
@@ -557,6 +565,8 @@ describe('Endpoint autoscaling', () => {
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantProvisionedConcurrencyUtilization' }, TargetValue: 0.5 },
     });
+    // no instance count to keep across updates
+    template.hasResourceProperties('AWS::SageMaker::Endpoint', { RetainAllVariantProperties: Match.absent() });
   });
 
   test('refused: scale to zero of a real-time variant, max below min, unknown or wrong kind of variant, scaling twice, concurrency above maxConcurrency', () => {

@@ -6,13 +6,13 @@ import {
 } from '../../../constructs';
 import { expectNoFindings, testStack } from '../../support/validity';
 
-function setup(stack: Stack, capture = true) {
+function setup(stack: Stack, capture: boolean | { captureRequest?: boolean; captureResponse?: boolean } = true) {
   const data = new DataBucket(stack, 'Data');
   const model = new Model(stack, 'Model', { containers: [{ image: ContainerImage.builtInAlgorithm(BuiltInAlgorithm.XGBOOST, '1.7-1'), modelData: ModelData.fromS3Location(S3Location.inDataBucket(data, 'models/model.tar.gz')) }] });
   const alerts = new AlertsTopic(stack, 'Alerts', { emails: ['ml-team@example.com'] });
   const endpoint = new Endpoint(stack, 'Endpoint', {
     variants: [{ variantName: 'primary', model, instanceType: InstanceType.ML_M5_LARGE }],
-    dataCapture: capture ? { location: S3Location.inDataBucket(data, 'capture/') } : undefined,
+    dataCapture: capture ? { location: S3Location.inDataBucket(data, 'capture/'), ...(capture === true ? {} : capture) } : undefined,
     alarms: { topic: alerts.topic },
   });
   return { data, endpoint, alerts };
@@ -95,11 +95,71 @@ describe('ModelQualityMonitor', () => {
   });
 });
 
+describe('AlertsTopic', () => {
+  const stack = new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
+  const alerts = new AlertsTopic(stack, 'Alerts', { emails: ['ml-team@example.com'] });
+  const template = Template.fromStack(stack);
+
+  test('alarms of this account may publish (the TLS-only topic policy replaces the default one)', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'AllowAlarmsOfThisAccount',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': '111122223333' },
+          ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:eu-west-1:111122223333:alarm:*']] } },
+        },
+      })]) },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('the key serves alarms of this account and EventBridge (which SNS gives KMS no source conditions for)', () => {
+    const statements = Object.values(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement as any[];
+    expect(statements.find((st) => st.Sid === 'AllowAlarmDelivery')).toMatchObject({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } } });
+    const events = statements.find((st) => st.Sid === 'AllowEventDelivery');
+    expect(events).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'] });
+    expect(events.Condition).toBeUndefined();
+    expect(alerts.encryptionKey).toBeDefined();
+  });
+});
+
+describe('MonitoringScheduleExpression', () => {
+  test.each([
+    ['cron(0 * ? * * *)', 3600],
+    ['cron(0 12 ? * * *)', 86400],
+    ['cron(0 0/6 ? * * *)', 6 * 3600],
+    ['cron(0 17/12 ? * * *)', 12 * 3600],
+  ])('%s is accepted and lets a job run up to its interval (at most a day)', (expression, interval) => {
+    const e = MonitoringScheduleExpression.cron(expression);
+    expect(e._problem).toBeUndefined();
+    expect(e._intervalSeconds).toBe(interval);
+  });
+
+  test('an every-6-hours schedule allows a 2-hour data-quality job', () => {
+    const stack = new Stack(new App(), 'Test');
+    const { data, endpoint } = setup(stack);
+    new DataQualityMonitor(stack, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), schedule: MonitoringScheduleExpression.cron('cron(0 0/6 ? * * *)'), maxRuntime: Duration.hours(2) });
+    Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::DataQualityJobDefinition', { StoppingCondition: { MaxRuntimeInSeconds: 7200 } });
+  });
+});
+
 describe('monitor bad input fails at synth with path, value and what is allowed', () => {
   test.each<[string, (s: Stack) => unknown, RegExp]>([
     ['an endpoint without data capture', (s) => { const { data, endpoint } = setup(s, false); return new DataQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/') }); }, /\[Test\/M\] endpoint Test\/Endpoint does not capture data: set its dataCapture/],
-    ['a job longer than the hourly interval', (s) => { const { data, endpoint } = setup(s); return new DataQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), maxRuntime: Duration.hours(2) }); }, /invalid maxRuntime 2 hours: a monitoring job must end before the next one starts \(at most 3600 s/],
-    ['a non-cron schedule', (s) => { const { data, endpoint } = setup(s); return new DataQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), schedule: MonitoringScheduleExpression.cron('rate(1 hour)') }); }, /invalid schedule 'rate\(1 hour\)': use a cron\(...\) expression/],
+    ['a job longer than the hourly interval', (s) => { const { data, endpoint } = setup(s); return new DataQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), maxRuntime: Duration.hours(2) }); }, /invalid maxRuntime 2 hours: use whole seconds from 1 to 3600 \(a DataQuality job on this schedule may run at most 1 hour\)/],
+    ['a non-cron schedule', (s) => { const { data, endpoint } = setup(s); return new DataQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), schedule: MonitoringScheduleExpression.cron('rate(1 hour)') }); }, /invalid schedule 'rate\(1 hour\)': Model Monitor accepts cron\(0 \* \? \* \* \*\) \(hourly\)/],
+    ['a schedule starting at minute 30', (s) => { const { data, endpoint } = setup(s); return new DataQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), schedule: MonitoringScheduleExpression.cron('cron(30 * ? * * *)') }); }, /\[Test\/M\] invalid schedule 'cron\(30 \* \? \* \* \*\)': jobs start on the hour, so the minutes field must be 0/],
+    ['a schedule on weekdays only', (s) => { const { data, endpoint } = setup(s); return new DataQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), schedule: MonitoringScheduleExpression.cron('cron(0 8 ? * MON-FRI *)') }); }, /the day, month, weekday and year fields must be \? \* \* \*/],
+    ['a schedule with an unsupported hours field', (s) => { const { data, endpoint } = setup(s); return new DataQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), schedule: MonitoringScheduleExpression.cron('cron(0 8,20 ? * * *)') }); }, /the hours field '8,20' is not supported/],
+    ['a model-quality job longer than 30 minutes on an hourly schedule', (s) => { const { data, endpoint } = setup(s); return new ModelQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), problemType: ProblemType.REGRESSION, groundTruth: S3Location.inDataBucket(data, 'g/'), maxRuntime: Duration.minutes(45) }); }, /\[Test\/M\] invalid maxRuntime 45 minutes: use whole seconds from 1 to 1800 \(a ModelQuality job on this schedule may run at most 30 minutes\)/],
+    ['a job longer than a day', (s) => { const { data, endpoint } = setup(s); return new DataQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), schedule: MonitoringScheduleExpression.daily(1), maxRuntime: Duration.hours(25) }); }, /invalid maxRuntime 1 day 1 hour: use whole seconds from 1 to 86400 \(a DataQuality job on this schedule may run at most 1 day\)/],
+    ['a data-quality monitor on an endpoint that does not capture requests', (s) => { const { data, endpoint } = setup(s, { captureRequest: false }); return new DataQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/') }); }, /\[Test\/M\] endpoint Test\/Endpoint has dataCapture.captureRequest false: a DataQuality monitor reads the captured requests/],
+    ['a model-quality monitor on an endpoint that does not capture responses', (s) => { const { data, endpoint } = setup(s, { captureResponse: false }); return new ModelQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), problemType: ProblemType.REGRESSION, groundTruth: S3Location.inDataBucket(data, 'g/') }); }, /has dataCapture.captureResponse false: a ModelQuality monitor reads the captured responses/],
     ['a daily schedule at hour 24', (s) => { const { data, endpoint } = setup(s); return new DataQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), schedule: MonitoringScheduleExpression.daily(24) }); }, /\[Test\/M\] invalid daily schedule hour 24: use a whole hour from 0 to 23/],
     ['a hosting-only instance type', (s) => { const { data, endpoint } = setup(s); return new DataQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), instanceType: InstanceType.ML_T2_MEDIUM }); }, /not a processing instance type/],
     ['a probability threshold above 1', (s) => { const { data, endpoint } = setup(s); return new ModelQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), problemType: ProblemType.BINARY_CLASSIFICATION, groundTruth: S3Location.inDataBucket(data, 'g/'), probabilityAttribute: 'p', probabilityThreshold: 1.5 }); }, /invalid probabilityThreshold 1.5: use 0 to 1/],
