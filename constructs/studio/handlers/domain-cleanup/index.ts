@@ -229,7 +229,7 @@ export async function domainCleanupIsComplete(
   const full = props.deleteDomain && clients.efs !== undefined && clients.ec2 !== undefined;
   // The domain cannot be deleted while any profile or space exists, the stack's own included.
   const toEmpty: CleanupProperties = full ? { ...props, stackUserProfiles: [], stackSpaces: [] } : props;
-  try {
+  return pollUnlessThrottled(log, props.domainId, async () => {
     try {
       const progress = await emptyDomain(clients, toEmpty);
       log({ action: 'poll', domainId: props.domainId, phase: progress.phase, pending: progress.pending });
@@ -244,12 +244,19 @@ export async function domainCleanupIsComplete(
     const after = await cleanUpAfterDomain(clients as EfsCleanupClients, props);
     log({ action: 'poll', domainId: props.domainId, phase: after.phase, pending: after.pending });
     return { IsComplete: after.phase === 'done' };
+  });
+}
+
+/** Runs one poll: throttling means "not yet" (the next poll retries); any other error fails the delete. */
+async function pollUnlessThrottled(log: ReturnType<typeof logger>, domainId: string, poll: () => Promise<IsCompleteResponse>): Promise<IsCompleteResponse> {
+  try {
+    return await poll();
   } catch (err) {
     if (isThrottlingError(err)) {
-      log({ action: 'poll', domainId: props.domainId, result: 'throttled', error: errorText(err) });
+      log({ action: 'poll', domainId, result: 'throttled', error: errorText(err) });
       return { IsComplete: false };
     }
-    log({ action: 'poll', domainId: props.domainId, result: 'failed', error: errorText(err) });
+    log({ action: 'poll', domainId, result: 'failed', error: errorText(err) });
     throw err;
   }
 }
@@ -378,18 +385,11 @@ export async function efsCleanupIsComplete(
     log({ action: 'skip', reason: skip, domainId: props.domainId, physicalResourceId: event.PhysicalResourceId });
     return { IsComplete: true };
   }
-  try {
+  return pollUnlessThrottled(log, props.domainId, async () => {
     const progress = await cleanUpAfterDomain(clients, props);
     log({ action: 'poll', domainId: props.domainId, phase: progress.phase, pending: progress.pending });
     return { IsComplete: progress.phase === 'done' };
-  } catch (err) {
-    if (isThrottlingError(err)) {
-      log({ action: 'poll', domainId: props.domainId, result: 'throttled', error: errorText(err) });
-      return { IsComplete: false };
-    }
-    log({ action: 'poll', domainId: props.domainId, result: 'failed', error: errorText(err) });
-    throw err;
-  }
+  });
 }
 
 /**
