@@ -6,7 +6,7 @@ import {
   parseS3Uri,
 } from '../../constructs/data/handlers/data-seed';
 import { CustomResourceEvent, RequestType } from '../../constructs/private/handlers/runtime';
-import { Script, ScriptedClient, accessDenied, always, awsError, recordingSleep, throttling } from '../support/scripted-client';
+import { Script, ScriptedClient, accessDenied, always, awsError, testRuntime, throttling } from '../support/scripted-client';
 
 // ---------------------------------------------------------------------------------------------------
 // Fixtures
@@ -45,10 +45,8 @@ function event(requestType: RequestType, properties: Record<string, unknown> = p
 
 function harness(script: Script = {}) {
   const s3 = new ScriptedClient(script, { name: 's3' });
-  const clock = recordingSleep();
-  const logs: Record<string, unknown>[] = [];
-  const clients = { s3, sleep: clock.sleep, random: () => 0, log: (e: Record<string, unknown>) => { logs.push(e); } };
-  return { s3, delays: clock.delays, logs, clients };
+  const rt = testRuntime();
+  return { s3, delays: rt.delays, logs: rt.logs, clients: { s3, ...rt.options } };
 }
 
 const copied = { CopyObjectResult: { ETag: '"abc"', ChecksumSHA256: 'q1w2e3=' } };

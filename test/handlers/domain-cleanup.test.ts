@@ -24,11 +24,13 @@ import {
   http429,
   mountTargetNotFound,
   recordingSleep,
+  testRuntime,
   resourceNotFound,
   securityGroupNotFound,
   throttling,
   validationError,
 } from '../support/scripted-client';
+import { expectValidSageMakerCalls } from '../support/sagemaker-api';
 
 // ---------------------------------------------------------------------------------------------------
 // Fixtures
@@ -67,15 +69,21 @@ const efsEvent = (rt: RequestType, props?: Record<string, unknown>, o?: Partial<
   event(EFS_CLEANUP_RESOURCE_TYPE, rt, { HomeEfsFileSystemId: FS_ID, VpcId: VPC_ID, ...props }, o);
 
 /** Scripted clients sharing one call log, a sleep that returns at once, and captured log entries. */
+// Every SageMaker request the cleanup sends must be acceptable to the SageMaker API (botocore model).
+const sagemakerClients: ScriptedClient[] = [];
+afterEach(() => {
+  const calls = sagemakerClients.splice(0).flatMap((c) => c.calls);
+  if (calls.length) expectValidSageMakerCalls(calls);
+});
+
 function harness(script: { sagemaker?: Script; efs?: Script; ec2?: Script } = {}) {
   const calls = new CallLog();
   const sagemaker = new ScriptedClient(script.sagemaker, { name: 'sagemaker', log: calls });
   const efs = new ScriptedClient(script.efs, { name: 'efs', log: calls });
   const ec2 = new ScriptedClient(script.ec2, { name: 'ec2', log: calls });
-  const clock = recordingSleep();
-  const logs: Record<string, unknown>[] = [];
-  const clients = { sagemaker, efs, ec2, sleep: clock.sleep, random: () => 0, log: (e: Record<string, unknown>) => { logs.push(e); } };
-  return { sagemaker, efs, ec2, calls, delays: clock.delays, logs, clients };
+  const rt = testRuntime();
+  sagemakerClients.push(sagemaker);
+  return { sagemaker, efs, ec2, calls, delays: rt.delays, logs: rt.logs, clients: { sagemaker, efs, ec2, ...rt.options } };
 }
 
 const DESTRUCTIVE = /^(Delete|Revoke)/;

@@ -9,13 +9,13 @@ import {
   parseLatestApprovedProperties,
 } from '../../constructs/registry/handlers/latest-approved';
 import { CustomResourceEvent, RequestType } from '../../constructs/private/handlers/runtime';
-import { validateSageMakerRequest } from '../support/sagemaker-api';
+import { expectValidSageMakerCalls, validateSageMakerRequest } from '../support/sagemaker-api';
 import {
   Script,
   ScriptedClient,
   accessDenied,
   awsError,
-  recordingSleep,
+  testRuntime,
   resourceNotFound,
   throttling,
   validationError,
@@ -80,22 +80,13 @@ function described(version: number, account = ACCOUNT, containers: unknown[] = [
 
 function harness(script: Script = {}) {
   const sagemaker = new ScriptedClient(script, { name: 'sagemaker' });
-  const clock = recordingSleep();
-  const logs: Record<string, unknown>[] = [];
-  const clients = { sagemaker, sleep: clock.sleep, random: () => 0, log: (e: Record<string, unknown>) => { logs.push(e); } };
-  return { sagemaker, delays: clock.delays, logs, clients };
+  const rt = testRuntime();
+  return { sagemaker, delays: rt.delays, logs: rt.logs, clients: { sagemaker, ...rt.options } };
 }
 
-/**
- * Every ListModelPackages and DescribeModelPackage request must be acceptable to the SageMaker API
- * (botocore model). JSON round trip: recorded inputs are structuredClone copies from another realm.
- */
+/** Every ListModelPackages and DescribeModelPackage request must be acceptable to the SageMaker API (botocore model). */
 function expectValidRequests(sagemaker: ScriptedClient): void {
-  const checked = sagemaker.calls.filter((c) => c.command === 'ListModelPackagesCommand' || c.command === 'DescribeModelPackageCommand');
-  expect(checked.length).toBeGreaterThan(0);
-  for (const call of checked) {
-    expect(validateSageMakerRequest(call.command, JSON.parse(JSON.stringify(call.input)))).toEqual([]);
-  }
+  expectValidSageMakerCalls(sagemaker.calls.filter((c) => c.command === 'ListModelPackagesCommand' || c.command === 'DescribeModelPackageCommand'));
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import {
   ScriptedClient,
   always,
   awsError,
-  recordingSleep,
+  testRuntime,
   securityGroupNotFound,
   throttling,
 } from '../support/scripted-client';
@@ -36,10 +36,8 @@ function event(requestType: RequestType, props: Record<string, unknown> = {}, ov
 
 function harness(script: Script = {}) {
   const ec2 = new ScriptedClient(script, { name: 'ec2' });
-  const clock = recordingSleep();
-  const logs: Record<string, unknown>[] = [];
-  const clients = { ec2, sleep: clock.sleep, random: () => 0, log: (e: Record<string, unknown>) => { logs.push(e); } };
-  return { ec2, delays: clock.delays, logs, clients };
+  const rt = testRuntime();
+  return { ec2, delays: rt.delays, logs: rt.logs, clients: { ec2, ...rt.options } };
 }
 
 const ingress = (groupId: string) => ({

@@ -14,14 +14,14 @@ import {
   trainingJobData,
 } from '../../constructs/training/handlers/sagemaker-job';
 import { CustomResourceEvent, RequestType } from '../../constructs/private/handlers/runtime';
-import { validateSageMakerRequest } from '../support/sagemaker-api';
+import { expectValidSageMakerCalls, validateSageMakerRequest } from '../support/sagemaker-api';
 import {
   Script,
   ScriptedClient,
   accessDenied,
   always,
   awsError,
-  recordingSleep,
+  testRuntime,
   resourceNotFound,
   throttling,
   validationError,
@@ -117,22 +117,13 @@ function describedTuning(status: string, extra: Record<string, unknown> = {}) {
 
 function harness(script: Script = {}) {
   const sagemaker = new ScriptedClient(script, { name: 'sagemaker' });
-  const clock = recordingSleep();
-  const logs: Record<string, unknown>[] = [];
-  const clients = { sagemaker, sleep: clock.sleep, random: () => 0, log: (e: Record<string, unknown>) => { logs.push(e); } };
-  return { sagemaker, delays: clock.delays, logs, clients };
+  const rt = testRuntime();
+  return { sagemaker, delays: rt.delays, logs: rt.logs, clients: { sagemaker, ...rt.options } };
 }
 
-/**
- * Every request the handler sent must be acceptable to the SageMaker API (botocore model). The
- * recorded inputs are structuredClone copies, whose objects come from another realm than the test's
- * (the validator's plain-object check compares prototypes): a JSON round trip brings them back.
- */
+/** Every request the handler sent must be acceptable to the SageMaker API (botocore model). */
 function expectValidRequests(sagemaker: ScriptedClient): void {
-  expect(sagemaker.calls.length).toBeGreaterThan(0);
-  for (const call of sagemaker.calls) {
-    expect(validateSageMakerRequest(call.command, JSON.parse(JSON.stringify(call.input)))).toEqual([]);
-  }
+  expectValidSageMakerCalls(sagemaker.calls);
 }
 
 // ---------------------------------------------------------------------------------------------------

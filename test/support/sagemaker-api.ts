@@ -132,6 +132,19 @@ export function expectValidSageMakerRequest(
   expect(validateSageMakerRequest(operation, input, options)).toEqual([]);
 }
 
+/**
+ * Jest helper: expects every recorded SageMaker call (`{ command: 'DeleteAppCommand', input }`, as a
+ * ScriptedClient records them) to be a valid request, and at least one to have been made. The
+ * recorded inputs are structuredClone copies, whose objects come from another realm than the test's
+ * (the plain-object check compares prototypes): a JSON round trip brings them back.
+ */
+export function expectValidSageMakerCalls(calls: ReadonlyArray<{ readonly command: string; readonly input: unknown }>): void {
+  expect(calls.length).toBeGreaterThan(0);
+  for (const call of calls) {
+    expect(validateSageMakerRequest(call.command, JSON.parse(JSON.stringify(call.input ?? {})))).toEqual([]);
+  }
+}
+
 function resolveOperation(m: ApiModel, operation: string): string {
   const candidates = [operation, operation.replace(/Command$/, '')];
   for (const c of candidates) {

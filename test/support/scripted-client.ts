@@ -266,3 +266,17 @@ export function recordingSleep(): { readonly sleep: (ms: number) => Promise<void
   const delays: number[] = [];
   return { delays, sleep: async (ms: number) => { delays.push(ms); } };
 }
+
+/**
+ * The runtime options every handler test injects: a recording sleep, no jitter, captured log
+ * entries. Spread `options` into the handler's clients.
+ */
+export function testRuntime(): {
+  readonly options: { readonly sleep: (ms: number) => Promise<void>; readonly random: () => number; readonly log: (entry: Record<string, unknown>) => void };
+  readonly delays: number[];
+  readonly logs: Record<string, unknown>[];
+} {
+  const clock = recordingSleep();
+  const logs: Record<string, unknown>[] = [];
+  return { options: { sleep: clock.sleep, random: () => 0, log: (entry) => { logs.push(entry); } }, delays: clock.delays, logs };
+}
