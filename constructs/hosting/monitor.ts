@@ -137,11 +137,12 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
     if (!Number.isInteger(seconds) || seconds < 1 || seconds > runtimeLimit) {
       problems.add(`invalid maxRuntime ${maxRuntime.toHumanString()}: use whole seconds from 1 to ${runtimeLimit} (a ${type} job on this schedule may run at most ${Duration.seconds(runtimeLimit).toHumanString()})`);
     }
-    if (props.endpoint.dataCapture) {
-      const needs = type === 'ModelQuality' ? ['captureResponse', 'responses (the predictions it compares with ground truth)'] : ['captureRequest', 'requests (the features it compares with the baseline)'];
-      if (props.endpoint.dataCapture[needs[0] as 'captureRequest' | 'captureResponse'] === false) {
-        problems.add(`endpoint ${props.endpoint.node.path} has dataCapture.${needs[0]} false: a ${type} monitor reads the captured ${needs[1]}`);
-      }
+    const capture = props.endpoint.dataCapture;
+    const [option, reads] = type === 'ModelQuality'
+      ? ['captureResponse', 'responses (the predictions it compares with ground truth)'] as const
+      : ['captureRequest', 'requests (the features it compares with the baseline)'] as const;
+    if (capture && capture[option] === false) {
+      problems.add(`endpoint ${props.endpoint.node.path} has dataCapture.${option} false: a ${type} monitor reads the captured ${reads}`);
     }
     const volume = props.volumeSizeGb ?? 20;
     if (!Number.isInteger(volume) || volume < 1 || volume > 16384) problems.add(`invalid volumeSizeGb ${describeValue(volume)}: use 1 to 16384`);
