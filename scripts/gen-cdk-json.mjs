@@ -16,7 +16,7 @@ export function render() {
     app: 'npx tsx bin/sagemaker-lifecycle.ts',
     watch: {
       include: ['bin/**', 'lib/**', 'constructs/**'],
-      exclude: ['**/*.d.ts', '**/bundle/**', 'node_modules', 'test'],
+      exclude: ['**/*.d.ts', 'assets/**', 'dist/**', 'node_modules', 'test'],
     },
     context: {
       ...recommended,

@@ -557,8 +557,13 @@ export class Endpoint extends EndpointBase {
       if (a) {
         a.outputLocation.grantWrite(model);
         a.failureLocation?.grantWrite(model);
-        a.successTopic?.grantPublish(model);
-        a.errorTopic?.grantPublish(model);
+        for (const topic of [a.successTopic, a.errorTopic]) {
+          if (!topic) continue;
+          // sns.Topic.grantPublish would add kms:GenerateDataKey* (an action wildcard) for an
+          // encrypted topic: grant the exact actions SNS needs of the topic key instead.
+          iam.Grant.addToPrincipalOrResource({ grantee: model, actions: ['sns:Publish'], resourceArns: [topic.topicArn], resource: topic });
+          topic.masterKey?.grant(model, 'kms:GenerateDataKey', 'kms:Decrypt');
+        }
         a.kmsKey?.grant(model, 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey');
       }
     }

@@ -86,8 +86,8 @@ class NotCondition extends Condition {
   public _render(): any[] {
     const inner = this.inner._render();
     // NOT (a AND b) = (NOT a) OR (NOT b): the definition's Not holds one condition.
-    if (inner.length === 1) return [{ Type: 'Not', Expression: inner[0] }];
-    return [{ Type: 'Or', Conditions: inner.map((c) => ({ Type: 'Not', Expression: c })) }];
+    if (inner.length === 1) return [{ Type: 'Not', Condition: inner[0] }];
+    return [{ Type: 'Or', Conditions: inner.map((c) => ({ Type: 'Not', Condition: c })) }];
   }
   public _describe(): string {
     return `Not(${this.inner._describe()})`;
@@ -117,7 +117,7 @@ class OrCondition extends Condition {
       Type: 'Or',
       Conditions: this.conditions.map((c) => {
         const r = c._render();
-        return r.length === 1 ? r[0] : { Type: 'Not', Expression: { Type: 'Or', Conditions: r.map((x) => ({ Type: 'Not', Expression: x })) } };
+        return r.length === 1 ? r[0] : { Type: 'Not', Condition: { Type: 'Or', Conditions: r.map((x) => ({ Type: 'Not', Condition: x })) } };
       }),
     }];
   }

@@ -52,3 +52,18 @@ export function acknowledgeGranularFindings(resource: CfnResource, rule: (node: 
     },
   });
 }
+
+/**
+ * Waives cfn-guard rules on one resource, in the resource's own template metadata, so the waiver
+ * travels with the resource into every app that uses the construct: `Metadata.guard.SuppressedRules`
+ * (the list cfn-guard reads) and, beside it, `Metadata.guard.SuppressedRulesReasons` with the reason
+ * for each rule. Merges with waivers added before.
+ */
+export function waiveGuardRules(resource: CfnResource, reasons: { [rule: string]: string }): void {
+  const existing = (resource.getMetadata('guard') ?? {}) as { SuppressedRules?: string[]; SuppressedRulesReasons?: { [rule: string]: string } };
+  const merged = { ...existing.SuppressedRulesReasons, ...reasons };
+  for (const [rule, reason] of Object.entries(merged)) {
+    if (!/^[a-z0-9_]+$/.test(rule) || !reason.trim()) throw new Error(`waiveGuardRules: a guard rule name and a reason are required, got ${JSON.stringify(rule)}: ${JSON.stringify(reason)}`);
+  }
+  resource.addMetadata('guard', { SuppressedRules: Object.keys(merged).sort(), SuppressedRulesReasons: merged });
+}

@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { CfnDomain, CfnSpace, CfnStudioLifecycleConfig, CfnUserProfile } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
-import { createManagedKey } from '../private/kms';
+import { allowCloudWatchLogs, createManagedKey } from '../private/kms';
 import { generatePhysicalName } from '../private/naming';
 import { HandlerProvider } from '../private/provider';
 import { IsolatedVpc } from '../private/isolated-vpc';
@@ -605,13 +605,7 @@ export class StudioDomain extends StudioDomainBase {
   private createVpc(logKey?: kms.Key): ec2.IVpc {
     if (logKey) {
       // CloudWatch Logs encrypts the flow-log group with the domain key, for log groups of this account only.
-      logKey.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'AllowCloudWatchLogs',
-        principals: [new iam.ServicePrincipal(`logs.${Stack.of(this).region}.amazonaws.com`)],
-        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
-        resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
-      }));
+      allowCloudWatchLogs(logKey);
     }
     return new IsolatedVpc(this, 'Vpc', { flowLogKey: logKey, removalPolicy: this.removalPolicy }).vpc;
   }

@@ -151,8 +151,8 @@ describe('valid definitions', () => {
     const isTest = { Type: 'In', QueryValue: { Get: 'Parameters.InputData' }, Values: ['s3://bucket/test/', 's3://bucket/dev/'] };
     const conditions = [
       gte,
-      { Type: 'Or', Conditions: [{ Type: 'Not', Expression: gte }, isTest, { Type: 'Or', Conditions: [gte] }] },
-      { Type: 'Not', Expression: { Type: 'Or', Conditions: [gte, { Type: 'Equals', LeftValue: { Get: 'Parameters.InputData' }, RightValue: 'x' }] } },
+      { Type: 'Or', Conditions: [{ Type: 'Not', Condition: gte }, isTest, { Type: 'Or', Conditions: [gte] }] },
+      { Type: 'Not', Condition: { Type: 'Or', Conditions: [gte, { Type: 'Equals', LeftValue: { Get: 'Parameters.InputData' }, RightValue: 'x' }] } },
     ];
     expectValidPipelineDefinition(pipeline([processingStep(), trainingStep(), conditionStep(conditions)]));
   });
@@ -248,11 +248,11 @@ describe('invalid definitions', () => {
     const unknown = { Type: 'Between', LeftValue: auc, RightValue: 0.7 };
     const problems = validatePipelineDefinition(pipeline([
       processingStep(),
-      conditionStep([unknown, { Type: 'Or', Conditions: [{ Type: 'Not', Expression: unknown }] }]),
+      conditionStep([unknown, { Type: 'Or', Conditions: [{ Type: 'Not', Condition: unknown }] }]),
     ]));
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/^Steps\[1\]\.Arguments\.Conditions\[0\]\.Type \[step "CheckAuc" \(Condition\)\]: must be one of "GreaterThan", .*"Or", "Not" \(got "Between"\)$/);
-    expect(problems[1]).toMatch(/^Steps\[1\]\.Arguments\.Conditions\[1\]\.Conditions\[0\]\.Expression\.Type \[step "CheckAuc" \(Condition\)\]: must be one of/);
+    expect(problems[1]).toMatch(/^Steps\[1\]\.Arguments\.Conditions\[1\]\.Conditions\[0\]\.Condition\.Type \[step "CheckAuc" \(Condition\)\]: must be one of/);
   });
 
   test('a Parameter with a bad Type', () => {

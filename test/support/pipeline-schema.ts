@@ -209,14 +209,15 @@ function correctedSchema(): SchemaObject {
   inCondition.then = { required: ['Value', 'In'] };
   inCondition.else = { required: ['QueryValue', 'Values'] };
 
-  // 5. The Not condition, and any condition (Or, Not included) inside Or and Not.
+  // 5. The Not condition in the SDK's form ({ Type: 'Not', Condition: ... }), and any condition (Or, Not
+  // included) inside Or and Not.
   defs.NotCondition = {
     type: 'object',
     additionalProperties: false,
-    required: ['Type', 'Expression'],
+    required: ['Type', 'Condition'],
     properties: {
       Type: { type: 'string', enum: ['Not'] },
-      Expression: ref('AnyCondition'),
+      Condition: ref('AnyCondition'),
     },
   };
   defs.OrCondition.properties.Conditions.items = ref('AnyCondition');

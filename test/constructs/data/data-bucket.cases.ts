@@ -171,7 +171,16 @@ describe('DataBucket props', () => {
         })],
       },
     });
-    template.hasResourceProperties('Custom::S3BucketNotifications', { NotificationConfiguration: { EventBridgeConfiguration: {} } });
+    // native EventBridge delivery on both buckets, no notification Lambda
+    template.resourcePropertiesCountIs('AWS::S3::Bucket', { NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } } }, 2);
+    template.resourceCountIs('Custom::S3BucketNotifications', 0);
+    template.resourceCountIs('AWS::Lambda::Function', 0);
+  });
+
+  test('EventBridge delivery can be turned off', () => {
+    const stack = plainStack();
+    new DataBucket(stack, 'Data', { eventBridgeEnabled: false });
+    expect(JSON.stringify(Template.fromStack(stack).toJSON())).not.toContain('EventBridgeConfiguration');
   });
 
   test('s3Uri and arnForObjects', () => {

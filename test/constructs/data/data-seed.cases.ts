@@ -141,3 +141,30 @@ describe('DataSeed validity', () => {
     expectNoFindings(stack);
   });
 });
+
+describe('the stack provider (through DataSeed)', () => {
+  const stack = plainStack();
+  new DataSeed(stack, 'Seed', { bucket: new DataBucket(stack, 'Data'), key: 'raw/x.csv', source: SOURCE });
+  const template = Template.fromStack(stack);
+
+  test('its log group is encrypted with a retained, rotating key of its own', () => {
+    const [group] = Object.values<any>(template.findResources('AWS::Logs::LogGroup'));
+    expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SageMakerConstructsProviderLogKey/), 'Arn'] });
+    const [, key] = Object.entries<any>(template.findResources('AWS::KMS::Key')).find(([id]) => id.startsWith('SageMakerConstructsProviderLogKey'))!;
+    expect(key.DeletionPolicy).toBe('Retain');
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+  });
+
+  test('the waiter state machine is traced with X-Ray', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { TracingConfiguration: { Enabled: true } });
+  });
+
+  test("every function carries its cfn-guard waiver, with a reason, in its own metadata", () => {
+    const functions = Object.values<any>(template.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThanOrEqual(5);
+    for (const f of functions) {
+      expect(f.Metadata.guard.SuppressedRules).toEqual(['lambda_inside_vpc_check']);
+      expect(f.Metadata.guard.SuppressedRulesReasons.lambda_inside_vpc_check).toMatch(/control-plane APIs/);
+    }
+  });
+});

@@ -719,3 +719,26 @@ describe('Endpoint validity', () => {
     expectNoFindings(stack);
   });
 });
+
+describe('Endpoint asynchronous inference with encrypted topics', () => {
+  test('the model may publish with exact SNS and KMS actions, no action wildcard', () => {
+    const stack = plainStack();
+    const data = new DataBucket(stack, 'Data');
+    const topicKey = new kms.Key(stack, 'TopicKey', { enableKeyRotation: true });
+    const m = model(stack);
+    new Endpoint(stack, 'Endpoint', {
+      variants: [realTime(m)],
+      asyncInference: {
+        outputLocation: S3Location.inDataBucket(data, 'async/out/'),
+        successTopic: new sns.Topic(stack, 'Success', { masterKey: topicKey }),
+        errorTopic: new sns.Topic(stack, 'Failure', { masterKey: topicKey }),
+      },
+    });
+    const statements = Object.values<any>(Template.fromStack(stack).toJSON().Resources)
+      .filter((r) => r.Type === 'AWS::IAM::ManagedPolicy' || r.Type === 'AWS::IAM::Policy')
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const actions = statements.flatMap((s) => [s.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['sns:Publish', 'kms:GenerateDataKey', 'kms:Decrypt']));
+    expect(actions.filter((a: string) => a.includes('*'))).toEqual([]);
+  });
+});

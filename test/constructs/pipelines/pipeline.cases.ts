@@ -211,11 +211,11 @@ describe('Pipeline features', () => {
     expect(definition.Steps[0].Arguments.Conditions).toEqual([{
       Type: 'Or',
       Conditions: [
-        { Type: 'Not', Expression: { Type: 'Or', Conditions: [
-          { Type: 'Not', Expression: { Type: 'In', QueryValue: { Get: 'Parameters.Mode' }, Values: ['full', 'quick'] } },
-          { Type: 'Not', Expression: { Type: 'GreaterThan', LeftValue: { Get: 'Parameters.Rounds' }, RightValue: 5 } },
+        { Type: 'Not', Condition: { Type: 'Or', Conditions: [
+          { Type: 'Not', Condition: { Type: 'In', QueryValue: { Get: 'Parameters.Mode' }, Values: ['full', 'quick'] } },
+          { Type: 'Not', Condition: { Type: 'GreaterThan', LeftValue: { Get: 'Parameters.Rounds' }, RightValue: 5 } },
         ] } },
-        { Type: 'Not', Expression: { Type: 'Equals', LeftValue: { Get: 'Parameters.Mode' }, RightValue: 'skip' } },
+        { Type: 'Not', Condition: { Type: 'Equals', LeftValue: { Get: 'Parameters.Mode' }, RightValue: 'skip' } },
       ],
     }]);
   });

@@ -1,6 +1,6 @@
 /**
  * The one Lambda entry point of the stack's custom-resource provider: dispatches each event to the
- * handler of its resource type. Bundled at build time (scripts/build-handlers.mjs) with the AWS SDK
+ * handler of its resource type. Bundled at build time (scripts/build.mjs) with the AWS SDK
  * left to the Lambda runtime.
  */
 import * as dataSeed from '../../../data/handlers/data-seed';

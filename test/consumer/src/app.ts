@@ -1,0 +1,30 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { ConsumerDataStack } from './data-stack';
+import { ConsumerPipelinesStack } from './pipelines-stack';
+import { ConsumerPlatformStack } from './platform-stack';
+import { ML_ENV } from './shared';
+import { writeNormalizedTemplates } from './snapshot';
+
+const app = new App();
+Validations.of(app).addPlugins(
+  new AwsSolutionsChecks(app, { verbose: true }),
+  new HIPAASecurityChecks(app, { verbose: true }),
+  new NIST80053R5Checks(app, { verbose: true }),
+  new PCIDSS321Checks(app, { verbose: true }),
+);
+
+const env = { ...ML_ENV };
+const data = new ConsumerDataStack(app, 'ConsumerData', { env, description: 'Shared ML data, registry and alerts' });
+new ConsumerPlatformStack(app, 'ConsumerPlatform', { description: 'Studio, deploy-time jobs and endpoints' });
+new ConsumerPipelinesStack(app, 'ConsumerPipelines', {
+  env,
+  description: 'Weekly churn retraining pipeline',
+  data: data.data,
+  registry: data.registry,
+  alerts: data.alerts,
+});
+
+// CONSUMER_SNAPSHOT_DIR=<dir> node dist/app.js writes normalized templates for snapshot reviews.
+const snapshotDir = process.env['CONSUMER_SNAPSHOT_DIR'];
+if (snapshotDir) writeNormalizedTemplates(app, snapshotDir);
