@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: times `cdk synth --strict` of the sample app against (1) the same template as plain
-// L1 resources (scripts/bench/l1-app.ts: CfnInclude of the sample's cdk.out template, the same
+// L1 resources (scripts/bench/l1-app.mjs: CfnInclude of the sample's cdk.out template, the same
 // cdk-nag packs and built-in validation), which is the target the library is held to, and (2) an empty
 // CDK app. Alternating runs, medians. Usage: node scripts/bench.mjs [runs=5]
 import { spawnSync } from 'node:child_process';
@@ -25,7 +25,7 @@ function synth(app, env = {}, { findingsExpected = false } = {}) {
 }
 
 // The sample's template, for the L1 app.
-const first = synth('npx tsx bin/sagemaker-lifecycle.ts');
+const first = synth('node scripts/app.mjs');
 const name = readdirSync(first.out).find((f) => f.endsWith('.template.json'));
 const template = join(work, 'sample.template.json');
 // The L1 app's own stack adds these again.
@@ -37,9 +37,9 @@ delete t.Rules?.CheckBootstrapVersion;
 for (const section of ['Conditions', 'Parameters', 'Rules']) if (t[section] && !Object.keys(t[section]).length) delete t[section];
 writeFileSync(template, JSON.stringify(t));
 const apps = {
-  empty: () => synth('npx tsx scripts/bench/empty-app.ts'),
-  l1: () => synth('npx tsx scripts/bench/l1-app.ts', { BENCH_TEMPLATE: template }, { findingsExpected: true }),
-  sample: () => synth('npx tsx bin/sagemaker-lifecycle.ts'),
+  empty: () => synth('node scripts/bench/empty-app.mjs'),
+  l1: () => synth('node scripts/bench/l1-app.mjs', { BENCH_TEMPLATE: template }, { findingsExpected: true }),
+  sample: () => synth('node scripts/app.mjs'),
 };
 apps.l1(); // warm the file cache; not counted
 const times = { empty: [], l1: [], sample: [] };

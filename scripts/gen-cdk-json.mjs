@@ -13,10 +13,10 @@ const recommended = require('aws-cdk-lib/recommended-feature-flags.json');
 
 export function render() {
   const cdkJson = {
-    app: 'npx tsx bin/sagemaker-lifecycle.ts',
+    app: 'node scripts/app.mjs',
     watch: {
       include: ['bin/**', 'lib/**', 'constructs/**'],
-      exclude: ['**/*.d.ts', 'assets/**', 'dist/**', 'node_modules', 'test'],
+      exclude: ['**/*.d.ts', '.build/**', 'assets/**', 'dist/**', 'node_modules', 'test'],
     },
     context: {
       ...recommended,

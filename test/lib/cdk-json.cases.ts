@@ -6,5 +6,6 @@ test("cdk.json holds exactly the installed aws-cdk-lib's recommended flags plus 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const recommended = require('aws-cdk-lib/recommended-feature-flags.json');
   expect(cdkJson.context).toEqual({ ...recommended, '@aws-cdk/core:validateAgainstDefaultRules': true });
-  expect(cdkJson.app).toMatch(/tsx bin\/sagemaker-lifecycle\.ts/);
+  // plain node on JavaScript transpiled from the sources (scripts/app.mjs), not a TypeScript loader
+  expect(cdkJson.app).toBe('node scripts/app.mjs');
 });
