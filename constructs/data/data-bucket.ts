@@ -326,7 +326,7 @@ export class DataBucket extends DataBucketBase {
         { id: 'HIPAA.Security::HIPAA.Security-S3DefaultEncryptionKMS', reason: 'S3 server access logging only delivers to buckets encrypted with SSE-S3; SSE-KMS targets are not supported.' },
         { id: 'NIST.800.53.R5::NIST.800.53.R5-S3DefaultEncryptionKMS', reason: 'S3 server access logging only delivers to buckets encrypted with SSE-S3; SSE-KMS targets are not supported.' },
         { id: 'PCI.DSS.321::PCI.DSS.321-S3DefaultEncryptionKMS', reason: 'S3 server access logging only delivers to buckets encrypted with SSE-S3; SSE-KMS targets are not supported.' },
-        ...REPLICATION_RULES.map((id) => ({ id, reason: 'Access logs are an audit trail of the data bucket, not primary data; replication is configured for the data bucket (replicationDestination), and the log bucket is versioned and retained.' })),
+        ...REPLICATION_RULES.map((rule) => ({ id: rule, reason: 'Access logs are an audit trail of the data bucket, not primary data; replication is configured for the data bucket (replicationDestination), and the log bucket is versioned and retained.' })),
       );
     }
 
@@ -394,8 +394,8 @@ export class DataBucket extends DataBucketBase {
       },
     }));
     if (!props.replicationDestination) {
-      Validations.of(bucket.node.defaultChild!).acknowledge(...REPLICATION_RULES.map((id) => ({
-        id,
+      Validations.of(bucket.node.defaultChild!).acknowledge(...REPLICATION_RULES.map((rule) => ({
+        id: rule,
         reason: 'Cross-region replication needs a destination bucket in a second region, which only the user can choose: set replicationDestination to enable it. The bucket is versioned and retained by default.',
       })));
     }

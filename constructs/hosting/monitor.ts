@@ -42,9 +42,7 @@ export class MonitoringScheduleExpression {
     const [, minute, hour, dayOfMonth, month, dayOfWeek, year] = m;
     const hourOk = (v: string) => /^\d{1,2}$/.test(v) && +v <= 23;
     let interval: number | undefined;
-    if (hour === '*') interval = 3600;
-    else if (hourOk(hour)) interval = 86400;
-    else {
+    if (hour === '*') {interval = 3600;} else if (hourOk(hour)) {interval = 86400;} else {
       const step = /^(\d{1,2})\/(\d{1,2})$/.exec(hour);
       if (step && hourOk(step[1]) && +step[2] >= 1 && +step[2] <= 24) interval = +step[2] * 3600;
     }

@@ -103,10 +103,7 @@ export function renderHyperparameters(problems: ProblemList, hp: { [name: string
   if (entries.length > 100) problems.add(`${prop} has ${entries.length} entries: at most 100 are allowed`);
   for (const [name, value] of entries) {
     if (name.length < 1 || name.length > 256) problems.add(`${prop} name ${describeValue(name)} must be 1-256 characters`);
-    if (typeof value === 'string') out[name] = value;
-    else if (typeof value === 'number' && Number.isFinite(value)) out[name] = Token.isUnresolved(value) ? Token.asString(value) : String(value);
-    else if (typeof value === 'boolean') out[name] = String(value);
-    else {
+    if (typeof value === 'string') {out[name] = value;} else if (typeof value === 'number' && Number.isFinite(value)) {out[name] = Token.isUnresolved(value) ? Token.asString(value) : String(value);} else if (typeof value === 'boolean') {out[name] = String(value);} else {
       problems.add(`${prop} ${describeValue(name)} has the value ${describeValue(value)} (${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}): use a string, a finite number or a boolean`);
       continue;
     }

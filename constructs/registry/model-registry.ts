@@ -147,7 +147,7 @@ abstract class ModelRegistryBase extends Resource implements IModelRegistry {
   public onApprovalStateChange(id: string, options: ApprovalStateChangeOptions = {}): events.Rule {
     const detail: { [key: string]: string[] } = { ModelPackageGroupName: [this.modelPackageGroupName] };
     if (options.status) detail.ModelApprovalStatus = [options.status];
-    if (options.ruleName !== undefined && !Token.isUnresolved(options.ruleName) && !/^[\.\-_A-Za-z0-9]{1,64}$/.test(options.ruleName)) {
+    if (options.ruleName !== undefined && !Token.isUnresolved(options.ruleName) && !/^[.\-_A-Za-z0-9]{1,64}$/.test(options.ruleName)) {
       throw new SageMakerConstructError(this, `invalid ruleName ${describeValue(options.ruleName)}: use 1-64 letters, digits, '.', '-' or '_'`);
     }
     const rule = new events.Rule(this, id, {

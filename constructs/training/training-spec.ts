@@ -370,7 +370,7 @@ export class TrainingSpec {
     if ((p.image === undefined) === (p.algorithmName === undefined)) {
       problems.add(`a training spec needs exactly one of image and algorithmName, got ${p.image ? 'both' : 'neither'}`);
     }
-    if (p.algorithmName !== undefined && !Token.isUnresolved(p.algorithmName) && !/^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:algorithm\/)?[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(p.algorithmName)) {
+    if (p.algorithmName !== undefined && !Token.isUnresolved(p.algorithmName) && !/^(arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:algorithm\/)?[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(p.algorithmName)) {
       problems.add(`invalid algorithmName ${describeValue(p.algorithmName)}: use an algorithm name (1-63 letters, digits, hyphens) or its ARN`);
     }
     if (p.spot && p.resources.keepAlive !== undefined) problems.add('resources.keepAlive with spot: SageMaker warm pools are not available for managed spot training; drop one of them');
@@ -401,8 +401,7 @@ export class TrainingSpec {
     }
     for (const m of p.metricDefinitions ?? []) {
       if (m.name.length < 1 || m.name.length > 255) problems.add(`metric name ${describeValue(m.name)} must be 1-255 characters`);
-      if (m.regex.length < 1 || m.regex.length > 500) problems.add(`metric regex of ${describeValue(m.name)} must be 1-500 characters`);
-      else {
+      if (m.regex.length < 1 || m.regex.length > 500) {problems.add(`metric regex of ${describeValue(m.name)} must be 1-500 characters`);} else {
         try { new RegExp(m.regex); } catch { problems.add(`metric regex ${describeValue(m.regex)} of ${describeValue(m.name)} is not a valid regular expression`); }
       }
     }

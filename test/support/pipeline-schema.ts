@@ -26,8 +26,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 
 const SCHEMA_FILE = path.join(__dirname, '..', 'fixtures', 'pipeline-definition.schema.json');
 const API_MODEL_FILE = path.join(__dirname, '..', 'fixtures', 'sagemaker-api-model.json');

@@ -23,7 +23,7 @@
 
 const STICKY = Symbol('scripted-client.always');
 
-export type ReplyFn = (input: any, call: RecordedCall) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type ReplyFn = (input: any, call: RecordedCall) => unknown;
 
 /** A value to resolve, an Error to throw, or a function computing either. */
 export type Reply = unknown;
@@ -51,7 +51,7 @@ export interface RecordedCall {
   /** The command's class name, e.g. 'DeleteAppCommand'. */
   readonly command: string;
   /** Deep copy of the command input as sent. */
-  readonly input: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly input: any;
   /** 0-based position in the shared call log (or in this client's calls when unshared). */
   readonly seq: number;
 }
@@ -105,7 +105,7 @@ export class ScriptedClient {
   }
 
   /** Same signature as an SDK v3 client's `send`. */
-  async send(command: { readonly input?: unknown }): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async send(command: { readonly input?: unknown }): Promise<any> {
     const name = commandName(command);
     const call: RecordedCall = {
       client: this.name,
@@ -132,7 +132,7 @@ export class ScriptedClient {
   }
 
   /** Inputs of every call to `command`, in order. */
-  inputsOf(command: string): any[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+  inputsOf(command: string): any[] {
     return this.calls.filter((c) => c.command === command).map((c) => c.input);
   }
 

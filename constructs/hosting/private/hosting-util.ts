@@ -73,8 +73,7 @@ function collectReferences(value: unknown, ids: Set<string>): void {
   }
   if (!value || typeof value !== 'object') return;
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (k === 'Ref' && typeof v === 'string' && !v.startsWith('AWS::')) ids.add(v);
-    else if (k === 'Fn::GetAtt') {
+    if (k === 'Ref' && typeof v === 'string' && !v.startsWith('AWS::')) {ids.add(v);} else if (k === 'Fn::GetAtt') {
       if (Array.isArray(v) && typeof v[0] === 'string') ids.add(v[0]);
       else if (typeof v === 'string') ids.add(v.split('.')[0]);
     }

@@ -159,7 +159,7 @@ describe('the stack provider (through DataSeed)', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', { TracingConfiguration: { Enabled: true } });
   });
 
-  test("every function carries its cfn-guard waiver, with a reason, in its own metadata", () => {
+  test('every function carries its cfn-guard waiver, with a reason, in its own metadata', () => {
     const functions = Object.values<any>(template.findResources('AWS::Lambda::Function'));
     expect(functions.length).toBeGreaterThanOrEqual(5);
     for (const f of functions) {

@@ -151,7 +151,7 @@ describe('LatestApprovedModelPackage', () => {
 
   test.each([
     ['', /\[Test\/Latest\] invalid refreshToken '': use 1-256 characters/],
-    ['   ', /invalid refreshToken '   '/],
+    ['   ', /invalid refreshToken ' {3}'/],
     ['x'.repeat(257), /invalid refreshToken 'x+\.\.\.'/],
   ])('rejects refreshToken %j', (refreshToken, message) => {
     const stack = plainStack();

@@ -181,11 +181,11 @@ describe('ProcessingSpec grants', () => {
 
   test('the code asset is readable: only its object, listed only under its key', () => {
     const asset = stack.node.findChild('Codepreprocesspy') as s3_assets.Asset;
-    const key = asset.s3ObjectKey;
-    expect(key).toMatch(/^[0-9a-f]{64}\.py$/);
+    const objectKey = asset.s3ObjectKey;
+    expect(objectKey).toMatch(/^[0-9a-f]{64}\.py$/);
     expect(statements.filter((s) => ASSETS_BUCKET.test(JSON.stringify(s.Resource)))).toEqual([
-      { Action: ['s3:GetObject', 's3:GetObjectVersion'], Effect: 'Allow', Resource: stack.resolve(asset.bucket.arnForObjects(key)) },
-      { Action: 's3:ListBucket', Effect: 'Allow', Resource: stack.resolve(asset.bucket.bucketArn), Condition: { StringLike: { 's3:prefix': [key, `${key}*`] } } },
+      { Action: ['s3:GetObject', 's3:GetObjectVersion'], Effect: 'Allow', Resource: stack.resolve(asset.bucket.arnForObjects(objectKey)) },
+      { Action: 's3:ListBucket', Effect: 'Allow', Resource: stack.resolve(asset.bucket.bucketArn), Condition: { StringLike: { 's3:prefix': [objectKey, `${objectKey}*`] } } },
       { Action: 's3:GetBucketLocation', Effect: 'Allow', Resource: stack.resolve(asset.bucket.bucketArn) },
     ]);
   });

@@ -218,11 +218,11 @@ function versionOfArn(arn: string): string | undefined {
 let realSageMaker: SageMakerClient | undefined;
 
 /** The real SageMaker client, built on first use (so importing this module in tests creates none). */
-function clients(): LatestApprovedClients {
+function defaultClients(): LatestApprovedClients {
   realSageMaker ??= new SageMakerClient({});
   return { sagemaker: realSageMaker };
 }
 
 export async function onEvent(event: CustomResourceEvent): Promise<LatestApprovedResponse> {
-  return latestApprovedOnEvent(event, clients());
+  return latestApprovedOnEvent(event, defaultClients());
 }

@@ -611,7 +611,7 @@ function cleanupRuntime(options: RuntimeOptions, resource: string): Runtime {
 let realClients: EfsCleanupClients | undefined;
 
 /** Real SDK clients, built on first use (so importing this module in tests creates none). */
-function clients(): EfsCleanupClients {
+function defaultClients(): EfsCleanupClients {
   realClients ??= {
     sagemaker: new SageMakerClient({}),
     efs: new EFSClient({}),
@@ -634,9 +634,9 @@ export async function onEvent(event: CustomResourceEvent): Promise<OnEventRespon
 export async function isComplete(event: CustomResourceEvent): Promise<IsCompleteResponse> {
   switch (event.ResourceType) {
     case DOMAIN_CLEANUP_RESOURCE_TYPE:
-      return domainCleanupIsComplete(event, clients());
+      return domainCleanupIsComplete(event, defaultClients());
     case EFS_CLEANUP_RESOURCE_TYPE:
-      return efsCleanupIsComplete(event, clients());
+      return efsCleanupIsComplete(event, defaultClients());
     default:
       unknownResourceType(event);
       return { IsComplete: true };

@@ -608,15 +608,15 @@ async function deleteIsComplete(rt: Runtime, api: JobApi, sagemaker: SdkClient, 
 let realSageMaker: SageMakerClient | undefined;
 
 /** The real SageMaker client, built on first use (so importing this module in tests creates none). */
-function clients(): SageMakerJobClients {
+function defaultClients(): SageMakerJobClients {
   realSageMaker ??= new SageMakerClient({});
   return { sagemaker: realSageMaker };
 }
 
 export async function onEvent(event: CustomResourceEvent): Promise<OnEventResponse> {
-  return sageMakerJobOnEvent(event, clients());
+  return sageMakerJobOnEvent(event, defaultClients());
 }
 
 export async function isComplete(event: CustomResourceEvent): Promise<JobIsCompleteResponse> {
-  return sageMakerJobIsComplete(event, clients());
+  return sageMakerJobIsComplete(event, defaultClients());
 }
