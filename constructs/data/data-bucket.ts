@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { waiveGuardRules } from '../private/compliance';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
-import { createManagedKey } from '../private/kms';
+import { createManagedKey, grantKeyRead, grantKeyReadWrite } from '../private/kms';
 
 /** How a DataBucket encrypts objects at rest. */
 export enum DataBucketEncryption {
@@ -183,7 +183,7 @@ abstract class DataBucketBase extends Resource implements IDataBucket {
       conditions: list !== undefined ? { StringLike: { 's3:prefix': [list, `${list}*`] } } : undefined,
     });
     addGrant({ grantee, actions: ['s3:GetBucketLocation'], resourceArns: [this.bucketArn], resource: this.bucket });
-    this.encryptionKey?.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
+    grantKeyRead(this.encryptionKey, grantee);
     return grant;
   }
 
@@ -195,7 +195,7 @@ abstract class DataBucketBase extends Resource implements IDataBucket {
       resource: this.bucket,
     });
     // Multipart uploads with SSE-KMS need Decrypt as well as GenerateDataKey.
-    this.encryptionKey?.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey');
+    grantKeyReadWrite(this.encryptionKey, grantee);
     return grant;
   }
 

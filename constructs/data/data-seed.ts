@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { IDataBucket } from './data-bucket';
 import { describeValue, SageMakerConstructError } from '../private/errors';
 import { HandlerProvider } from '../private/provider';
+import { grantKeyReadWrite } from '../private/kms';
 
 /** The keys each bucket is seeded with, to refuse two seeds of one object. */
 const SEEDED = new WeakMap<IDataBucket, Map<string, string>>();
@@ -70,7 +71,7 @@ export class DataSeed extends Construct {
         actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:DeleteObject'],
         resourceArns: [props.bucket.arnForObjects(props.key)],
       });
-      props.bucket.encryptionKey?.grant(provider, 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey');
+      grantKeyReadWrite(props.bucket.encryptionKey, provider);
     }
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,

@@ -13,7 +13,7 @@ import { IModel } from './model';
 import { contentHash, hasLocalStorage, modelFacts } from './private/hosting-util';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
 import { prune, safeValidate, seconds } from '../private/job-render';
-import { createManagedKey } from '../private/kms';
+import { createManagedKey, grantKeyReadWrite } from '../private/kms';
 import { generatePhysicalName } from '../private/naming';
 import { checkArn, SAGEMAKER_NAME } from '../private/validate';
 import { InstanceType, InstanceUse } from '../training/instance-type';
@@ -552,7 +552,7 @@ export class Endpoint extends EndpointBase {
     for (const model of models) {
       if (d) {
         d.location.grantWrite(model);
-        d.kmsKey?.grant(model, 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey');
+        grantKeyReadWrite(d.kmsKey, model);
       }
       if (a) {
         a.outputLocation.grantWrite(model);
@@ -564,7 +564,7 @@ export class Endpoint extends EndpointBase {
           iam.Grant.addToPrincipalOrResource({ grantee: model, actions: ['sns:Publish'], resourceArns: [topic.topicArn], resource: topic });
           topic.masterKey?.grant(model, 'kms:GenerateDataKey', 'kms:Decrypt');
         }
-        a.kmsKey?.grant(model, 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey');
+        grantKeyReadWrite(a.kmsKey, model);
       }
     }
 

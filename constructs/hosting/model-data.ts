@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { describeValue, SageMakerConstructError } from '../private/errors';
 import { S3Location } from '../training/s3-location';
 import { TrainingJob } from '../training/training-job';
+import { grantKeyRead } from '../private/kms';
 
 /** The result of binding model data. */
 export interface ModelDataConfig {
@@ -90,7 +91,7 @@ class TrainingJobModelData extends ModelData {
   public bind(_scope: Construct, grantee: iam.IGrantable): ModelDataConfig {
     const spec = this.job.spec.props;
     spec.outputLocation.grantRead(grantee);
-    spec.outputKey?.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
+    grantKeyRead(spec.outputKey, grantee);
     return { uri: this.job.modelDataUri };
   }
 }

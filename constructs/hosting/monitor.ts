@@ -15,6 +15,7 @@ import { LeastPrivilegeRole } from '../private/role';
 import { ContainerImage } from '../training/container-image';
 import { InstanceType, InstanceUse } from '../training/instance-type';
 import { S3Location } from '../training/s3-location';
+import { grantKeyRead, grantKeyReadWrite, grantVolumeKey } from '../private/kms';
 
 /** When a monitoring schedule runs. */
 export class MonitoringScheduleExpression {
@@ -159,10 +160,10 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
     }
     this.grantPrincipal = this.grantee.grantPrincipal;
     props.endpoint.dataCapture!.location.grantRead(this.grantee);
-    props.endpoint.dataCapture!.kmsKey?.grant(this.grantee, 'kms:Decrypt', 'kms:DescribeKey');
+    grantKeyRead(props.endpoint.dataCapture!.kmsKey, this.grantee);
     props.outputLocation.grantWrite(this.grantee);
-    props.outputKey?.grant(this.grantee, 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey');
-    props.volumeKey?.grant(this.grantee, 'kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey');
+    grantKeyReadWrite(props.outputKey, this.grantee);
+    grantVolumeKey(props.volumeKey, this.grantee);
     grantJobBasics(this, this.grantee, '/aws/sagemaker/ProcessingJobs');
 
     this.monitoringScheduleName = generatePhysicalName(new Construct(this, 'ScheduleName'));

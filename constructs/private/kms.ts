@@ -47,3 +47,26 @@ export function allowCloudWatchLogs(key: kms.Key): void {
     conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
   }));
 }
+
+/** Reading what `key` protects (SSE-KMS objects, captured data): Decrypt and DescribeKey. */
+export function grantKeyRead(key: kms.IKey | undefined, grantee: iam.IGrantable): void {
+  key?.grant(grantee, ...KEY_READ_ACTIONS);
+}
+
+/**
+ * Writing (and reading) what `key` protects: GenerateDataKey for new data keys, Decrypt as well,
+ * which S3 multipart uploads with SSE-KMS need, and DescribeKey.
+ */
+export function grantKeyReadWrite(key: kms.IKey | undefined, grantee: iam.IGrantable): void {
+  key?.grant(grantee, 'kms:GenerateDataKey', ...KEY_READ_ACTIONS);
+}
+
+/**
+ * Encrypting a job's or monitor's ML storage volumes with `key`: SageMaker creates a grant for EBS
+ * and generates data keys without plaintext.
+ */
+export function grantVolumeKey(key: kms.IKey | undefined, grantee: iam.IGrantable): void {
+  key?.grant(grantee, 'kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey');
+}
+
+const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'] as const;

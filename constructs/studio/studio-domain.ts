@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { CfnDomain, CfnSpace, CfnStudioLifecycleConfig, CfnUserProfile } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
-import { allowCloudWatchLogs, createManagedKey } from '../private/kms';
+import { allowCloudWatchLogs, createManagedKey, grantKeyReadWrite } from '../private/kms';
 import { generatePhysicalName } from '../private/naming';
 import { HandlerProvider } from '../private/provider';
 import { IsolatedVpc } from '../private/isolated-vpc';
@@ -689,7 +689,7 @@ export class StudioDomain extends StudioDomainBase {
       }));
     }
     for (const s of statements) this.grantPrincipal.addToPrincipalPolicy(s);
-    this.encryptionKey.grant(this.grantPrincipal, 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey');
+    grantKeyReadWrite(this.encryptionKey, this.grantPrincipal);
     // Apps attach the home EFS and space EBS volumes encrypted with the domain key: the services
     // create grants on it on the role's behalf (only for AWS resources, as the key policy demands).
     this.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({

@@ -12,6 +12,7 @@ import { S3Location } from './s3-location';
 import { Compression, RenderOptions, S3DataDistribution, S3DataType } from './training-spec';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
 import { grantJobBasics, integer, prune, renderTags, renderVpcConfig, safeValidate, seconds, stringMap } from '../private/job-render';
+import { grantKeyRead, grantKeyReadWrite, grantVolumeKey } from '../private/kms';
 
 /** How a processing container receives an input. */
 export enum ProcessingInputMode {
@@ -123,7 +124,7 @@ class AssetLocation extends S3Location {
     iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject', 's3:GetObjectVersion'], resourceArns: [bucket.arnForObjects(key)] });
     iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [key, `${key}*`] } } });
     iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetBucketLocation'], resourceArns: [bucket.bucketArn] });
-    bucket.encryptionKey?.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
+    grantKeyRead(bucket.encryptionKey, grantee);
   }
   public grantWrite(): void {
     // assets are read-only
@@ -313,8 +314,8 @@ export class ProcessingSpec {
   public grantTo(scope: Construct, grantee: iam.IGrantable): void {
     for (const i of this.inputsIn(scope)) i.location.grantRead(grantee);
     for (const o of this.props.outputs ?? []) o.location.grantWrite(grantee);
-    this.props.outputKey?.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey');
-    this.props.resources.volumeKey?.grant(grantee, 'kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey');
+    grantKeyReadWrite(this.props.outputKey, grantee);
+    grantVolumeKey(this.props.resources.volumeKey, grantee);
     grantJobBasics(scope, grantee, '/aws/sagemaker/ProcessingJobs', this.props.network?.vpc);
   }
 }

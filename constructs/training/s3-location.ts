@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { IDataBucket } from '../data/data-bucket';
 import { describeValue, SageMakerConstructError } from '../private/errors';
+import { grantKeyRead, grantKeyReadWrite } from '../private/kms';
 
 /**
  * An S3 location a SageMaker job reads from or writes to: a prefix in a `DataBucket`, in any
@@ -101,11 +102,11 @@ class BucketLocation extends S3Location {
   public grantRead(grantee: iam.IGrantable): void {
     iam.Grant.addToPrincipal({ grantee, actions: READ, resourceArns: [this.bucket.arnForObjects(this.pattern)] });
     iam.Grant.addToPrincipal({ grantee, actions: LIST, resourceArns: [this.bucket.bucketArn] });
-    this.key?.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
+    grantKeyRead(this.key, grantee);
   }
   public grantWrite(grantee: iam.IGrantable): void {
     iam.Grant.addToPrincipal({ grantee, actions: WRITE, resourceArns: [this.bucket.arnForObjects(this.pattern)] });
-    this.key?.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey');
+    grantKeyReadWrite(this.key, grantee);
   }
 }
 

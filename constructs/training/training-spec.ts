@@ -8,6 +8,7 @@ import { JobNetworkOptions } from './job-common';
 import { S3Location } from './s3-location';
 import { describeValue, ProblemList } from '../private/errors';
 import { grantJobBasics, integer, prune, renderHyperparameters, renderTags, renderVpcConfig, safeValidate, seconds, stringMap } from '../private/job-render';
+import { grantKeyReadWrite, grantVolumeKey } from '../private/kms';
 
 /** How a training container receives a channel's data. */
 export enum TrainingInputMode {
@@ -463,8 +464,8 @@ export class TrainingSpec {
         grantJobBasics(scope, grantee, '/aws/sagemaker/ProcessingJobs');
       }
     }
-    p.outputKey?.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey');
-    p.resources.volumeKey?.grant(grantee, 'kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey');
+    grantKeyReadWrite(p.outputKey, grantee);
+    grantVolumeKey(p.resources.volumeKey, grantee);
     grantJobBasics(scope, grantee, '/aws/sagemaker/TrainingJobs', p.network?.vpc);
   }
 
