@@ -2,11 +2,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createHash } from 'crypto';
-import { IResource, Resource, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, IResource, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
 import { CfnPipeline } from 'aws-cdk-lib/aws-sagemaker';
+import { aws_sagemaker as sagemakerRefs } from 'aws-cdk-lib/interfaces';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { PipelineParameter } from './expressions';
@@ -40,8 +41,11 @@ export enum DefinitionStorage {
   S3 = 'S3',
 }
 
-/** A SageMaker pipeline. */
-export interface IPipeline extends IResource {
+/**
+ * A SageMaker pipeline. It is also aws-cdk-lib's generated `IPipelineRef`, so it can be passed where
+ * aws-cdk-lib constructs take a pipeline reference.
+ */
+export interface IPipeline extends IResource, sagemakerRefs.IPipelineRef {
   /**
    * The pipeline's name.
    * @attribute
@@ -158,6 +162,10 @@ abstract class PipelineBase extends Resource implements IPipeline {
   public abstract readonly pipelineName: string;
   public abstract readonly pipelineArn: string;
 
+  public get pipelineRef(): sagemakerRefs.PipelineReference {
+    return { pipelineName: this.pipelineName };
+  }
+
   public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,
@@ -194,6 +202,31 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
       public readonly pipelineArn = Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: Token.isUnresolved(pipelineName) ? pipelineName : pipelineName.toLowerCase() });
     }
     return new Import(scope, id);
+  }
+
+  /**
+   * Imports a pipeline by ARN (`arn:<partition>:sagemaker:<region>:<account>:pipeline/<name>`), also
+   * of another account or region: the import's environment is the ARN's. `pipelineName` is the name as
+   * the ARN spells it; SageMaker writes ARNs in lower case, so for a name with capitals (which
+   * `StartPipelineExecution` needs as created) use `fromPipelineName`.
+   */
+  public static fromPipelineArn(scope: Construct, id: string, pipelineArn: string): IPipeline {
+    let pipelineName: string;
+    if (Token.isUnresolved(pipelineArn)) {
+      pipelineName = Stack.of(scope).splitArn(pipelineArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
+    } else {
+      const m = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:pipeline\/([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$/.exec(pipelineArn);
+      if (!m) {
+        // named for the import's own path: the construct the user asked for at `id`
+        throw new SageMakerConstructError(new Construct(scope, id), `invalid pipelineArn ${describeValue(pipelineArn)}: expected arn:<partition>:sagemaker:<region>:<account>:pipeline/<name> (name 1-256 letters, digits and hyphens)`);
+      }
+      pipelineName = m[1];
+    }
+    class Import extends PipelineBase {
+      public readonly pipelineName = pipelineName;
+      public readonly pipelineArn = pipelineArn;
+    }
+    return new Import(scope, id, { environmentFromArn: Token.isUnresolved(pipelineArn) ? undefined : pipelineArn });
   }
 
   public readonly pipelineName: string;

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -331,5 +331,40 @@ describe('Pipeline validity', () => {
     const pipeline = churnPipeline(stack, 'Pipeline', { data, registry, rawDataUri: data.s3Uri('raw/churn/') });
     pipeline.onExecutionStatusChange('OnDone', { statuses: [PipelineExecutionStatus.SUCCEEDED, PipelineExecutionStatus.FAILED] });
     expectNoFindings(stack);
+  });
+});
+
+describe('Pipeline imports', () => {
+  const ARN = 'arn:aws:sagemaker:eu-west-1:444455556666:pipeline/churn-retrain';
+
+  test('fromPipelineArn takes the name and the environment from the ARN, and grants on it', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '111122223333', region: 'us-east-1' } });
+    const imported = Pipeline.fromPipelineArn(stack, 'Imported', ARN);
+    expect(imported.pipelineName).toBe('churn-retrain');
+    expect(imported.pipelineArn).toBe(ARN);
+    expect(imported.pipelineRef).toEqual({ pipelineName: 'churn-retrain' });
+    expect(imported.env).toEqual({ account: '444455556666', region: 'eu-west-1' });
+    const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    imported.grantStartExecution(role);
+    const statements = Object.values<any>(Template.fromStack(stack).findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements[0].Resource).toEqual([ARN, `${ARN}/execution/*`]);
+  });
+
+  test('fromPipelineArn of a token ARN reads the name with Fn::Split', () => {
+    const stack = new Stack(new App(), 'S');
+    const imported = Pipeline.fromPipelineArn(stack, 'Imported', Lazy.string({ produce: () => ARN }));
+    expect(JSON.stringify(stack.resolve(imported.pipelineName))).toContain('Fn::Split');
+  });
+
+  test('fromPipelineArn refuses what is not a pipeline ARN, naming the path and the value', () => {
+    const stack = new Stack(new App(), 'S');
+    for (const bad of ['churn-retrain', 'arn:aws:sagemaker:eu-west-1:444455556666:model/churn', 'arn:aws:sagemaker:eu-west-1:4444:pipeline/x']) {
+      expect(() => Pipeline.fromPipelineArn(stack, `Bad${bad.length}`, bad)).toThrow(/\[S\/Bad\d+\] invalid pipelineArn .*expected arn:<partition>:sagemaker/);
+    }
+  });
+
+  test('a pipeline and fromPipelineName give aws-cdk-lib pipeline references', () => {
+    const stack = new Stack(new App(), 'S');
+    expect(stack.resolve(Pipeline.fromPipelineName(stack, 'ByName', 'Other').pipelineRef)).toEqual({ pipelineName: 'Other' });
   });
 });
