@@ -5,11 +5,11 @@ import {
   AlertsTopic, DataBucket, DataQualityMonitor, DataSeed, DebuggerRule, Endpoint, EndpointDeployment, Framework,
   HyperparameterRange, HyperparameterTuningJob, HyperparameterTuningSpec, IDataBucket, ImageScope, InstanceType,
   LatestApprovedModelPackage, Model, ModelData, ModelQualityMonitor, ModelRegistry, MonitoringScheduleExpression,
-  ObjectiveType, Pipeline, ProblemType, ProcessingCode, ProcessingJob, ProcessingSpec, S3Location, ScalableInstanceCount,
+  ObjectiveType, Pipeline, PipelineExecutionStatus, ProblemType, ProcessingCode, ProcessingJob, ProcessingSpec, S3Location, ScalableInstanceCount,
   ScalableProvisionedConcurrency, ScalingType, SpaceSharing, StudioAppType, StudioDomain, StudioSpace, StudioUserProfile,
   TrainingChannel, TrainingJob, TrainingSpec, TuningStrategy, VariantScalableTarget, ContainerImage,
 } from 'sagemaker-lifecycle-constructs';
-import { PIPELINE_NAME, PROCESS_SCRIPT, REGISTRY_NAME, SHARED_BUCKET_NAME, XGBOOST, dataFile } from './shared';
+import { ML_ENV, PIPELINE_NAME, PROCESS_SCRIPT, REGISTRY_NAME, SHARED_BUCKET_NAME, XGBOOST, dataFile } from './shared';
 
 /**
  * The ML platform, environment-agnostic: Studio for the team, deploy-time training, tuning and
@@ -232,6 +232,9 @@ export class ConsumerPlatformStack extends Stack {
     for (const endpoint of [realtime, batch, approved]) endpoint.grantInvoke(studio);
     registry.grantRead(studio);
     Pipeline.fromPipelineName(this, 'Retrain', PIPELINE_NAME).grantStartExecution(studio);
+    // the same pipeline by ARN: its environment is the ARN's, the shared ML account and region
+    const retrainArn = `arn:aws:sagemaker:${ML_ENV.region}:${ML_ENV.account}:pipeline/${PIPELINE_NAME}`;
+    Pipeline.fromPipelineArn(this, 'RetrainByArn', retrainArn).onExecutionStatusChange('RetrainFailed', { statuses: [PipelineExecutionStatus.FAILED] });
 
     new CfnOutput(this, 'StudioUrl', { value: studio.domainUrl });
     new CfnOutput(this, 'TeamSpace', { value: teamSpace.spaceName });
