@@ -1,12 +1,10 @@
 import {
   CustomResourceEvent,
   DOMAIN_CLEANUP_RESOURCE_TYPE,
-  EFS_CLEANUP_RESOURCE_TYPE,
   RequestType,
   domainCleanupIsComplete,
   domainCleanupOnEvent,
-  efsCleanupIsComplete,
-  efsCleanupOnEvent,
+  cleanUpAfterDomain,
   isComplete,
   onEvent,
   parseCleanupProperties,
@@ -50,14 +48,13 @@ function event(
   props: Record<string, unknown> = {},
   overrides: Partial<CustomResourceEvent> = {},
 ): CustomResourceEvent {
-  const prefix = resourceType === EFS_CLEANUP_RESOURCE_TYPE ? 'efs-cleanup' : 'cleanup';
   return {
     RequestType: requestType,
     ResourceType: resourceType,
     LogicalResourceId: 'Cleanup',
     RequestId: 'req-1',
     StackId: 'arn:aws:cloudformation:eu-west-1:111122223333:stack/Test/1',
-    PhysicalResourceId: requestType === 'Create' ? undefined : `${prefix}-${DOMAIN_ID}`,
+    PhysicalResourceId: requestType === 'Create' ? undefined : `cleanup-${DOMAIN_ID}`,
     ResourceProperties: { ServiceToken: 'arn:aws:lambda:eu-west-1:111122223333:function:provider', DomainId: DOMAIN_ID, Mode: 'DESTROY', ...props },
     ...overrides,
   };
@@ -65,8 +62,6 @@ function event(
 
 const domainEvent = (rt: RequestType, props?: Record<string, unknown>, o?: Partial<CustomResourceEvent>) =>
   event(DOMAIN_CLEANUP_RESOURCE_TYPE, rt, props, o);
-const efsEvent = (rt: RequestType, props?: Record<string, unknown>, o?: Partial<CustomResourceEvent>) =>
-  event(EFS_CLEANUP_RESOURCE_TYPE, rt, { HomeEfsFileSystemId: FS_ID, VpcId: VPC_ID, ...props }, o);
 
 /** Scripted clients sharing one call log, a sleep that returns at once, and captured log entries. */
 // Every SageMaker request the cleanup sends must be acceptable to the SageMaker API (botocore model).
@@ -107,14 +102,9 @@ const emptyDomain: Script = {
 // ---------------------------------------------------------------------------------------------------
 
 describe('onEvent', () => {
-  test('Create returns cleanup-<DomainId> / efs-cleanup-<DomainId>', () => {
-    // GIVEN a create of each resource
-    // WHEN onEvent runs
-    const domain = domainCleanupOnEvent(domainEvent('Create'), { log: () => {} });
-    const efs = efsCleanupOnEvent(efsEvent('Create'), { log: () => {} });
-    // THEN the ids derive from the domain id
-    expect(domain).toEqual({ PhysicalResourceId: `cleanup-${DOMAIN_ID}` });
-    expect(efs).toEqual({ PhysicalResourceId: `efs-cleanup-${DOMAIN_ID}` });
+  test('Create returns cleanup-<DomainId>', () => {
+    // GIVEN a create WHEN onEvent runs THEN the id derives from the domain id
+    expect(domainCleanupOnEvent(domainEvent('Create'), { log: () => {} })).toEqual({ PhysicalResourceId: `cleanup-${DOMAIN_ID}` });
   });
 
   test('Update of the same domain keeps the current physical id', () => {
@@ -141,7 +131,6 @@ describe('onEvent', () => {
     const log = jest.spyOn(console, 'log').mockImplementation(() => {});
     try {
       await expect(onEvent(domainEvent('Create'))).resolves.toEqual({ PhysicalResourceId: `cleanup-${DOMAIN_ID}` });
-      await expect(onEvent(efsEvent('Update'))).resolves.toEqual({ PhysicalResourceId: `efs-cleanup-${DOMAIN_ID}` });
       await expect(isComplete(domainEvent('Create'))).resolves.toEqual({ IsComplete: true });
       await expect(onEvent(event('Custom::Other', 'Create'))).rejects.toThrow(/unsupported resource type Custom::Other/);
       await expect(onEvent(event('Custom::Other', 'Delete'))).resolves.toEqual({ PhysicalResourceId: `cleanup-${DOMAIN_ID}` });
@@ -458,8 +447,17 @@ describe('StudioDomainCleanup isComplete', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------
-// Custom::StudioHomeEfsCleanup
+// After the domain: the home EFS and the NFS security groups (cleanUpAfterDomain, one poll)
 // ---------------------------------------------------------------------------------------------------
+
+/**
+ * One poll of the phases the domain cleanup runs once DeleteDomain has been sent: complete when they
+ * are done. (Throttling is the poll wrapper's: it turns it into "not yet", see the domain cleanup.)
+ */
+async function afterDomainPoll(clients: Parameters<typeof cleanUpAfterDomain>[0], props: Record<string, unknown> = {}): Promise<{ IsComplete: boolean }> {
+  const parsed = parseCleanupProperties({ DomainId: DOMAIN_ID, Mode: 'DESTROY', HomeEfsFileSystemId: FS_ID, VpcId: VPC_ID, ...props });
+  return { IsComplete: (await cleanUpAfterDomain(clients, parsed)).phase === 'done' };
+}
 
 /** The two SageMaker NFS groups, each granting NFS to the other. */
 function nfsGroups(withRules = true) {
@@ -490,19 +488,7 @@ function nfsGroups(withRules = true) {
 const homeFs = (state = 'available') => ({ FileSystems: [{ FileSystemId: FS_ID, LifeCycleState: state, Tags: [OWNER_TAG] }] });
 const domainGone: Script = { DescribeDomainCommand: [always(resourceNotFound(`Domain ${DOMAIN_ID} not found`))] };
 
-describe('StudioHomeEfsCleanup isComplete', () => {
-  test.each(['Create', 'Update'] as const)('%s is complete at once and calls nothing', async (rt) => {
-    const h = harness();
-    await expect(efsCleanupIsComplete(efsEvent(rt), h.clients)).resolves.toEqual({ IsComplete: true });
-    expect(h.calls.calls).toHaveLength(0);
-  });
-
-  test('Delete with Mode RETAIN deletes nothing', async () => {
-    const h = harness({ sagemaker: domainGone, efs: { DescribeMountTargetsCommand: [always({ MountTargets: [] })] } });
-    await expect(efsCleanupIsComplete(efsEvent('Delete', { Mode: 'RETAIN' }), h.clients)).resolves.toEqual({ IsComplete: true });
-    expect(h.calls.calls).toHaveLength(0);
-  });
-
+describe('after the domain', () => {
   test('waits while the domain exists in any status, touching neither EFS nor EC2', async () => {
     // GIVEN a domain still InService, then Deleting
     const h = harness({
@@ -510,7 +496,7 @@ describe('StudioHomeEfsCleanup isComplete', () => {
     });
     // WHEN polled THEN it keeps waiting
     for (let i = 0; i < 3; i++) {
-      await expect(efsCleanupIsComplete(efsEvent('Delete'), h.clients)).resolves.toEqual({ IsComplete: false });
+      await expect(afterDomainPoll(h.clients)).resolves.toEqual({ IsComplete: false });
     }
     expect(h.calls.sequence()).toEqual(Array(3).fill('sagemaker:DescribeDomainCommand'));
     expect(h.sagemaker.inputsOf('DescribeDomainCommand')[0]).toEqual({ DomainId: DOMAIN_ID });
@@ -520,7 +506,7 @@ describe('StudioHomeEfsCleanup isComplete', () => {
     const h = harness({
       sagemaker: { DescribeDomainCommand: [{ ...inService, Status: 'Delete_Failed', FailureReason: 'User profiles still exist' }] },
     });
-    await expect(efsCleanupIsComplete(efsEvent('Delete'), h.clients)).rejects.toThrow(/failed to delete: User profiles still exist/);
+    await expect(afterDomainPoll(h.clients)).rejects.toThrow(/failed to delete: User profiles still exist/);
     expect(h.efs.calls).toHaveLength(0);
   });
 
@@ -550,7 +536,7 @@ describe('StudioHomeEfsCleanup isComplete', () => {
         DeleteSecurityGroupCommand: [dependencyViolation(SG_IN), {}, {}],
       },
     });
-    const poll = () => efsCleanupIsComplete(efsEvent('Delete'), h.clients);
+    const poll = () => afterDomainPoll(h.clients);
 
     // WHEN poll 1 runs THEN both mount targets are deleted and the file system is left alone
     await expect(poll()).resolves.toEqual({ IsComplete: false });
@@ -621,7 +607,7 @@ describe('StudioHomeEfsCleanup isComplete', () => {
       },
     });
     // WHEN one poll runs THEN everything counts as deleted
-    await expect(efsCleanupIsComplete(efsEvent('Delete'), h.clients)).resolves.toEqual({ IsComplete: true });
+    await expect(afterDomainPoll(h.clients)).resolves.toEqual({ IsComplete: true });
   });
 
   test('a file system that no longer exists skips straight to the security groups', async () => {
@@ -630,7 +616,7 @@ describe('StudioHomeEfsCleanup isComplete', () => {
       efs: { DescribeFileSystemsCommand: [fileSystemNotFound()] },
       ec2: { DescribeSecurityGroupsCommand: [{ SecurityGroups: [] }] },
     });
-    await expect(efsCleanupIsComplete(efsEvent('Delete'), h.clients)).resolves.toEqual({ IsComplete: true });
+    await expect(afterDomainPoll(h.clients)).resolves.toEqual({ IsComplete: true });
     expect(h.efs.callsMatching(DESTRUCTIVE)).toHaveLength(0);
   });
 
@@ -643,7 +629,7 @@ describe('StudioHomeEfsCleanup isComplete', () => {
         DeleteFileSystemCommand: [awsError('FileSystemInUse', 'File system has mount targets', 409)],
       },
     });
-    await expect(efsCleanupIsComplete(efsEvent('Delete'), h.clients)).resolves.toEqual({ IsComplete: false });
+    await expect(afterDomainPoll(h.clients)).resolves.toEqual({ IsComplete: false });
     expect(h.ec2.calls).toHaveLength(0);
   });
 
@@ -661,8 +647,7 @@ describe('StudioHomeEfsCleanup isComplete', () => {
       },
       ec2: { DescribeSecurityGroupsCommand: [{ SecurityGroups: [] }] },
     });
-    const e = efsEvent('Delete', { HomeEfsFileSystemId: undefined, VpcId: undefined });
-    await expect(efsCleanupIsComplete(e, h.clients)).resolves.toEqual({ IsComplete: true });
+    await expect(afterDomainPoll(h.clients, { HomeEfsFileSystemId: undefined, VpcId: undefined })).resolves.toEqual({ IsComplete: true });
     expect(h.efs.inputsOf('DescribeFileSystemsCommand')).toEqual([{}, { Marker: 'p2' }]);
     expect(h.efs.inputsOf('DeleteFileSystemCommand')).toEqual([{ FileSystemId: FS_ID }]);
     expect(h.ec2.inputsOf('DescribeSecurityGroupsCommand')[0].Filters).toEqual([
@@ -676,28 +661,20 @@ describe('StudioHomeEfsCleanup isComplete', () => {
       efs: { DescribeFileSystemsCommand: [{ FileSystems: [{ FileSystemId: FS_ID, LifeCycleState: 'available', Tags: [{ ...OWNER_TAG, Value: 'arn:aws:sagemaker:eu-west-1:111122223333:domain/d-someoneelse' }] }] }] },
       ec2: { DescribeSecurityGroupsCommand: [{ SecurityGroups: [] }] },
     });
-    await expect(efsCleanupIsComplete(efsEvent('Delete'), h.clients)).resolves.toEqual({ IsComplete: true });
+    await expect(afterDomainPoll(h.clients)).resolves.toEqual({ IsComplete: true });
     expect(h.efs.callsMatching(DESTRUCTIVE)).toHaveLength(0);
     expect(h.logs).toContainEqual(expect.objectContaining({ action: 'skip-file-system', reason: 'tagged-for-another-domain' }));
   });
 
-  test('persistent throttling (EC2 RequestLimitExceeded) reports incomplete', async () => {
+  test('persistent throttling (EC2 RequestLimitExceeded) is retried, then left to the poll wrapper', async () => {
     const h = harness({
       sagemaker: domainGone,
       efs: { DescribeFileSystemsCommand: [fileSystemNotFound()] },
       ec2: { DescribeSecurityGroupsCommand: [always(throttling('RequestLimitExceeded', 'Request limit exceeded.'))] },
     });
-    await expect(efsCleanupIsComplete(efsEvent('Delete'), h.clients)).resolves.toEqual({ IsComplete: false });
+    // the poll retries it with backoff, then lets the wrapper report "not yet"
+    await expect(afterDomainPoll(h.clients)).rejects.toMatchObject({ name: 'RequestLimitExceeded' });
     expect(h.ec2.countOf('DescribeSecurityGroupsCommand')).toBe(5);
-  });
-
-  test.each([
-    ['missing DomainId', { DomainId: '' }, {}],
-    ['a physical id that is not ours', {}, { PhysicalResourceId: 'Test-EfsCleanup-XYZ' }],
-  ])('%s: complete at once, no calls', async (_name, props, overrides) => {
-    const h = harness();
-    await expect(efsCleanupIsComplete(efsEvent('Delete', props, overrides), h.clients)).resolves.toEqual({ IsComplete: true });
-    expect(h.calls.calls).toHaveLength(0);
   });
 });
 

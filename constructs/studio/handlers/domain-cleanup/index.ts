@@ -9,10 +9,7 @@
  * NFS security groups SageMaker created in the VPC. CloudFormation then finds the domain gone, which
  * its delete handler treats as success. With Mode RETAIN it deletes nothing.
  *
- * The phases after the domain are also exposed as the resource type `Custom::StudioHomeEfsCleanup`
- * (for a domain deleted some other way); the constructs do not create it.
- *
- * Both are state machines driven by the Provider's isComplete polls: every poll re-reads the state from
+ * It is a state machine driven by the Provider's isComplete polls: every poll re-reads the state from
  * the AWS APIs, requests the next deletions and reports incomplete until nothing is left. Nothing here
  * sleeps to wait for a deletion; the only sleeps are the short backoffs between throttled retries.
  *
@@ -96,7 +93,6 @@ export { isNotFoundError, isThrottlingError, paginate, sendWithRetry } from '../
 // ---------------------------------------------------------------------------------------------------
 
 export const DOMAIN_CLEANUP_RESOURCE_TYPE = 'Custom::StudioDomainCleanup';
-export const EFS_CLEANUP_RESOURCE_TYPE = 'Custom::StudioHomeEfsCleanup';
 
 // ---------------------------------------------------------------------------------------------------
 // Injected dependencies
@@ -159,16 +155,8 @@ export function domainCleanupPhysicalId(domainId: string): string {
   return `cleanup-${domainId || 'none'}`;
 }
 
-export function efsCleanupPhysicalId(domainId: string): string {
-  return `efs-cleanup-${domainId || 'none'}`;
-}
-
 export function domainCleanupOnEvent(event: CustomResourceEvent, options: RuntimeOptions = {}): OnEventResponse {
   return stableOnEvent(event, domainCleanupPhysicalId, 'StudioDomainCleanup', options);
-}
-
-export function efsCleanupOnEvent(event: CustomResourceEvent, options: RuntimeOptions = {}): OnEventResponse {
-  return stableOnEvent(event, efsCleanupPhysicalId, 'StudioHomeEfsCleanup', options);
 }
 
 /**
@@ -363,7 +351,7 @@ export async function emptyDomain(clients: DomainCleanupClients, props: CleanupP
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Custom::StudioHomeEfsCleanup — isComplete
+// After the domain: its home EFS and the NFS security groups SageMaker created
 // ---------------------------------------------------------------------------------------------------
 
 export type EfsCleanupPhase = 'domain' | 'efs' | 'securityGroups' | 'done';
@@ -373,31 +361,12 @@ export interface EfsCleanupProgress {
   readonly pending: number;
 }
 
-export async function efsCleanupIsComplete(
-  event: CustomResourceEvent,
-  clients: EfsCleanupClients,
-): Promise<IsCompleteResponse> {
-  const log = logger(clients, 'StudioHomeEfsCleanup');
-  if (event.RequestType !== 'Delete') return { IsComplete: true };
-  const props = parseCleanupProperties(event.ResourceProperties);
-  const skip = skipReason(event, props, efsCleanupPhysicalId);
-  if (skip) {
-    log({ action: 'skip', reason: skip, domainId: props.domainId, physicalResourceId: event.PhysicalResourceId });
-    return { IsComplete: true };
-  }
-  return pollUnlessThrottled(log, props.domainId, async () => {
-    const progress = await cleanUpAfterDomain(clients, props);
-    log({ action: 'poll', domainId: props.domainId, phase: progress.phase, pending: progress.pending });
-    return { IsComplete: progress.phase === 'done' };
-  });
-}
-
 /**
  * One step of the post-domain state machine: wait for the domain to be gone, then mount targets, then
  * the file system, then the NFS security groups.
  */
 export async function cleanUpAfterDomain(clients: EfsCleanupClients, props: CleanupProperties): Promise<EfsCleanupProgress> {
-  const rt = cleanupRuntime(clients, 'StudioHomeEfsCleanup');
+  const rt = cleanupRuntime(clients, 'StudioDomainCleanup');
   const domainId = props.domainId;
 
   let domain: DescribeDomainCommandOutput | undefined;
@@ -624,8 +593,6 @@ export async function onEvent(event: CustomResourceEvent): Promise<OnEventRespon
   switch (event.ResourceType) {
     case DOMAIN_CLEANUP_RESOURCE_TYPE:
       return domainCleanupOnEvent(event);
-    case EFS_CLEANUP_RESOURCE_TYPE:
-      return efsCleanupOnEvent(event);
     default:
       return unknownResourceType(event);
   }
@@ -635,8 +602,6 @@ export async function isComplete(event: CustomResourceEvent): Promise<IsComplete
   switch (event.ResourceType) {
     case DOMAIN_CLEANUP_RESOURCE_TYPE:
       return domainCleanupIsComplete(event, defaultClients());
-    case EFS_CLEANUP_RESOURCE_TYPE:
-      return efsCleanupIsComplete(event, defaultClients());
     default:
       unknownResourceType(event);
       return { IsComplete: true };
@@ -647,5 +612,5 @@ export async function isComplete(event: CustomResourceEvent): Promise<IsComplete
 function unknownResourceType(event: CustomResourceEvent): OnEventResponse {
   console.log(JSON.stringify({ action: 'unknown-resource-type', resourceType: event.ResourceType, requestType: event.RequestType }));
   if (event.RequestType === 'Delete' && event.PhysicalResourceId) return { PhysicalResourceId: event.PhysicalResourceId };
-  throw new Error(`unsupported resource type ${event.ResourceType}; expected ${DOMAIN_CLEANUP_RESOURCE_TYPE} or ${EFS_CLEANUP_RESOURCE_TYPE}`);
+  throw new Error(`unsupported resource type ${event.ResourceType}; expected ${DOMAIN_CLEANUP_RESOURCE_TYPE}`);
 }
