@@ -1,4 +1,5 @@
 // Package entry: re-exports only.
+export * from './core';
 export * from './data';
 export * from './registry';
 export * from './studio';

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Regenerates constructs/training/images/image-table.json, the per-region table of the container
+// Regenerates constructs/core/images/image-table.json, the per-region table of the container
 // images SageMaker provides (built-in algorithms, framework containers, Debugger rules, Model
 // Monitor, Clarify), from a local copy of the SageMaker Python SDK's image URI config files:
 //
@@ -59,7 +59,7 @@ const VARIANT_FIELDS = new Set(['registries', 'repository', 'processors', 'py_ve
 const NON_COMMERCIAL_PREFIXES = ['cn-', 'us-gov-', 'us-iso', 'eu-isoe-', 'eusc-'];
 
 function parseArgs(argv) {
-  const args = { dir: undefined, commit: undefined, date: undefined, out: join(root, 'constructs/training/images/image-table.json') };
+  const args = { dir: undefined, commit: undefined, date: undefined, out: join(root, 'constructs/core/images/image-table.json') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--commit') args.commit = argv[++i];

@@ -16,8 +16,8 @@ import { prune, safeValidate, seconds } from '../private/job-render';
 import { createManagedKey, grantKeyReadWrite } from '../private/kms';
 import { generatePhysicalName } from '../private/naming';
 import { checkArn, SAGEMAKER_NAME } from '../private/validate';
-import { InstanceType, InstanceUse } from '../training/instance-type';
-import { S3Location } from '../training/s3-location';
+import { InstanceType, InstanceUse } from '../core/instance-type';
+import { S3Location } from '../core/s3-location';
 
 /** Options of an endpoint metric. */
 export interface EndpointMetricOptions extends cloudwatch.MetricOptions {

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { describeValue, SageMakerConstructError } from '../private/errors';
-import { S3Location } from '../training/s3-location';
+import { S3Location } from '../core/s3-location';
 import { TrainingJob } from '../training/training-job';
 import { grantKeyRead } from '../private/kms';
 

@@ -5,13 +5,14 @@ import { aws_sagemaker as sagemakerRefs } from 'aws-cdk-lib/interfaces';
 import { CfnModel } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct, IConstruct } from 'constructs';
 import { ModelData } from './model-data';
-import { contentHash, registerModelFacts, renderModelVpcConfig } from './private/hosting-util';
+import { contentHash, registerModelFacts } from './private/hosting-util';
 import { describeValue, ProblemList } from '../private/errors';
-import { grantJobBasics, prune, safeValidate, stringMap } from '../private/job-render';
+import { grantJobBasics, prune, renderVpcConfig, safeValidate, stringMap } from '../private/job-render';
 import { generatePhysicalName } from '../private/naming';
 import { LeastPrivilegeRole } from '../private/role';
 import { checkArn, SAGEMAKER_NAME, validateName } from '../private/validate';
-import { ContainerImage } from '../training/container-image';
+import { ContainerImage } from '../core/container-image';
+import { NetworkOptions } from '../core/network';
 
 /**
  * A SageMaker model: containers, their artifacts and the role they run as. As a grantable, it is
@@ -81,7 +82,7 @@ export interface ModelContainer {
 }
 
 /** Properties of a Model. */
-export interface ModelProps {
+export interface ModelProps extends NetworkOptions {
   /**
    * The model's name: 1-63 letters, digits or hyphens. A fixed name blocks replacement: every
    * change to a model replaces it, and CloudFormation cannot replace a resource whose name stays
@@ -101,26 +102,6 @@ export interface ModelProps {
    * put metrics in SageMaker namespaces, and, in a VPC, manage its network interfaces there
    */
   readonly role?: iam.IRole;
-  /**
-   * Run the containers in this VPC.
-   * @default - no VPC: SageMaker's own network
-   */
-  readonly vpc?: ec2.IVpc;
-  /**
-   * Subnets of `vpc` (at most 16).
-   * @default - the VPC's isolated subnets, or its private subnets if it has none
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-  /**
-   * Security groups of the containers' network interfaces: 1 to 5, required with `vpc`.
-   * @default - none
-   */
-  readonly securityGroups?: ec2.ISecurityGroup[];
-  /**
-   * Block all network calls from and to the containers (SageMaker still downloads the model data).
-   * @default false
-   */
-  readonly networkIsolation?: boolean;
 }
 
 const HOSTNAME = { pattern: /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/, max: 63 };
@@ -221,7 +202,8 @@ export class Model extends ModelBase {
       }
       stringMap(problems, `${at}.environment`, c.environment, ENV_RULES);
     });
-    const vpcConfig = renderModelVpcConfig(problems, props.vpc, props.vpcSubnets, props.securityGroups);
+    const vpc = renderVpcConfig(props, problems, 'model', '');
+    const vpcConfig = vpc && { securityGroupIds: vpc.SecurityGroupIds, subnets: vpc.Subnets };
     problems.throwIfAny(this, 'Model props');
 
     let policy: IConstruct | undefined;

@@ -12,9 +12,9 @@ import { describeValue, ProblemList, SageMakerConstructError } from '../private/
 import { grantJobBasics, safeValidate } from '../private/job-render';
 import { generatePhysicalName } from '../private/naming';
 import { LeastPrivilegeRole } from '../private/role';
-import { ContainerImage } from '../training/container-image';
-import { InstanceType, InstanceUse } from '../training/instance-type';
-import { S3Location } from '../training/s3-location';
+import { ContainerImage } from '../core/container-image';
+import { InstanceType, InstanceUse } from '../core/instance-type';
+import { S3Location } from '../core/s3-location';
 import { grantKeyRead, grantKeyReadWrite, grantVolumeKey } from '../private/kms';
 
 /** When a monitoring schedule runs. */

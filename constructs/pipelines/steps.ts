@@ -8,10 +8,10 @@ import { PipelineExpression, PropertyFile, stepProperty } from './expressions';
 import { ProblemList } from '../private/errors';
 import { prune, safeValidate } from '../private/job-render';
 import { IModelRegistry } from '../registry/model-registry';
-import { ContainerImage } from '../training/container-image';
-import { InstanceType, InstanceUse } from '../training/instance-type';
+import { ContainerImage } from '../core/container-image';
+import { InstanceType, InstanceUse } from '../core/instance-type';
 import { ProcessingSpec } from '../training/processing-spec';
-import { S3Location } from '../training/s3-location';
+import { S3Location } from '../core/s3-location';
 import { TrainingSpec } from '../training/training-spec';
 import { HyperparameterTuningSpec } from '../training/tuning-spec';
 

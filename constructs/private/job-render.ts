@@ -3,26 +3,35 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { describeValue, ProblemList, SageMakerConstructError } from './errors';
-import type { JobNetworkOptions } from '../training/job-common';
+import type { NetworkOptions } from '../core/network';
 
-/** The `VpcConfig` of a request, validated. */
-export function renderVpcConfig(network: JobNetworkOptions | undefined, problems: ProblemList): { SecurityGroupIds: string[]; Subnets: string[] } | undefined {
+/**
+ * The `VpcConfig` of a job, monitor or model request, validated: 1 to 5 security groups, 1 to 16
+ * subnets, the VPC's isolated subnets (else its private ones) by default. `subject` names what runs
+ * there in the messages ('job', 'model'), `prefix` where the props sit ('network.' on a spec).
+ */
+export function renderVpcConfig(
+  network: NetworkOptions | undefined,
+  problems: ProblemList,
+  subject: 'job' | 'model' = 'job',
+  prefix = 'network.',
+): { SecurityGroupIds: string[]; Subnets: string[] } | undefined {
   if (!network?.vpc) {
     if (network?.securityGroups?.length || network?.vpcSubnets) problems.add('securityGroups/vpcSubnets were given without vpc: pass the VPC they belong to');
     return undefined;
   }
   const groups = network.securityGroups ?? [];
   if (groups.length < 1 || groups.length > 5) {
-    problems.add(`a job in a VPC needs 1 to 5 securityGroups, got ${groups.length}: pass network.securityGroups (e.g. a Studio domain's securityGroup)`);
+    problems.add(`a ${subject} in a VPC needs 1 to 5 securityGroups, got ${groups.length}: pass ${prefix}securityGroups (e.g. a Studio domain's securityGroup)`);
   }
   let subnets: string[] = [];
   try {
     subnets = network.vpc.selectSubnets(network.vpcSubnets ?? { subnetType: network.vpc.isolatedSubnets.length ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds;
   } catch (e) {
-    problems.add(`cannot select the job's subnets: ${(e as Error).message.split('\n')[0]}`);
+    problems.add(`cannot select the ${subject}'s subnets: ${(e as Error).message.split('\n')[0]}`);
   }
-  if (subnets.length > 16) problems.add(`a job accepts at most 16 subnets, got ${subnets.length}: narrow network.vpcSubnets`);
-  if (subnets.length === 0) problems.add('the job\'s VPC selection has no subnet: pass network.vpcSubnets selecting 1 to 16 subnets');
+  if (subnets.length > 16) problems.add(`a ${subject} accepts at most 16 subnets, got ${subnets.length}: narrow ${prefix}vpcSubnets`);
+  if (subnets.length === 0) problems.add(`the ${subject}'s VPC selection has no subnet: pass ${prefix}vpcSubnets selecting 1 to 16 subnets`);
   return { SecurityGroupIds: groups.map((g) => g.securityGroupId), Subnets: subnets };
 }
 

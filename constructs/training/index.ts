@@ -1,7 +1,3 @@
-export * from './container-image';
-export * from './instance-type';
-export * from './s3-location';
-export * from './job-common';
 export * from './training-spec';
 export * from './tuning-spec';
 export * from './processing-spec';

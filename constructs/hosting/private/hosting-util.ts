@@ -1,8 +1,7 @@
 import { createHash } from 'crypto';
 import { CfnResource, Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
-import { ProblemList, SageMakerConstructError } from '../../private/errors';
+import { SageMakerConstructError } from '../../private/errors';
 
 // ---------------------------------------------------------------------------------------------
 // Content hashes for replace-only resources
@@ -116,31 +115,3 @@ export function hasLocalStorage(instanceType: string): boolean {
   return family.includes('d') || /^(g5|g6|g6e|g7e|p5|p5e|p5en|p6|p6e|trn1|trn1n|trn2)(-|$)/.test(family);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Network
-
-/** The `VpcConfig` of a model, validated: 1-5 security groups, 1-16 subnets. */
-export function renderModelVpcConfig(
-  problems: ProblemList,
-  vpc: ec2.IVpc | undefined,
-  vpcSubnets: ec2.SubnetSelection | undefined,
-  securityGroups: ec2.ISecurityGroup[] | undefined,
-): { securityGroupIds: string[]; subnets: string[] } | undefined {
-  if (!vpc) {
-    if (securityGroups?.length || vpcSubnets) problems.add('securityGroups/vpcSubnets were given without vpc: pass the VPC they belong to');
-    return undefined;
-  }
-  const groups = securityGroups ?? [];
-  if (groups.length < 1 || groups.length > 5) {
-    problems.add(`a model in a VPC needs 1 to 5 securityGroups, got ${groups.length}: pass securityGroups`);
-  }
-  let subnets: string[] = [];
-  try {
-    subnets = vpc.selectSubnets(vpcSubnets ?? { subnetType: vpc.isolatedSubnets.length ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds;
-  } catch (e) {
-    problems.add(`cannot select the model's subnets: ${(e as Error).message.split('\n')[0]}`);
-  }
-  if (subnets.length > 16) problems.add(`a model accepts at most 16 subnets, got ${subnets.length}: narrow vpcSubnets`);
-  if (subnets.length === 0) problems.add('vpcSubnets selects no subnet of the vpc: a model in a VPC needs 1 to 16 subnets');
-  return { securityGroupIds: groups.map((g) => g.securityGroupId), subnets };
-}

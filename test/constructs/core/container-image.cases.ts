@@ -6,9 +6,9 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { BuiltInAlgorithm, ContainerImage, Framework, ImageScope, Processor } from '../../../constructs/training';
+import { BuiltInAlgorithm, ContainerImage, Framework, ImageScope, Processor } from '../../../constructs/core';
 
-const TABLE = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../constructs/training/images/image-table.json'), 'utf8'));
+const TABLE = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../constructs/core/images/image-table.json'), 'utf8'));
 
 function concreteStack(region = 'us-east-1'): Stack {
   return new Stack(new App(), 'Test', { env: { region, account: '111122223333' } });

@@ -1,0 +1,5 @@
+// Types every area shares: S3 locations, instance types, container images, network options.
+export * from './container-image';
+export * from './instance-type';
+export * from './s3-location';
+export * from './network';
