@@ -12,6 +12,10 @@ import { S3Location } from '../core/s3-location';
 import { Compression, RenderOptions, S3DataDistribution, S3DataType } from './training-spec';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
 import { grantJobBasics, integer, prune, renderTags, renderVpcConfig, safeValidate, seconds, stringMap } from '../private/job-render';
+import type {
+  CreateProcessingJobRequest, ProcessingInstanceType, ProcessingS3CompressionType, ProcessingS3DataDistributionType, ProcessingS3DataType, ProcessingS3InputMode,
+  ProcessingS3UploadMode,
+} from '@aws-sdk/client-sagemaker';
 import { grantKeyRead, grantKeyReadWrite, grantVolumeKey } from '../private/kms';
 
 /** How a processing container receives an input. */
@@ -239,6 +243,7 @@ export class ProcessingSpec {
   }
 
   /** Validates and renders the request. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsii: the SDK's CreateProcessingJobRequest is not a jsii type (tsc checks it below)
   public render(scope: Construct, options: RenderOptions): any {
     const p = this.props;
     const problems = new ProblemList();
@@ -270,7 +275,7 @@ export class ProcessingSpec {
     problems.throwIfAny(scope, 'the processing spec');
 
     const entrypoint = p.entrypoint ?? (p.code ? ['python3', `/opt/ml/processing/input/code/${p.code.bind(scope).fileName}`] : undefined);
-    return prune({
+    const request: CreateProcessingJobRequest = {
       ProcessingJobName: options.jobName,
       RoleArn: options.role.roleArn,
       AppSpecification: {
@@ -283,21 +288,23 @@ export class ProcessingSpec {
         S3Input: {
           S3Uri: i.location.uri,
           LocalPath: i.destination ?? `/opt/ml/processing/input/${i.name}`,
-          S3DataType: i.s3DataType ?? S3DataType.S3_PREFIX,
-          S3InputMode: i.inputMode ?? ProcessingInputMode.FILE,
-          S3DataDistributionType: i.distribution ?? S3DataDistribution.FULLY_REPLICATED,
-          S3CompressionType: i.compression,
+          // our enums hold the API's strings; the SDK types them as its own unions
+          S3DataType: (i.s3DataType ?? S3DataType.S3_PREFIX) as ProcessingS3DataType,
+          S3InputMode: (i.inputMode ?? ProcessingInputMode.FILE) as ProcessingS3InputMode,
+          S3DataDistributionType: (i.distribution ?? S3DataDistribution.FULLY_REPLICATED) as ProcessingS3DataDistributionType,
+          S3CompressionType: i.compression as ProcessingS3CompressionType | undefined,
         },
       })) : undefined,
       ProcessingOutputConfig: outputs.length ? {
         Outputs: outputs.map((o) => ({
           OutputName: o.name,
-          S3Output: { S3Uri: o.location.uri, LocalPath: o.source ?? `/opt/ml/processing/output/${o.name}`, S3UploadMode: o.uploadMode ?? ProcessingUploadMode.END_OF_JOB },
+          S3Output: { S3Uri: o.location.uri, LocalPath: o.source ?? `/opt/ml/processing/output/${o.name}`, S3UploadMode: (o.uploadMode ?? ProcessingUploadMode.END_OF_JOB) as ProcessingS3UploadMode },
         })),
         KmsKeyId: p.outputKey?.keyArn,
       } : undefined,
       ProcessingResources: {
-        ClusterConfig: { InstanceType: p.resources.instanceType.name, InstanceCount: count, VolumeSizeInGB: volume, VolumeKmsKeyId: p.resources.volumeKey?.keyArn },
+        // the SDK's instance-type union is closed; ours is open (newer types and tokens pass through)
+        ClusterConfig: { InstanceType: p.resources.instanceType.name as ProcessingInstanceType, InstanceCount: count, VolumeSizeInGB: volume, VolumeKmsKeyId: p.resources.volumeKey?.keyArn },
       },
       StoppingCondition: { MaxRuntimeInSeconds: maxRuntime },
       NetworkConfig: vpcConfig || p.network?.networkIsolation || p.network?.interContainerEncryption ? {
@@ -307,7 +314,8 @@ export class ProcessingSpec {
       } : undefined,
       Environment: p.environment,
       Tags: renderTags(p.tags),
-    });
+    };
+    return prune(request);
   }
 
   /** Grants `grantee` what the job needs: read inputs and code, write outputs, keys, logs, ENIs. */

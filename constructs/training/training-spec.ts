@@ -8,6 +8,16 @@ import { JobNetworkOptions } from '../core/network';
 import { S3Location } from '../core/s3-location';
 import { describeValue, ProblemList } from '../private/errors';
 import { grantJobBasics, integer, prune, renderHyperparameters, renderTags, renderVpcConfig, safeValidate, seconds, stringMap } from '../private/job-render';
+import type { Channel, CreateTrainingJobRequest, ResourceConfig, TrainingInstanceType } from '@aws-sdk/client-sagemaker';
+
+/**
+ * An instance type as the request types it. The SDK's union is closed; ours is open on purpose
+ * (types newer than the SDK, and tokens, pass through and are checked by the API at deploy).
+ */
+const trainingInstanceType = (t: InstanceType) => t.name as TrainingInstanceType;
+
+/** The Debugger and profiler members of a CreateTrainingJob request. */
+type DebuggerRequestMembers = Pick<CreateTrainingJobRequest, 'DebugHookConfig' | 'DebugRuleConfigurations' | 'ProfilerConfig' | 'ProfilerRuleConfigurations'>;
 import { grantKeyReadWrite, grantVolumeKey } from '../private/kms';
 
 /** How a training container receives a channel's data. */
@@ -234,6 +244,7 @@ export interface TrainingSpecProps {
    * Hyperparameters: strings, numbers or booleans, rendered as strings (at most 100).
    * @default - none
    */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsii has no union type: strings, numbers and booleans share one map
   readonly hyperparameters?: { [name: string]: any };
   /**
    * The input channels (at most 20, names unique).
@@ -365,6 +376,7 @@ export class TrainingSpec {
    * Validates the spec and renders the `CreateTrainingJob` request. Every problem is reported at
    * once, as a construct error of `scope`.
    */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsii: the SDK's CreateTrainingJobRequest is not a jsii type (tsc checks it below)
   public render(scope: IConstruct, options: RenderOptions): any {
     const p = this.props;
     const problems = new ProblemList();
@@ -412,7 +424,7 @@ export class TrainingSpec {
     problems.throwIfAny(scope, 'the training spec');
 
     const image = p.image?.bind(scope as never, options.role);
-    return prune({
+    const request: CreateTrainingJobRequest = {
       TrainingJobName: options.jobName,
       RoleArn: options.role.roleArn,
       AlgorithmSpecification: {
@@ -439,7 +451,8 @@ export class TrainingSpec {
       RetryStrategy: retries !== undefined ? { MaximumRetryAttempts: retries } : undefined,
       ...debuggerConfig,
       Tags: renderTags(p.tags),
-    });
+    };
+    return prune(request);
   }
 
   /**
@@ -469,7 +482,7 @@ export class TrainingSpec {
     grantJobBasics(scope, grantee, '/aws/sagemaker/TrainingJobs', p.network?.vpc);
   }
 
-  private renderDebugger(scope: IConstruct, problems: ProblemList): any {
+  private renderDebugger(scope: IConstruct, problems: ProblemList): DebuggerRequestMembers {
     const d = this.props.debugger;
     if (!d) return {};
     const intervals = [100, 200, 500, 1000, 5000, 60000];
@@ -508,7 +521,7 @@ function stripSlash(uri: string): string {
   return uri.replace(/\/+$/, '');
 }
 
-function renderChannels(scope: IConstruct, problems: ProblemList, channels: TrainingChannel[], resources: TrainingResources): any[] {
+function renderChannels(scope: IConstruct, problems: ProblemList, channels: TrainingChannel[], resources: TrainingResources): Channel[] {
   if (channels.length > 20) problems.add(`inputs has ${channels.length} channels: at most 20 are allowed`);
   const seen = new Set<string>();
   for (const c of channels) {
@@ -541,7 +554,7 @@ function renderChannels(scope: IConstruct, problems: ProblemList, channels: Trai
   }));
 }
 
-function renderResources(scope: IConstruct, problems: ProblemList, r: TrainingResources): any {
+function renderResources(scope: IConstruct, problems: ProblemList, r: TrainingResources): ResourceConfig | undefined {
   const volume = integer(problems, 'resources.volumeSizeGb', r.volumeSizeGb ?? 30, 1, 16384);
   const keepAlive = r.keepAlive ? seconds(problems, 'resources.keepAlive', r.keepAlive, 0, 3600) : undefined;
   if (r.instanceGroups) {
@@ -556,7 +569,7 @@ function renderResources(scope: IConstruct, problems: ProblemList, r: TrainingRe
       safeValidate(problems, () => g.instanceType.validate(scope, `instance type of group '${g.name}'`, InstanceUse.TRAINING));
     }
     return prune({
-      InstanceGroups: r.instanceGroups.map((g) => ({ InstanceGroupName: g.name, InstanceType: g.instanceType.name, InstanceCount: g.instanceCount })),
+      InstanceGroups: r.instanceGroups.map((g) => ({ InstanceGroupName: g.name, InstanceType: trainingInstanceType(g.instanceType), InstanceCount: g.instanceCount })),
       VolumeSizeInGB: volume,
       VolumeKmsKeyId: r.volumeKey?.keyArn,
       KeepAlivePeriodInSeconds: keepAlive,
@@ -569,7 +582,7 @@ function renderResources(scope: IConstruct, problems: ProblemList, r: TrainingRe
   safeValidate(problems, () => r.instanceType!.validate(scope, 'resources.instanceType', InstanceUse.TRAINING));
   const count = integer(problems, 'resources.instanceCount', r.instanceCount ?? 1, 1, 10000);
   return prune({
-    InstanceType: r.instanceType.name,
+    InstanceType: trainingInstanceType(r.instanceType),
     InstanceCount: count,
     VolumeSizeInGB: volume,
     VolumeKmsKeyId: r.volumeKey?.keyArn,

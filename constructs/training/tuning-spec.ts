@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { RenderOptions, TrainingSpec } from './training-spec';
 import { describeValue, ProblemList } from '../private/errors';
+import type { CreateHyperParameterTuningJobRequest, CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 import { integer, prune, renderTags, seconds } from '../private/job-render';
 
 /** How a tuning job picks the next hyperparameters. */
@@ -152,11 +153,12 @@ export class HyperparameterTuningSpec {
   constructor(public readonly props: HyperparameterTuningSpecProps) {}
 
   /** Validates and renders the request. `options.jobName` is at most 32 characters. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsii: the SDK's CreateHyperParameterTuningJobRequest is not a jsii type (tsc checks it below)
   public render(scope: IConstruct, options: RenderOptions): any {
     const p = this.props;
     const problems = new ProblemList();
     const strategy = p.strategy ?? TuningStrategy.BAYESIAN;
-    const training = p.trainingSpec.render(scope, { role: options.role });
+    const training: CreateTrainingJobRequest = p.trainingSpec.render(scope, { role: options.role });
     if (p.trainingSpec.props.debugger) problems.add('the training spec has debugger settings: tuning jobs do not support Debugger; remove them from the spec used for tuning');
     if (p.ranges.length === 0) problems.add('ranges is empty: tune at least one hyperparameter');
     if (p.ranges.length > 30) problems.add(`ranges has ${p.ranges.length} hyperparameters: at most 30`);
@@ -210,7 +212,7 @@ export class HyperparameterTuningSpec {
       Name: r.name, MinValue: String(r.min), MaxValue: String(r.max), ScalingType: r.scaling,
     }));
     const categorical = p.ranges.filter((r) => r.kind === 'Categorical').map((r) => ({ Name: r.name, Values: r.values }));
-    return prune({
+    const request: CreateHyperParameterTuningJobRequest = {
       HyperParameterTuningJobName: options.jobName,
       HyperParameterTuningJobConfig: {
         Strategy: strategy,
@@ -247,7 +249,8 @@ export class HyperparameterTuningSpec {
         WarmStartType: p.warmStartType ?? WarmStartType.IDENTICAL_DATA_AND_ALGORITHM,
       } : undefined,
       Tags: renderTags(p.tags ?? p.trainingSpec.props.tags),
-    });
+    };
+    return prune(request);
   }
 
   /** Grants `grantee` what every trial needs (see `TrainingSpec.grantTo`). */
