@@ -1,11 +1,12 @@
 import { createHash } from 'crypto';
-import { Stack, Token } from 'aws-cdk-lib';
+import { CustomResource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { describeValue, SageMakerConstructError } from './errors';
 import { generatePhysicalName } from './naming';
 import { HandlerProvider } from './provider';
 import { LeastPrivilegeRole } from './role';
+import type { DeployTimeJobOptions } from '../training/training-job';
 
 /** How long a deploy-time job may take: the provider polls for 2 hours, minus a margin to start and report. */
 export const DEPLOY_TIME_JOB_MAX_SECONDS = 110 * 60;
@@ -75,4 +76,69 @@ export function grantJobControl(scope: Construct, provider: HandlerProvider, res
     resources: [role.roleArn],
     conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
   }));
+}
+
+/** What differs between the kinds of deploy-time job. */
+export interface DeployTimeJobKind {
+  /** The spec, in messages: 'spec', 'tuning spec'. */
+  readonly specName: string;
+  /** The construct, in messages: 'TrainingJob'. */
+  readonly constructName: string;
+  /** The pipeline step that runs such a spec without holding the stack: 'TrainingStep'. */
+  readonly pipelineStep: string;
+  /** The job's ARN resource type: 'training-job'. */
+  readonly arnResource: string;
+  /** The custom resource type the handler serves. */
+  readonly resourceType: string;
+  /** Create, describe, stop and tag actions of the job. */
+  readonly actions: string[];
+  readonly nameBudget: { readonly maxBaseLength: number; readonly synthHashLength: number };
+  /** The role's description, given the construct path. */
+  readonly roleDescription: (path: string) => string;
+}
+
+/** A spec that a deploy-time job runs. */
+export interface DeployTimeJobSpec {
+  /** The longest the job may take, in seconds (maximum runtime, and spot wait where there is one). */
+  readonly maxWaitSeconds: number;
+  grantTo(scope: Construct, grantee: iam.IGrantable): void;
+  render(scope: Construct, options: { role: iam.IRole }): unknown;
+}
+
+/** What `startDeployTimeJob` created. */
+export interface DeployTimeJob {
+  readonly role: iam.IRole;
+  readonly grantPrincipal: iam.IPrincipal;
+  readonly provider: HandlerProvider;
+  readonly nameBase: string;
+  readonly resource: CustomResource;
+}
+
+/**
+ * The deploy-time job of `scope` (a TrainingJob or HyperparameterTuningJob): checks that it fits the
+ * provider's wait, makes or takes its role and grants it what the spec needs, renders the request
+ * (without a name: the handler names the job from the resolved values), lets the stack's provider
+ * control jobs of its name prefix, and creates the custom resource, which waits for the role's policies.
+ * `detail` adds to the runtime message (e.g. '(maxRuntime plus spot wait)').
+ */
+export function startDeployTimeJob(scope: Construct, kind: DeployTimeJobKind, spec: DeployTimeJobSpec, options: DeployTimeJobOptions, detail = ''): DeployTimeJob {
+  if (spec.maxWaitSeconds > DEPLOY_TIME_JOB_MAX_SECONDS) {
+    throw new SageMakerConstructError(scope, `the ${kind.specName} may run ${spec.maxWaitSeconds} s${detail}, but a deploy-time ${kind.constructName} waits at most ${DEPLOY_TIME_JOB_MAX_SECONDS} s (110 minutes): lower the spec's maxRuntime to 110 minutes or less, or run it as a pipeline ${kind.pipelineStep}`);
+  }
+  const { role, grantee } = jobRole(scope, options.role, kind.roleDescription(scope.node.path));
+  spec.grantTo(scope, grantee);
+  const request = spec.render(scope, { role });
+  const nameBase = jobNameBase(scope, request, { prefix: options.jobNamePrefix, runId: options.runId, ...kind.nameBudget });
+  const provider = HandlerProvider.of(scope);
+  grantJobControl(scope, provider, kind.arnResource, nameBase, kind.actions, role);
+  const resource = new CustomResource(scope, 'Resource', {
+    serviceToken: provider.serviceToken,
+    resourceType: kind.resourceType,
+    properties: { NameBase: nameBase, Request: Stack.of(scope).toJsonString(request) },
+  });
+  // The job must not start before its role can read its data. A role of yours: depend on every
+  // policy in its tree (an iam.Role's DefaultPolicy, an imported role's attached Policy...), not only
+  // a child named 'DefaultPolicy'.
+  resource.node.addDependency(grantee instanceof LeastPrivilegeRole ? grantee : role);
+  return { role, grantPrincipal: grantee.grantPrincipal, provider, nameBase, resource };
 }

@@ -1,11 +1,8 @@
-import { CustomResource, Stack } from 'aws-cdk-lib';
+import { CustomResource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { TrainingSpec } from './training-spec';
-import { DEPLOY_TIME_JOB_MAX_SECONDS, grantJobControl, JOB_NAME_BUDGETS, jobNameBase, jobRole } from '../private/deploy-time-job';
-import { SageMakerConstructError } from '../private/errors';
-import { HandlerProvider } from '../private/provider';
-import { LeastPrivilegeRole } from '../private/role';
+import { DeployTimeJobKind, JOB_NAME_BUDGETS, startDeployTimeJob } from '../private/deploy-time-job';
 
 /** Options shared by the jobs that run at deploy time. */
 export interface DeployTimeJobOptions {
@@ -69,29 +66,10 @@ export class TrainingJob extends Construct implements iam.IGrantable {
   constructor(scope: Construct, id: string, props: TrainingJobProps) {
     super(scope, id);
     this.spec = props.spec;
-    if (props.spec.maxWaitSeconds > DEPLOY_TIME_JOB_MAX_SECONDS) {
-      throw new SageMakerConstructError(this, `the spec may run ${props.spec.maxWaitSeconds} s (maxRuntime${props.spec.props.spot ? ' plus spot wait' : ''}), but a deploy-time TrainingJob waits at most ${DEPLOY_TIME_JOB_MAX_SECONDS} s (110 minutes): lower maxRuntime, or run the spec as a pipeline TrainingStep`);
-    }
-    const { role, grantee } = jobRole(this, props.role, `Runs the training job ${this.node.path}`);
-    this.role = role;
-    this.grantPrincipal = grantee.grantPrincipal;
-    props.spec.grantTo(this, grantee);
-
-    // The request goes without a name: the handler names the job from the resolved values.
-    const request = props.spec.render(this, { role });
-    const nameBase = jobNameBase(this, request, { prefix: props.jobNamePrefix, runId: props.runId, ...JOB_NAME_BUDGETS.training });
-
-    const provider = HandlerProvider.of(this);
-    grantJobControl(this, provider, 'training-job', nameBase, ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'], role);
-    this.resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: 'Custom::SageMakerTrainingJob',
-      properties: { NameBase: nameBase, Request: Stack.of(this).toJsonString(request) },
-    });
-    // The job must not start before its role can read its data.
-    // A role of yours: depend on every policy in its tree (an iam.Role's DefaultPolicy, an imported
-    // role's attached Policy...), not only a child named 'DefaultPolicy'.
-    this.resource.node.addDependency(grantee instanceof LeastPrivilegeRole ? grantee : role);
+    const job = startDeployTimeJob(this, TRAINING_JOB, props.spec, props, props.spec.props.spot ? ' (maxRuntime plus spot wait)' : ' (maxRuntime)');
+    this.role = job.role;
+    this.grantPrincipal = job.grantPrincipal;
+    this.resource = job.resource;
     this.trainingJobName = this.resource.getAttString('TrainingJobName');
     this.trainingJobArn = this.resource.getAttString('TrainingJobArn');
     this.modelDataUri = this.resource.getAttString('ModelDataUri');
@@ -105,3 +83,14 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     return this.resource.getAttString(`Metric_${metricName.replace(/[^A-Za-z0-9]/g, '_')}`);
   }
 }
+
+const TRAINING_JOB: DeployTimeJobKind = {
+  specName: 'spec',
+  constructName: 'TrainingJob',
+  pipelineStep: 'TrainingStep',
+  arnResource: 'training-job',
+  resourceType: 'Custom::SageMakerTrainingJob',
+  actions: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'],
+  nameBudget: JOB_NAME_BUDGETS.training,
+  roleDescription: (path) => `Runs the training job ${path}`,
+};

@@ -1,12 +1,8 @@
-import { CustomResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { DeployTimeJobOptions } from './training-job';
 import { HyperparameterTuningSpec } from './tuning-spec';
-import { DEPLOY_TIME_JOB_MAX_SECONDS, grantJobControl, JOB_NAME_BUDGETS, jobNameArnPattern, jobNameBase, jobRole } from '../private/deploy-time-job';
-import { SageMakerConstructError } from '../private/errors';
-import { HandlerProvider } from '../private/provider';
-import { LeastPrivilegeRole } from '../private/role';
+import { DeployTimeJobKind, JOB_NAME_BUDGETS, jobNameArnPattern, startDeployTimeJob } from '../private/deploy-time-job';
 
 /** Properties of a HyperparameterTuningJob. */
 export interface HyperparameterTuningJobProps extends DeployTimeJobOptions {
@@ -51,33 +47,15 @@ export class HyperparameterTuningJob extends Construct implements iam.IGrantable
 
   constructor(scope: Construct, id: string, props: HyperparameterTuningJobProps) {
     super(scope, id);
-    if (props.spec.maxWaitSeconds > DEPLOY_TIME_JOB_MAX_SECONDS) {
-      throw new SageMakerConstructError(this, `the tuning spec may run ${props.spec.maxWaitSeconds} s, but a deploy-time HyperparameterTuningJob waits at most ${DEPLOY_TIME_JOB_MAX_SECONDS} s (110 minutes): set the spec's maxRuntime to 110 minutes or less, or run it as a pipeline TuningStep`);
-    }
-    const { role, grantee } = jobRole(this, props.role, `Runs the tuning job ${this.node.path}`);
-    this.role = role;
-    this.grantPrincipal = grantee.grantPrincipal;
-    props.spec.grantTo(this, grantee);
-    // The request goes without a name: the handler names the job from the resolved values.
-    const request = props.spec.render(this, { role });
-    const nameBase = jobNameBase(this, request, { prefix: props.jobNamePrefix, runId: props.runId, ...JOB_NAME_BUDGETS.tuning });
-
-    const provider = HandlerProvider.of(this);
-    grantJobControl(this, provider, 'hyper-parameter-tuning-job', nameBase,
-      ['sagemaker:CreateHyperParameterTuningJob', 'sagemaker:DescribeHyperParameterTuningJob', 'sagemaker:StopHyperParameterTuningJob', 'sagemaker:AddTags'], role);
+    const job = startDeployTimeJob(this, TUNING_JOB, props.spec, props);
+    this.role = job.role;
+    this.grantPrincipal = job.grantPrincipal;
     // The best trial's model artifact is read from its training job, named `<tuning job name>-<NNN>-<id>`.
-    provider.addToRolePolicy(new iam.PolicyStatement({
+    job.provider.addToRolePolicy(new iam.PolicyStatement({
       actions: ['sagemaker:DescribeTrainingJob'],
-      resources: [jobNameArnPattern(this, 'training-job', nameBase)],
+      resources: [jobNameArnPattern(this, 'training-job', job.nameBase)],
     }));
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: 'Custom::SageMakerTuningJob',
-      properties: { NameBase: nameBase, Request: Stack.of(this).toJsonString(request) },
-    });
-    // A role of yours: depend on every policy in its tree (an iam.Role's DefaultPolicy, an imported
-    // role's attached Policy...), not only a child named 'DefaultPolicy'.
-    resource.node.addDependency(grantee instanceof LeastPrivilegeRole ? grantee : role);
+    const resource = job.resource;
     this.tuningJobName = resource.getAttString('HyperParameterTuningJobName');
     this.tuningJobArn = resource.getAttString('HyperParameterTuningJobArn');
     this.bestTrainingJobName = resource.getAttString('BestTrainingJobName');
@@ -85,3 +63,14 @@ export class HyperparameterTuningJob extends Construct implements iam.IGrantable
     this.bestObjectiveValue = resource.getAttString('BestObjectiveValue');
   }
 }
+
+const TUNING_JOB: DeployTimeJobKind = {
+  specName: 'tuning spec',
+  constructName: 'HyperparameterTuningJob',
+  pipelineStep: 'TuningStep',
+  arnResource: 'hyper-parameter-tuning-job',
+  resourceType: 'Custom::SageMakerTuningJob',
+  actions: ['sagemaker:CreateHyperParameterTuningJob', 'sagemaker:DescribeHyperParameterTuningJob', 'sagemaker:StopHyperParameterTuningJob', 'sagemaker:AddTags'],
+  nameBudget: JOB_NAME_BUDGETS.tuning,
+  roleDescription: (path) => `Runs the tuning job ${path}`,
+};
