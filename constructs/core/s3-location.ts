@@ -42,10 +42,21 @@ export abstract class S3Location {
 
   /** Checks the URI shape; throws a construct error naming `what`. Tokens pass. */
   public validate(scope: IConstruct, what: string): void {
+    const problem = this._uriProblem(what);
+    if (problem) throw new SageMakerConstructError(scope, problem);
+  }
+
+  /**
+   * What is wrong with the URI's shape, naming `what`, or undefined (tokens pass): the form for
+   * callers that collect problems.
+   * @internal
+   */
+  public _uriProblem(what: string): string | undefined {
     const uri = this.uri;
     if (!Token.isUnresolved(uri) && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(uri)) {
-      throw new SageMakerConstructError(scope, `invalid ${what} ${describeValue(uri)}: use an s3://bucket/prefix URI`);
+      return `invalid ${what} ${describeValue(uri)}: use an s3://bucket/prefix URI`;
     }
+    return undefined;
   }
 }
 

@@ -60,14 +60,26 @@ export abstract class ModelData {
   public abstract bind(scope: Construct, grantee: iam.IGrantable): ModelDataConfig;
 }
 
-/** Whether the literal end of a (possibly tokenized) URI shows a key that is not a .tar.gz. */
+/** Throws when the literal end of a (possibly tokenized) URI shows a key that is not a .tar.gz. */
 function checkTarGz(scope: Construct, uri: string, what: string): void {
-  // Only the literal part after the last token can be checked ('s3://${Token}/models/model.tar.gz').
+  const problem = tarGzProblem(uri, what);
+  if (problem) throw new SageMakerConstructError(scope, problem);
+}
+
+/**
+ * What is wrong with a `ModelDataUrl` (a model's, a registered version's), or undefined: it must be
+ * an S3 URI of one `.tar.gz` object. Only the literal part after the last token can be checked
+ * ('s3://${Token}/models/model.tar.gz'); a URI that is one token (a pipeline property) passes.
+ */
+export function modelDataUrlProblem(uri: string, what: string): string | undefined {
+  return S3Location.fromUri(uri)._uriProblem(what) ?? tarGzProblem(uri, what);
+}
+
+function tarGzProblem(uri: string, what: string): string | undefined {
   const tail = Token.isUnresolved(uri) ? uri.slice(uri.lastIndexOf('}') + 1) : uri;
-  if (Token.isUnresolved(uri) && !tail.includes('/')) return;
-  if (!tail.endsWith('.tar.gz')) {
-    throw new SageMakerConstructError(scope, `invalid ${what} ${describeValue(uri)}: SageMaker's ModelDataUrl must name one gzip-compressed tar archive, a key ending in '.tar.gz'`);
-  }
+  if (Token.isUnresolved(uri) && !tail.includes('/')) return undefined;
+  if (!tail.endsWith('.tar.gz')) return `invalid ${what} ${describeValue(uri)}: SageMaker's ModelDataUrl must name one gzip-compressed tar archive, a key ending in '.tar.gz'`;
+  return undefined;
 }
 
 class LocationModelData extends ModelData {

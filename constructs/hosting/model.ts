@@ -7,7 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ModelData } from './model-data';
 import { contentHash, registerModelFacts } from './private/hosting-util';
 import { describeValue, ProblemList } from '../private/errors';
-import { grantJobBasics, prune, renderVpcConfig, safeValidate, stringMap } from '../private/job-render';
+import { ENVIRONMENT_RULES, grantJobBasics, prune, renderVpcConfig, safeValidate, stringMap } from '../private/job-render';
 import { generatePhysicalName } from '../private/naming';
 import { LeastPrivilegeRole } from '../private/role';
 import { checkArn, SAGEMAKER_NAME, validateName } from '../private/validate';
@@ -106,7 +106,6 @@ export interface ModelProps extends NetworkOptions {
 
 const HOSTNAME = { pattern: /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/, max: 63 };
 const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:model-package\/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}(\/[0-9]{1,9})?$/;
-const ENV_RULES = { maxEntries: 100, keyPattern: /^[a-zA-Z_][a-zA-Z0-9_]*$/, maxKey: 1024, maxValue: 1024 };
 
 abstract class ModelBase extends Resource implements IModel {
   public abstract readonly modelName: string;
@@ -200,7 +199,7 @@ export class Model extends ModelBase {
         }
         hostnames.add(c.containerHostname);
       }
-      stringMap(problems, `${at}.environment`, c.environment, ENV_RULES);
+      stringMap(problems, `${at}.environment`, c.environment, ENVIRONMENT_RULES.model);
     });
     const vpc = renderVpcConfig(props, problems, 'model', '');
     const vpcConfig = vpc && { securityGroupIds: vpc.SecurityGroupIds, subnets: vpc.Subnets };

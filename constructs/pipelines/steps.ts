@@ -6,7 +6,8 @@ import { Construct } from 'constructs';
 import { Condition } from './conditions';
 import { PipelineExpression, PropertyFile, stepProperty } from './expressions';
 import { ProblemList } from '../private/errors';
-import { prune, safeValidate } from '../private/job-render';
+import { ENVIRONMENT_RULES, prune, safeValidate, stringMap } from '../private/job-render';
+import { modelDataUrlProblem } from '../hosting/model-data';
 import { IModelRegistry } from '../registry/model-registry';
 import { ContainerImage } from '../core/container-image';
 import { InstanceType, InstanceUse } from '../core/instance-type';
@@ -408,7 +409,9 @@ export class ModelStep extends Step {
     const { role, grantee } = jobRoleOf(this._options, ctx);
     passRole(ctx, role);
     allowJobs(ctx, 'model', ['sagemaker:CreateModel', 'sagemaker:DescribeModel']);
-    safeValidate(ctx.problems, () => S3Location.fromUri(this.props.modelData).validate(ctx.scope, `modelData of step '${this.name}'`));
+    const dataProblem = modelDataUrlProblem(this.props.modelData, `modelData of step '${this.name}'`);
+    if (dataProblem) ctx.problems.add(dataProblem);
+    stringMap(ctx.problems, `environment of step '${this.name}'`, this.props.environment, ENVIRONMENT_RULES.model);
     S3Location.fromUri(this.props.modelData).grantRead(grantee);
     return {
       Arguments: prune({
@@ -570,6 +573,8 @@ export class RegisterModelStep extends Step {
     const transformTypes = p.transformInstanceTypes ?? p.inferenceInstanceTypes.filter((t) => {
       try { t.validate(ctx.scope, '', InstanceUse.TRANSFORM); return true; } catch { return false; }
     });
+    const dataProblem = modelDataUrlProblem(p.modelData, `modelData of step '${this.name}'`);
+    if (dataProblem) ctx.problems.add(dataProblem);
     if (p.modelMetrics) S3Location.fromUri(p.modelMetrics.statisticsUri).grantRead(ctx.pipelineGrantee);
     return {
       Arguments: prune({

@@ -70,7 +70,38 @@ export function stringMap(problems: ProblemList, prop: string, map: { [key: stri
   return map;
 }
 
-/** `Tags` of a request. */
+/** Environment variable names, as every SageMaker request takes them. */
+const ENV_KEY = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** The `Environment` rules of each request (the SageMaker API model's lengths differ by request). */
+export const ENVIRONMENT_RULES = {
+  /** CreateTrainingJob. */
+  training: { maxEntries: 100, keyPattern: ENV_KEY, maxKey: 512, maxValue: 512 },
+  /** CreateProcessingJob. */
+  processing: { maxEntries: 100, keyPattern: ENV_KEY, maxKey: 256, maxValue: 256 },
+  /** CreateModel and CreateModelPackage containers. */
+  model: { maxEntries: 100, keyPattern: ENV_KEY, maxKey: 1024, maxValue: 1024 },
+} as const;
+
+/** SageMaker's tag rules (the `Tag` shape): 50 tags, keys of 1-128 and values of 0-256 characters. */
+const TAG_RULES = { maxEntries: 50, keyPattern: /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u, maxKey: 128, maxValue: 256 };
+
+/**
+ * Checks tags as SageMaker does (count, key pattern and length, value length) and refuses the
+ * reserved `aws:` prefix, which only AWS may write. Keys and values that are tokens are left to
+ * the deploy.
+ */
+export function checkTags(problems: ProblemList, prop: string, tags: { [key: string]: string } | undefined): void {
+  if (!tags) return;
+  stringMap(problems, prop, tags, TAG_RULES);
+  for (const key of Object.keys(tags)) {
+    if (Token.isUnresolved(key)) continue;
+    if (key.length === 0) problems.add(`${prop} has an empty key: tag keys are 1-128 characters`);
+    if (key.toLowerCase().startsWith('aws:')) problems.add(`${prop} key ${describeValue(key)} uses the reserved prefix 'aws:'`);
+  }
+}
+
+/** `Tags` of a request (check them first with `checkTags`). */
 export function renderTags(tags: { [key: string]: string } | undefined): Array<{ Key: string; Value: string }> | undefined {
   if (!tags) return undefined;
   return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));

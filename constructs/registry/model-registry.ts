@@ -3,7 +3,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnModelPackageGroup } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import { describeValue, SageMakerConstructError } from '../private/errors';
+import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
+import { checkTags } from '../private/job-render';
 import { generatePhysicalName } from '../private/naming';
 import { validateName } from '../private/validate';
 
@@ -206,9 +207,12 @@ export class ModelRegistry extends ModelRegistryBase {
     super(scope, id, { physicalName: props.modelPackageGroupName });
     const name = props.modelPackageGroupName ?? generatePhysicalName(this);
     validateName(this, 'modelPackageGroupName', name);
+    const problems = new ProblemList();
     if (props.description !== undefined && !Token.isUnresolved(props.description) && props.description.length > 1024) {
-      throw new SageMakerConstructError(this, `description is ${props.description.length} characters long: use at most 1024`);
+      problems.add(`description is ${props.description.length} characters long: use at most 1024`);
     }
+    checkTags(problems, 'tags', props.tags);
+    problems.throwIfAny(this, 'ModelRegistry props');
 
     const resource = new CfnModelPackageGroup(this, 'Resource', {
       modelPackageGroupName: name,

@@ -11,7 +11,7 @@ import { JobNetworkOptions } from '../core/network';
 import { S3Location } from '../core/s3-location';
 import { Compression, RenderOptions, S3DataDistribution, S3DataType } from './training-spec';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
-import { grantJobBasics, integer, prune, renderTags, renderVpcConfig, safeValidate, seconds, stringMap } from '../private/job-render';
+import { checkTags, ENVIRONMENT_RULES, grantJobBasics, integer, prune, renderTags, renderVpcConfig, safeValidate, seconds, stringMap } from '../private/job-render';
 import type {
   CreateProcessingJobRequest, ProcessingInstanceType, ProcessingS3CompressionType, ProcessingS3DataDistributionType, ProcessingS3DataType, ProcessingS3InputMode,
   ProcessingS3UploadMode,
@@ -269,9 +269,10 @@ export class ProcessingSpec {
     const volume = integer(problems, 'resources.volumeSizeGb', p.resources.volumeSizeGb ?? 30, 1, 16384);
     const maxRuntime = seconds(problems, 'maxRuntime', p.maxRuntime ?? Duration.hours(1), 1, 604800);
     const vpcConfig = renderVpcConfig(p.network, problems);
-    stringMap(problems, 'environment', p.environment, { maxEntries: 100, keyPattern: /^[a-zA-Z_][a-zA-Z0-9_]*$/, maxKey: 256, maxValue: 256 });
+    stringMap(problems, 'environment', p.environment, ENVIRONMENT_RULES.processing);
     if ((p.entrypoint?.length ?? 0) > 100) problems.add(`entrypoint has ${p.entrypoint!.length} parts: at most 100`);
     if ((p.arguments?.length ?? 0) > 100) problems.add(`arguments has ${p.arguments!.length} entries: at most 100`);
+    checkTags(problems, 'tags', p.tags);
     problems.throwIfAny(scope, 'the processing spec');
 
     const entrypoint = p.entrypoint ?? (p.code ? ['python3', `/opt/ml/processing/input/code/${p.code.bind(scope).fileName}`] : undefined);

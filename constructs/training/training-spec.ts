@@ -7,7 +7,7 @@ import { InstanceType, InstanceUse } from '../core/instance-type';
 import { JobNetworkOptions } from '../core/network';
 import { S3Location } from '../core/s3-location';
 import { describeValue, ProblemList } from '../private/errors';
-import { grantJobBasics, integer, prune, renderHyperparameters, renderTags, renderVpcConfig, safeValidate, seconds, stringMap } from '../private/job-render';
+import { checkTags, ENVIRONMENT_RULES, grantJobBasics, integer, prune, renderHyperparameters, renderTags, renderVpcConfig, safeValidate, seconds, stringMap } from '../private/job-render';
 import type { Channel, CreateTrainingJobRequest, ResourceConfig, TrainingInstanceType } from '@aws-sdk/client-sagemaker';
 
 /**
@@ -387,9 +387,6 @@ export class TrainingSpec {
       problems.add(`invalid algorithmName ${describeValue(p.algorithmName)}: use an algorithm name (1-63 letters, digits, hyphens) or its ARN`);
     }
     if (p.spot && p.resources.keepAlive !== undefined) problems.add('resources.keepAlive with spot: SageMaker warm pools are not available for managed spot training; drop one of them');
-    for (const key of Object.keys(p.tags ?? {})) {
-      if (key.toLowerCase().startsWith('aws:')) problems.add(`tag key ${describeValue(key)} uses the reserved prefix 'aws:'`);
-    }
     if (p.debugger?.outputLocation) safeValidate(problems, () => p.debugger!.outputLocation!.validate(scope, 'debugger.outputLocation'));
     const hyperparameters = renderHyperparameters(problems, p.hyperparameters);
     const inputs = renderChannels(scope, problems, p.inputs ?? [], p.resources);
@@ -406,8 +403,8 @@ export class TrainingSpec {
       }
     }
     const vpcConfig = renderVpcConfig(p.network, problems);
-    stringMap(problems, 'environment', p.environment, { maxEntries: 100, keyPattern: /^[a-zA-Z_][a-zA-Z0-9_]*$/, maxKey: 512, maxValue: 512 });
-    stringMap(problems, 'tags', p.tags, { maxEntries: 50, keyPattern: /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u, maxKey: 128, maxValue: 256 });
+    stringMap(problems, 'environment', p.environment, ENVIRONMENT_RULES.training);
+    checkTags(problems, 'tags', p.tags);
     const retries = integer(problems, 'retryAttempts', p.retryAttempts, 1, 30);
     if (p.network?.networkIsolation && (p.environment?.SAGEMAKER_REQUIREMENTS || hyperparameters?.sagemaker_requirements)) {
       problems.add('networkIsolation with a requirements file: installing Python packages at start-up needs the network; bake them into the image or turn isolation off');

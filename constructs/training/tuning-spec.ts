@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { RenderOptions, TrainingSpec } from './training-spec';
 import { describeValue, ProblemList } from '../private/errors';
 import type { CreateHyperParameterTuningJobRequest, CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
-import { integer, prune, renderTags, seconds } from '../private/job-render';
+import { checkTags, integer, prune, renderTags, seconds } from '../private/job-render';
 
 /** How a tuning job picks the next hyperparameters. */
 export enum TuningStrategy {
@@ -204,6 +204,7 @@ export class HyperparameterTuningSpec {
     if (options.jobName !== undefined && !Token.isUnresolved(options.jobName) && !/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$/.test(options.jobName)) {
       problems.add(`invalid tuning job name ${describeValue(options.jobName)}: use 1-32 letters, digits or hyphens`);
     }
+    checkTags(problems, 'tags', p.tags);
     problems.throwIfAny(scope, 'the tuning spec');
 
     const tuned = new Set(p.ranges.map((r) => r.name));
