@@ -277,7 +277,7 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
     if (props.description !== undefined && !Token.isUnresolved(props.description) && props.description.length > 3072) {
       throw new SageMakerConstructError(this, `description is ${props.description.length} characters: at most 3072`);
     }
-    if (props.maxParallelSteps !== undefined && (!Number.isInteger(props.maxParallelSteps) || props.maxParallelSteps < 1)) {
+    if (props.maxParallelSteps !== undefined && !Token.isUnresolved(props.maxParallelSteps) && (!Number.isInteger(props.maxParallelSteps) || props.maxParallelSteps < 1)) {
       throw new SageMakerConstructError(this, `invalid maxParallelSteps ${describeValue(props.maxParallelSteps)}: use a whole number, 1 or more`);
     }
     this.resource = new CfnPipeline(this, 'Resource', {

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { Condition } from './conditions';
 import { PipelineExpression, PropertyFile, stepProperty } from './expressions';
 import { ProblemList } from '../private/errors';
-import { ENVIRONMENT_RULES, prune, safeValidate, stringMap } from '../private/job-render';
+import { ENVIRONMENT_RULES, integer, prune, safeValidate, stringMap } from '../private/job-render';
 import { modelDataUrlProblem } from '../hosting/model-data';
 import { IModelRegistry } from '../registry/model-registry';
 import { ContainerImage } from '../core/container-image';
@@ -483,7 +483,8 @@ export class TransformStep extends Step {
     if (this.props.splitType !== undefined && !['None', 'Line', 'RecordIO', 'TFRecord'].includes(this.props.splitType)) ctx.problems.add(`step '${this.name}' has splitType '${this.props.splitType}': use None, Line, RecordIO or TFRecord`);
     if (this.props.assembleWith !== undefined && !['None', 'Line'].includes(this.props.assembleWith)) ctx.problems.add(`step '${this.name}' has assembleWith '${this.props.assembleWith}': use None or Line`);
     const count = this.props.instanceCount ?? 1;
-    if (!Number.isInteger(count) || count < 1) ctx.problems.add(`step '${this.name}' has instanceCount ${count}: use 1 or more`);
+    // a pipeline parameter (a token) is checked by the service at run time, never read as a number here
+    integer(ctx.problems, `instanceCount of step '${this.name}'`, count, 1, Number.MAX_SAFE_INTEGER);
     return {
       Arguments: prune({
         ModelName: this.props.modelName,

@@ -51,7 +51,8 @@ export function seconds(problems: ProblemList, prop: string, d: Duration | undef
 export function integer(problems: ProblemList, prop: string, value: number | undefined, min: number, max: number): number | undefined {
   if (value === undefined || Token.isUnresolved(value)) return value;
   if (!Number.isInteger(value) || value < min || value > max) {
-    problems.add(`invalid ${prop} ${describeValue(value)}: use a whole number from ${min} to ${max}`);
+    const allowed = max === Number.MAX_SAFE_INTEGER ? `, ${min} or more` : ` from ${min} to ${max}`;
+    problems.add(`invalid ${prop} ${describeValue(value)}: use a whole number${allowed}`);
     return undefined;
   }
   return value;

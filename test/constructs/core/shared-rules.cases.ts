@@ -4,7 +4,7 @@ import { Duration, Lazy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   BuiltInAlgorithm, ContainerImage, DataBucket, HyperparameterTuningSpec, InstanceType, Model, ModelData, ModelRegistry, ModelStep, ObjectiveType,
-  HyperparameterRange, Pipeline, ProcessingSpec, RegisterModelStep, S3Location, TrainingSpec,
+  HyperparameterRange, Pipeline, PipelineParameter, ProcessingSpec, RegisterModelStep, S3Location, TrainingSpec, TransformStep,
 } from '../../../constructs';
 import { plainStack } from '../../support/stacks';
 
@@ -73,5 +73,19 @@ describe('model containers: one environment rule and one model-data rule', () =>
       registry, image, modelData, contentTypes: ['text/csv'], responseTypes: ['text/csv'], inferenceInstanceTypes: [InstanceType.ML_M5_LARGE],
     });
     expect(() => new Pipeline(stack, 'B', { steps: [register] })).toThrow(error);
+  });
+});
+
+describe('numbers that are tokens are left to the deploy, never read as numbers', () => {
+  test('a pipeline Integer parameter as a transform instance count renders as a Get; a literal 0 is refused', () => {
+    const stack = plainStack('Tokens');
+    const data = new DataBucket(stack, 'Data');
+    const count = PipelineParameter.integer('Count', { defaultValue: 2 });
+    const transform = (instanceCount: number) => new TransformStep('Score', {
+      modelName: 'churn', input: S3Location.inDataBucket(data, 'in/'), output: S3Location.inDataBucket(data, 'out/'), instanceType: InstanceType.ML_M5_XLARGE, instanceCount,
+    });
+    const pipeline = new Pipeline(stack, 'P', { parameters: [count], steps: [transform(count.asNumber)] });
+    expect(stack.resolve(pipeline.definition).Steps[0].Arguments.TransformResources.InstanceCount).toEqual({ Get: 'Parameters.Count' });
+    expect(() => new Pipeline(stack, 'Q', { steps: [transform(0)] })).toThrow(/invalid instanceCount of step 'Score' 0: use a whole number, 1 or more/);
   });
 });
