@@ -1,5 +1,6 @@
 import { CfnResource, Duration, IResource, RemovalPolicy, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { aws_s3 as s3Refs } from 'aws-cdk-lib/interfaces';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -16,7 +17,7 @@ export enum DataBucketEncryption {
 }
 
 /** An S3 location for ML data and artifacts, with grants that include its KMS key. */
-export interface IDataBucket extends IResource {
+export interface IDataBucket extends IResource, s3Refs.IBucketRef {
   /** The underlying bucket. */
   readonly bucket: s3.IBucket;
   /**
@@ -152,6 +153,10 @@ const REPLICATION_RULES = [
 const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 abstract class DataBucketBase extends Resource implements IDataBucket {
+  public get bucketRef(): s3Refs.BucketReference {
+    return { bucketName: this.bucketName, bucketArn: this.bucketArn };
+  }
+
   public abstract readonly bucket: s3.IBucket;
   public abstract readonly bucketName: string;
   public abstract readonly bucketArn: string;

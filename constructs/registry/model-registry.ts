@@ -1,5 +1,6 @@
 import { ArnFormat, IResource, Lazy, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import { aws_sagemaker as sagemakerRefs } from 'aws-cdk-lib/interfaces';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnModelPackageGroup } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
@@ -19,7 +20,7 @@ export enum ModelApprovalStatus {
 }
 
 /** A SageMaker Model Registry: a model package group whose versions are registered, approved and deployed. */
-export interface IModelRegistry extends IResource {
+export interface IModelRegistry extends IResource, sagemakerRefs.IModelPackageGroupRef {
   /**
    * The model package group's name.
    * @attribute
@@ -111,6 +112,10 @@ export interface ModelRegistryProps {
 const READ_ACTIONS = ['sagemaker:DescribeModelPackageGroup', 'sagemaker:DescribeModelPackage', 'sagemaker:ListTags'];
 
 abstract class ModelRegistryBase extends Resource implements IModelRegistry {
+  public get modelPackageGroupRef(): sagemakerRefs.ModelPackageGroupReference {
+    return { modelPackageGroupArn: this.modelPackageGroupArn };
+  }
+
   public abstract readonly modelPackageGroupName: string;
   public abstract readonly modelPackageGroupArn: string;
 

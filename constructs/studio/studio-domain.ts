@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { ArnFormat, CustomResource, Duration, IResource, Lazy, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { aws_sagemaker as sagemakerRefs } from 'aws-cdk-lib/interfaces';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CfnDomain, CfnSpace, CfnStudioLifecycleConfig, CfnUserProfile } from 'aws-cdk-lib/aws-sagemaker';
@@ -72,7 +73,7 @@ export const DEFAULT_STUDIO_VPC_ENDPOINTS: StudioVpcEndpoint[] = [
 ];
 
 /** A SageMaker Studio domain. */
-export interface IStudioDomain extends IResource, iam.IGrantable {
+export interface IStudioDomain extends IResource, iam.IGrantable, sagemakerRefs.IDomainRef {
   /**
    * The domain's ID (`d-xxxxxxxxxxxx`).
    * @attribute
@@ -301,6 +302,10 @@ export class StudioSpace extends Construct {
 }
 
 abstract class StudioDomainBase extends Resource implements IStudioDomain {
+  public get domainRef(): sagemakerRefs.DomainReference {
+    return { domainId: this.domainId, domainArn: this.domainArn };
+  }
+
   public abstract readonly domainId: string;
   public abstract readonly domainArn: string;
   public abstract readonly grantPrincipal: iam.IPrincipal;
@@ -330,6 +335,33 @@ export class StudioDomain extends StudioDomainBase {
       throw new SageMakerConstructError(scope, `invalid domainId ${describeValue(attrs.domainId)}: use a domain ID like 'd-abcdef123456'`);
     }
     return new Import(scope, id);
+  }
+
+  /**
+   * Imports a domain by ARN (`arn:<partition>:sagemaker:<region>:<account>:domain/d-...`), also of
+   * another account or region: the import's environment is the ARN's. Grants to it need
+   * `fromDomainAttributes` with the domain's `executionRole`.
+   */
+  public static fromDomainArn(scope: Construct, id: string, domainArn: string): IStudioDomain {
+    let domainId: string;
+    if (Token.isUnresolved(domainArn)) {
+      domainId = Stack.of(scope).splitArn(domainArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
+    } else {
+      const m = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:domain\/(d-[a-z0-9]{12})$/.exec(domainArn);
+      if (!m) {
+        // named for the import's own path: the construct the user asked for at `id`
+        throw new SageMakerConstructError(new Construct(scope, id), `invalid domainArn ${describeValue(domainArn)}: expected arn:<partition>:sagemaker:<region>:<account>:domain/d-<12 letters or digits>`);
+      }
+      domainId = m[1];
+    }
+    class Import extends StudioDomainBase {
+      public readonly domainId = domainId;
+      public readonly domainArn = domainArn;
+      public get grantPrincipal(): iam.IPrincipal {
+        throw new SageMakerConstructError(this, 'cannot grant to a domain imported by ARN: import it with fromDomainAttributes and its executionRole');
+      }
+    }
+    return new Import(scope, id, { environmentFromArn: Token.isUnresolved(domainArn) ? undefined : domainArn });
   }
 
   public readonly domainId: string;
