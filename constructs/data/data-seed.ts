@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { IDataBucket } from './data-bucket';
 import { describeValue, SageMakerConstructError } from '../private/errors';
 import { HandlerProvider } from '../private/provider';
+import { DATA_SEED_RESOURCE_TYPE, DataSeedProperties } from '../private/contracts/data-seed';
 import { grantKeyReadWrite } from '../private/kms';
 
 /** The keys each bucket is seeded with, to refuse two seeds of one object. */
@@ -75,14 +76,14 @@ export class DataSeed extends Construct {
     }
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
-      resourceType: 'Custom::SageMakerDataSeed',
+      resourceType: DATA_SEED_RESOURCE_TYPE,
       properties: {
         SourceBucket: asset.s3BucketName,
         SourceKey: asset.s3ObjectKey,
         DestinationBucket: props.bucket.bucketName,
         DestinationKey: props.key,
         RemoveOnDelete: props.removeOnDelete ? 'true' : 'false',
-      },
+      } satisfies DataSeedProperties,
     });
     resource.node.addDependency(provider);
     this.key = props.key;

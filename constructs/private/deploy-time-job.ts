@@ -6,6 +6,7 @@ import { describeValue, SageMakerConstructError } from './errors';
 import { generatePhysicalName } from './naming';
 import { HandlerProvider } from './provider';
 import { LeastPrivilegeRole } from './role';
+import type { SageMakerJobProperties } from './contracts/sagemaker-job';
 import type { DeployTimeJobOptions } from '../training/training-job';
 
 /** How long a deploy-time job may take: the provider polls for 2 hours, minus a margin to start and report. */
@@ -134,7 +135,7 @@ export function startDeployTimeJob(scope: Construct, kind: DeployTimeJobKind, sp
   const resource = new CustomResource(scope, 'Resource', {
     serviceToken: provider.serviceToken,
     resourceType: kind.resourceType,
-    properties: { NameBase: nameBase, Request: Stack.of(scope).toJsonString(request) },
+    properties: { NameBase: nameBase, Request: Stack.of(scope).toJsonString(request) } satisfies SageMakerJobProperties,
   });
   // The job must not start before its role can read its data. A role of yours: depend on every
   // policy in its tree (an iam.Role's DefaultPolicy, an imported role's attached Policy...), not only

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { HandlerProvider } from './provider';
+import { RESTRICT_DEFAULT_SG_RESOURCE_TYPE, RestrictDefaultSgProperties } from './contracts/restrict-default-sg';
 import { LeastPrivilegeRole } from './role';
 
 export interface IsolatedVpcProps {
@@ -116,8 +117,8 @@ export class IsolatedVpc extends Construct {
     }));
     new CustomResource(this, 'RestrictDefaultSecurityGroupCustomResource', {
       serviceToken: provider.serviceToken,
-      resourceType: 'Custom::VpcRestrictDefaultSG',
-      properties: { DefaultSecurityGroupId: this.resource.attrDefaultSecurityGroup, Account: stack.account },
+      resourceType: RESTRICT_DEFAULT_SG_RESOURCE_TYPE,
+      properties: { DefaultSecurityGroupId: this.resource.attrDefaultSecurityGroup, Account: stack.account } satisfies RestrictDefaultSgProperties,
     });
   }
 }

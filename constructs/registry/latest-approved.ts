@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { IModelRegistry } from './model-registry';
 import { describeValue, SageMakerConstructError } from '../private/errors';
+import { LATEST_APPROVED_RESOURCE_TYPE, LatestApprovedAttribute, LatestApprovedProperties } from '../private/contracts/latest-approved';
 import { HandlerProvider } from '../private/provider';
 
 /** Properties of a LatestApprovedModelPackage. */
@@ -82,19 +83,19 @@ export class LatestApprovedModelPackage extends Construct {
     const sameAccount = registryAccount === stackAccount || Token.compareStrings(registryAccount, stackAccount) === TokenComparison.SAME;
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
-      resourceType: 'Custom::SageMakerLatestApprovedModelPackage',
+      resourceType: LATEST_APPROVED_RESOURCE_TYPE,
       properties: {
         ModelPackageGroupName: sameAccount ? props.registry.modelPackageGroupName : props.registry.modelPackageGroupArn,
         ...(refreshToken === undefined ? {} : { Nonce: refreshToken }),
-      },
+      } satisfies LatestApprovedProperties,
     });
     resource.node.addDependency(provider);
     // Resolve after the group exists when it is created in this app (the name alone is no reference).
     resource.node.addDependency(props.registry);
 
-    this.modelPackageArn = resource.getAttString('ModelPackageArn');
-    this.modelPackageVersion = resource.getAttString('ModelPackageVersion');
-    this.modelDataUrl = resource.getAttString('ModelDataUrl');
-    this.image = resource.getAttString('Image');
+    this.modelPackageArn = resource.getAttString('ModelPackageArn' satisfies LatestApprovedAttribute);
+    this.modelPackageVersion = resource.getAttString('ModelPackageVersion' satisfies LatestApprovedAttribute);
+    this.modelDataUrl = resource.getAttString('ModelDataUrl' satisfies LatestApprovedAttribute);
+    this.image = resource.getAttString('Image' satisfies LatestApprovedAttribute);
   }
 }

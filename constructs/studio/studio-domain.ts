@@ -12,6 +12,7 @@ import { generatePhysicalName } from '../private/naming';
 import { HandlerProvider } from '../private/provider';
 import { IsolatedVpc } from '../private/isolated-vpc';
 import { LeastPrivilegeRole } from '../private/role';
+import { DOMAIN_CLEANUP_RESOURCE_TYPE, DomainCleanupProperties } from '../private/contracts/domain-cleanup';
 import { SAGEMAKER_NAME, validateName } from '../private/validate';
 
 /** How users sign in to Studio. */
@@ -757,7 +758,7 @@ export class StudioDomain extends StudioDomainBase {
     }));
     const cleanup = new CustomResource(this, 'Cleanup', {
       serviceToken: provider.serviceToken,
-      resourceType: 'Custom::StudioDomainCleanup',
+      resourceType: DOMAIN_CLEANUP_RESOURCE_TYPE,
       properties: {
         DomainId: this.resource.attrDomainId,
         Mode: this.removalPolicy === RemovalPolicy.DESTROY ? 'DESTROY' : 'RETAIN',
@@ -766,7 +767,7 @@ export class StudioDomain extends StudioDomainBase {
         VpcId: this.vpc.vpcId,
         StackUserProfiles: Lazy.list({ produce: () => [...this.profiles.keys()] }),
         StackSpaces: Lazy.list({ produce: () => [...this.spaces.keys()] }),
-      },
+      } satisfies DomainCleanupProperties,
     });
     cleanup.node.addDependency(this.resource);
     return cleanup;

@@ -2,6 +2,7 @@ import { CustomResource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { TrainingSpec } from './training-spec';
+import { TRAINING_JOB_RESOURCE_TYPE, TrainingJobAttribute } from '../private/contracts/sagemaker-job';
 import { DeployTimeJobKind, JOB_NAME_BUDGETS, startDeployTimeJob } from '../private/deploy-time-job';
 
 /** Options shared by the jobs that run at deploy time. */
@@ -70,9 +71,9 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     this.role = job.role;
     this.grantPrincipal = job.grantPrincipal;
     this.resource = job.resource;
-    this.trainingJobName = this.resource.getAttString('TrainingJobName');
-    this.trainingJobArn = this.resource.getAttString('TrainingJobArn');
-    this.modelDataUri = this.resource.getAttString('ModelDataUri');
+    this.trainingJobName = this.resource.getAttString('TrainingJobName' satisfies TrainingJobAttribute);
+    this.trainingJobArn = this.resource.getAttString('TrainingJobArn' satisfies TrainingJobAttribute);
+    this.modelDataUri = this.resource.getAttString('ModelDataUri' satisfies TrainingJobAttribute);
   }
 
   /**
@@ -89,7 +90,7 @@ const TRAINING_JOB: DeployTimeJobKind = {
   constructName: 'TrainingJob',
   pipelineStep: 'TrainingStep',
   arnResource: 'training-job',
-  resourceType: 'Custom::SageMakerTrainingJob',
+  resourceType: TRAINING_JOB_RESOURCE_TYPE,
   actions: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'],
   nameBudget: JOB_NAME_BUDGETS.training,
   roleDescription: (path) => `Runs the training job ${path}`,

@@ -2,6 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { DeployTimeJobOptions } from './training-job';
 import { HyperparameterTuningSpec } from './tuning-spec';
+import { TUNING_JOB_RESOURCE_TYPE, TuningJobAttribute } from '../private/contracts/sagemaker-job';
 import { DeployTimeJobKind, JOB_NAME_BUDGETS, jobNameArnPattern, startDeployTimeJob } from '../private/deploy-time-job';
 
 /** Properties of a HyperparameterTuningJob. */
@@ -56,11 +57,11 @@ export class HyperparameterTuningJob extends Construct implements iam.IGrantable
       resources: [jobNameArnPattern(this, 'training-job', job.nameBase)],
     }));
     const resource = job.resource;
-    this.tuningJobName = resource.getAttString('HyperParameterTuningJobName');
-    this.tuningJobArn = resource.getAttString('HyperParameterTuningJobArn');
-    this.bestTrainingJobName = resource.getAttString('BestTrainingJobName');
-    this.bestModelDataUri = resource.getAttString('BestModelDataUri');
-    this.bestObjectiveValue = resource.getAttString('BestObjectiveValue');
+    this.tuningJobName = resource.getAttString('HyperParameterTuningJobName' satisfies TuningJobAttribute);
+    this.tuningJobArn = resource.getAttString('HyperParameterTuningJobArn' satisfies TuningJobAttribute);
+    this.bestTrainingJobName = resource.getAttString('BestTrainingJobName' satisfies TuningJobAttribute);
+    this.bestModelDataUri = resource.getAttString('BestModelDataUri' satisfies TuningJobAttribute);
+    this.bestObjectiveValue = resource.getAttString('BestObjectiveValue' satisfies TuningJobAttribute);
   }
 }
 
@@ -69,7 +70,7 @@ const TUNING_JOB: DeployTimeJobKind = {
   constructName: 'HyperparameterTuningJob',
   pipelineStep: 'TuningStep',
   arnResource: 'hyper-parameter-tuning-job',
-  resourceType: 'Custom::SageMakerTuningJob',
+  resourceType: TUNING_JOB_RESOURCE_TYPE,
   actions: ['sagemaker:CreateHyperParameterTuningJob', 'sagemaker:DescribeHyperParameterTuningJob', 'sagemaker:StopHyperParameterTuningJob', 'sagemaker:AddTags'],
   nameBudget: JOB_NAME_BUDGETS.tuning,
   roleDescription: (path) => `Runs the tuning job ${path}`,

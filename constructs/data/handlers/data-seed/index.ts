@@ -30,7 +30,9 @@ import {
   runtime,
 } from '../../../private/handlers/runtime';
 
-export const DATA_SEED_RESOURCE_TYPE = 'Custom::SageMakerDataSeed';
+import { DATA_SEED_RESOURCE_TYPE, DataSeedProperties as DataSeedContract } from '../../../private/contracts/data-seed';
+import type { Wire } from '../../../private/contracts';
+export { DATA_SEED_RESOURCE_TYPE };
 
 const RESOURCE = 'SageMakerDataSeed';
 
@@ -50,7 +52,7 @@ export interface DataSeedProperties {
 }
 
 export function parseDataSeedProperties(props: Record<string, unknown> | undefined): DataSeedProperties {
-  const p = props ?? {};
+  const p: Wire<DataSeedContract> = props ?? {};
   return {
     sourceBucket: readString(p.SourceBucket),
     // Keys are not trimmed: leading/trailing spaces are part of an S3 key.

@@ -41,7 +41,9 @@ import {
   runtime,
 } from '../runtime';
 
-export const RESTRICT_DEFAULT_SG_RESOURCE_TYPE = 'Custom::VpcRestrictDefaultSG';
+import { RESTRICT_DEFAULT_SG_RESOURCE_TYPE, RestrictDefaultSgProperties as RestrictDefaultSgContract } from '../../contracts/restrict-default-sg';
+import type { Wire } from '../../contracts';
+export { RESTRICT_DEFAULT_SG_RESOURCE_TYPE };
 
 const RESOURCE = 'VpcRestrictDefaultSG';
 
@@ -64,7 +66,7 @@ export interface RestrictDefaultSgProperties {
 }
 
 export function parseRestrictDefaultSgProperties(props: Record<string, unknown> | undefined): RestrictDefaultSgProperties {
-  const p = props ?? {};
+  const p: Wire<RestrictDefaultSgContract> = props ?? {};
   return { defaultSecurityGroupId: readString(p.DefaultSecurityGroupId), account: readString(p.Account) };
 }
 

@@ -42,7 +42,9 @@ import {
   runtime,
 } from '../../../private/handlers/runtime';
 
-export const LATEST_APPROVED_RESOURCE_TYPE = 'Custom::SageMakerLatestApprovedModelPackage';
+import { LATEST_APPROVED_RESOURCE_TYPE, LatestApprovedProperties as LatestApprovedContract } from '../../../private/contracts/latest-approved';
+import type { Wire } from '../../../private/contracts';
+export { LATEST_APPROVED_RESOURCE_TYPE };
 
 const RESOURCE = 'SageMakerLatestApprovedModelPackage';
 
@@ -71,7 +73,7 @@ export interface LatestApprovedProperties {
 }
 
 export function parseLatestApprovedProperties(props: Record<string, unknown> | undefined): LatestApprovedProperties {
-  const p = props ?? {};
+  const p: Wire<LatestApprovedContract> = props ?? {};
   return { modelPackageGroupName: readString(p.ModelPackageGroupName), nonce: readString(p.Nonce) };
 }
 

@@ -92,7 +92,9 @@ export { isNotFoundError, isThrottlingError, paginate, sendWithRetry } from '../
 // Resource types (event and response shapes: see the shared runtime)
 // ---------------------------------------------------------------------------------------------------
 
-export const DOMAIN_CLEANUP_RESOURCE_TYPE = 'Custom::StudioDomainCleanup';
+import { DOMAIN_CLEANUP_RESOURCE_TYPE, DomainCleanupProperties } from '../../../private/contracts/domain-cleanup';
+import type { Wire } from '../../../private/contracts';
+export { DOMAIN_CLEANUP_RESOURCE_TYPE };
 
 // ---------------------------------------------------------------------------------------------------
 // Injected dependencies
@@ -135,7 +137,7 @@ export interface CleanupProperties {
 
 /** Reads the resource properties, which CloudFormation delivers as strings (lists as string arrays). */
 export function parseCleanupProperties(props: Record<string, unknown> | undefined): CleanupProperties {
-  const p = props ?? {};
+  const p: Wire<DomainCleanupProperties> = props ?? {};
   return {
     domainId: readString(p.DomainId) ?? '',
     mode: readString(p.Mode)?.toUpperCase() === 'DESTROY' ? 'DESTROY' : 'RETAIN',

@@ -67,8 +67,9 @@ import {
   runtime,
 } from '../../../private/handlers/runtime';
 
-export const TRAINING_JOB_RESOURCE_TYPE = 'Custom::SageMakerTrainingJob';
-export const TUNING_JOB_RESOURCE_TYPE = 'Custom::SageMakerTuningJob';
+import { SageMakerJobProperties, TRAINING_JOB_RESOURCE_TYPE, TUNING_JOB_RESOURCE_TYPE } from '../../../private/contracts/sagemaker-job';
+import type { Wire } from '../../../private/contracts';
+export { TRAINING_JOB_RESOURCE_TYPE, TUNING_JOB_RESOURCE_TYPE };
 
 // ---------------------------------------------------------------------------------------------------
 // Injected dependencies and response shapes
@@ -201,7 +202,7 @@ export interface JobRequest {
  */
 export function parseJobRequest(resourceType: string, props: Record<string, unknown> | undefined, stackId?: string): JobRequest {
   const api = apiOf(resourceType);
-  const raw = (props ?? {}).Request;
+  const raw = (props as Wire<SageMakerJobProperties> | undefined ?? {}).Request;
   if (typeof raw !== 'string' || raw.trim() === '') {
     throw new Error(`${resourceType}: the Request property must be the ${api.createAction} request as a JSON string, got ${raw === undefined ? 'nothing' : typeof raw}`);
   }

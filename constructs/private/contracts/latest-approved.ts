@@ -1,0 +1,11 @@
+export const LATEST_APPROVED_RESOURCE_TYPE = 'Custom::SageMakerLatestApprovedModelPackage';
+
+/** What LatestApprovedModelPackage writes: the group's name (same account) or ARN, and a refresh token. */
+export interface LatestApprovedProperties {
+  readonly ModelPackageGroupName: string;
+  readonly Nonce?: string;
+}
+
+/** The attributes the handler returns. */
+export const LATEST_APPROVED_ATTRIBUTES = ['ModelPackageArn', 'ModelPackageVersion', 'ModelDataUrl', 'Image'] as const;
+export type LatestApprovedAttribute = (typeof LATEST_APPROVED_ATTRIBUTES)[number];
