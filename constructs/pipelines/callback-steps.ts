@@ -1,0 +1,113 @@
+// Integration steps: Lambda and callback (SQS), with their declared outputs.
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { stepProperty } from './expressions';
+import { prune } from '../private/job-render';
+import { RenderContext, Step, StepOptions } from './step';
+
+/** The type of an output of a Lambda or callback step. */
+export enum OutputType {
+  /** A string. */
+  STRING = 'String',
+  /** An integer. */
+  INTEGER = 'Integer',
+  /** A boolean. */
+  BOOLEAN = 'Boolean',
+  /** A float. */
+  FLOAT = 'Float',
+}
+
+/** An output of a Lambda or callback step. */
+export interface StepOutput {
+  /** The output's name. */
+  readonly name: string;
+  /**
+   * The output's type.
+   * @default OutputType.STRING
+   */
+  readonly type?: OutputType;
+}
+
+/** Properties of a LambdaStep. */
+export interface LambdaStepProps extends StepOptions {
+  /** The function to invoke. */
+  readonly function: lambda.IFunction;
+  /**
+   * The input event (values may be parameters and properties).
+   * @default - an empty event
+   */
+  readonly inputs?: { [name: string]: any };
+  /**
+   * Outputs the function returns.
+   * @default - none
+   */
+  readonly outputs?: StepOutput[];
+}
+
+/** Invokes a Lambda function. */
+export class LambdaStep extends Step {
+  public readonly type = 'Lambda';
+  constructor(name: string, private readonly props: LambdaStepProps) {
+    super(name, props);
+  }
+
+  /** An output of the function. */
+  public output(name: string): string {
+    return stepProperty(this, `OutputParameters['${name}']`).asString;
+  }
+
+  /** @internal */
+  public _renderBody(ctx: RenderContext): any {
+    if (!this.props.function) {
+      ctx.problems.add(`Lambda step '${this.name}' has no function`);
+      return {};
+    }
+    // An identity policy, not a function resource policy: works for functions of other accounts too.
+    iam.Grant.addToPrincipal({ grantee: ctx.pipelineGrantee, actions: ['lambda:InvokeFunction'], resourceArns: [this.props.function.functionArn] });
+    return prune({
+      FunctionArn: this.props.function.functionArn,
+      Arguments: this.props.inputs ?? {},
+      OutputParameters: this.props.outputs?.map((o) => ({ OutputName: o.name, OutputType: o.type ?? OutputType.STRING })),
+    });
+  }
+}
+
+/** Properties of a CallbackStep. */
+export interface CallbackStepProps extends StepOptions {
+  /** The queue that receives the callback token and inputs. */
+  readonly queue: sqs.IQueue;
+  /**
+   * The message inputs.
+   * @default - none
+   */
+  readonly inputs?: { [name: string]: any };
+  /**
+   * Outputs sent back with SendPipelineExecutionStepSuccess.
+   * @default - none
+   */
+  readonly outputs?: StepOutput[];
+}
+
+/** Sends a message to SQS and waits for an external process to call back. */
+export class CallbackStep extends Step {
+  public readonly type = 'Callback';
+  constructor(name: string, private readonly props: CallbackStepProps) {
+    super(name, props);
+  }
+
+  /** An output sent back by the external process. */
+  public output(name: string): string {
+    return stepProperty(this, `OutputParameters['${name}']`).asString;
+  }
+
+  /** @internal */
+  public _renderBody(ctx: RenderContext): any {
+    this.props.queue.grantSendMessages(ctx.pipelineGrantee);
+    return prune({
+      SqsQueueUrl: this.props.queue.queueUrl,
+      Arguments: this.props.inputs ?? {},
+      OutputParameters: this.props.outputs?.map((o) => ({ OutputName: o.name, OutputType: o.type ?? OutputType.STRING })),
+    });
+  }
+}

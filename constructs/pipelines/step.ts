@@ -1,0 +1,190 @@
+// The pipeline step base: retry and cache policies, options, the render context, and Step itself.
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { ProblemList } from '../private/errors';
+import { prune } from '../private/job-render';
+
+import { isJobStep } from './private/step-render';
+
+/** Errors a step-level retry policy catches. */
+export enum StepExceptionType {
+  /** An internal error of the step's service call. */
+  SERVICE_FAULT = 'Step.SERVICE_FAULT',
+  /** The step's service call was throttled. */
+  THROTTLING = 'Step.THROTTLING',
+}
+
+/** Errors of a SageMaker job that a job retry policy catches. */
+export enum JobExceptionType {
+  /** The job failed with an internal error. */
+  JOB_INTERNAL_ERROR = 'SageMaker.JOB_INTERNAL_ERROR',
+  /** Not enough capacity for the instance type. */
+  CAPACITY_ERROR = 'SageMaker.CAPACITY_ERROR',
+  /** An account resource limit was reached. */
+  RESOURCE_LIMIT = 'SageMaker.RESOURCE_LIMIT',
+}
+
+/** How often and how long a retry policy retries. */
+export interface RetryOptions {
+  /**
+   * Wait before the first retry (1 second to 12 hours).
+   * @default Duration.seconds(1)
+   */
+  readonly interval?: Duration;
+  /**
+   * Multiplier of the wait per retry.
+   * @default 2
+   */
+  readonly backoffRate?: number;
+  /**
+   * Retries at most this often (1-20). Exclusive with expireAfter.
+   * @default 5 (when expireAfter is not set)
+   */
+  readonly maxAttempts?: number;
+  /**
+   * Retry for at most this long (whole minutes, up to 14,400). Exclusive with maxAttempts.
+   * @default - bounded by maxAttempts
+   */
+  readonly expireAfter?: Duration;
+}
+
+/** A retry policy of a step. */
+export class RetryPolicy {
+  /** Retries the step's own service call (any step type). */
+  public static step(exceptionTypes: StepExceptionType[], options: RetryOptions = {}): RetryPolicy {
+    return new RetryPolicy(exceptionTypes, options, false);
+  }
+
+  /** Retries a failed SageMaker job (training, processing, tuning, transform steps). */
+  public static job(exceptionTypes: JobExceptionType[], options: RetryOptions = {}): RetryPolicy {
+    return new RetryPolicy(exceptionTypes, options, true);
+  }
+
+  private constructor(private readonly exceptionTypes: string[], private readonly options: RetryOptions, /** @internal */ public readonly _forJobs: boolean) {}
+
+  /** @internal */
+  public _render(problems: ProblemList, stepName: string): any {
+    const o = this.options;
+    if (this.exceptionTypes.length === 0) problems.add(`a retry policy of step '${stepName}' lists no exception types`);
+    if (o.maxAttempts !== undefined && o.expireAfter !== undefined) problems.add(`a retry policy of step '${stepName}' sets both maxAttempts and expireAfter: use one`);
+    const interval = o.interval?.toSeconds({ integral: false }) ?? 1;
+    if (!Number.isInteger(interval) || interval < 1 || interval > 43200) problems.add(`a retry policy of step '${stepName}' has interval ${o.interval?.toHumanString()}: use whole seconds from 1 to 43200`);
+    if (o.backoffRate !== undefined && (o.backoffRate < 1 || o.backoffRate > 10)) problems.add(`a retry policy of step '${stepName}' has backoffRate ${o.backoffRate}: use 1 to 10`);
+    const expire = o.expireAfter?.toMinutes({ integral: false });
+    if (expire !== undefined && (!Number.isInteger(expire) || expire < 0 || expire > 14400)) problems.add(`a retry policy of step '${stepName}' has expireAfter ${o.expireAfter!.toHumanString()}: use whole minutes up to 14400`);
+    const attempts = o.expireAfter ? undefined : o.maxAttempts ?? 5;
+    if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 1 || attempts > 20)) problems.add(`a retry policy of step '${stepName}' has maxAttempts ${attempts}: use 1 to 20`);
+    return prune({ ExceptionType: this.exceptionTypes, IntervalSeconds: interval, BackoffRate: o.backoffRate ?? 2, MaxAttempts: attempts, ExpireAfterMin: expire });
+  }
+}
+
+/** Step caching: an execution reuses a step's earlier result when its arguments are unchanged. */
+export interface CacheOptions {
+  /**
+   * Whether caching is on.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /** How long a result may be reused. */
+  readonly expireAfter: Duration;
+}
+
+/** Options of every step. */
+export interface StepOptions {
+  /**
+   * The name shown in Studio.
+   * @default - the step name
+   */
+  readonly displayName?: string;
+  /**
+   * A description.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Steps that must finish first, besides those whose properties this step reads.
+   * @default - none
+   */
+  readonly dependsOn?: Step[];
+  /**
+   * Retry policies.
+   * @default - none
+   */
+  readonly retryPolicies?: RetryPolicy[];
+}
+
+/** Options of steps that run a SageMaker job. */
+export interface JobStepOptions extends StepOptions {
+  /**
+   * Reuse results of unchanged arguments.
+   * @default - no caching
+   */
+  readonly cache?: CacheOptions;
+  /**
+   * The role the job runs as.
+   * @default - the pipeline's job role
+   */
+  readonly role?: iam.IRole;
+}
+
+/** @internal What a step needs from the pipeline while rendering. */
+export interface RenderContext {
+  readonly scope: Construct;
+  readonly jobRole: iam.IRole;
+  readonly jobGrantee: iam.IGrantable;
+  readonly pipelineGrantee: iam.IGrantable;
+  readonly problems: ProblemList;
+  /** Renders a nested step (condition branches). */
+  renderStep(step: Step): any;
+}
+
+/** A step of a SageMaker pipeline. */
+export abstract class Step {
+  /** The definition's step type. */
+  public abstract readonly type: string;
+
+  constructor(
+    /** The step's name: 1-64 letters, digits, '-' or '_', unique in the pipeline. */
+    public readonly name: string,
+    /** @internal */
+    protected readonly _options: StepOptions = {},
+  ) {}
+
+  /** Steps this one was told to wait for. */
+  public get dependsOn(): Step[] {
+    return this._options.dependsOn ?? [];
+  }
+
+  /** @internal Steps nested in this one (condition branches). */
+  public _children(): Step[] {
+    return [];
+  }
+
+  /** @internal Renders the step's Arguments (and extra members) and grants what it needs. */
+  public abstract _renderBody(ctx: RenderContext): any;
+
+  /** @internal The whole step JSON. */
+  public _render(ctx: RenderContext): any {
+    const retries = (this._options.retryPolicies ?? []).map((r) => {
+      if (r._forJobs && !isJobStep(this)) ctx.problems.add(`step '${this.name}' is a ${this.type} step: job retry policies (SageMaker.*) apply to training, processing, tuning and transform steps only`);
+      return r._render(ctx.problems, this.name);
+    });
+    const cache = (this._options as JobStepOptions).cache;
+    let cacheConfig: any;
+    if (cache) {
+      if (!isJobStep(this)) ctx.problems.add(`step '${this.name}' is a ${this.type} step: caching applies to training, processing, tuning and transform steps only`);
+      cacheConfig = { Enabled: cache.enabled ?? true, ExpireAfter: cache.expireAfter.toIsoString() };
+    }
+    return prune({
+      Name: this.name,
+      Type: this.type,
+      DisplayName: this._options.displayName,
+      Description: this._options.description,
+      DependsOn: this.dependsOn.length ? this.dependsOn.map((s) => s.name) : undefined,
+      ...this._renderBody(ctx),
+      CacheConfig: cacheConfig,
+      RetryPolicies: retries.length ? retries : undefined,
+    });
+  }
+}
