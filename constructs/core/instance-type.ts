@@ -62,18 +62,29 @@ export class InstanceType {
 
   /** Throws unless the type is valid for `use`. Tokens pass. */
   public validate(scope: IConstruct, prop: string, use: InstanceUse): string {
-    if (Token.isUnresolved(this.name)) return this.name;
+    const problem = this._problem(prop, use);
+    if (problem) throw new SageMakerConstructError(scope, problem);
+    return this.name;
+  }
+
+  /**
+   * What is wrong with the type for `use`, naming `prop`, or undefined (tokens pass): the form for
+   * callers that collect problems.
+   * @internal
+   */
+  public _problem(prop: string, use: InstanceUse): string | undefined {
+    if (Token.isUnresolved(this.name)) return undefined;
     if (!/^ml\.[a-z0-9-]+\.[a-z0-9]+$/.test(this.name)) {
-      throw new SageMakerConstructError(scope, `invalid ${prop} ${describeValue(this.name)}: use an ML instance type like 'ml.m5.xlarge'`);
+      return `invalid ${prop} ${describeValue(this.name)}: use an ML instance type like 'ml.m5.xlarge'`;
     }
     const known = KNOWN[use];
     if (this.checked && !known.includes(this.name)) {
       const family = this.name.split('.')[1];
       const sameFamily = known.filter((t) => t.split('.')[1] === family);
       const hint = sameFamily.length > 0 ? `the ${family} types allowed are ${sameFamily.join(', ')}` : `allowed families: ${[...new Set(known.map((t) => t.split('.')[1]))].join(', ')}`;
-      throw new SageMakerConstructError(scope, `invalid ${prop} ${describeValue(this.name)}: not a ${use} instance type (${hint}); for a type newer than the bundled API model use InstanceType.unlisted()`);
+      return `invalid ${prop} ${describeValue(this.name)}: not a ${use} instance type (${hint}); for a type newer than the bundled API model use InstanceType.unlisted()`;
     }
-    return this.name;
+    return undefined;
   }
 
   public toString(): string {

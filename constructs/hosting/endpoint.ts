@@ -12,7 +12,7 @@ import { ScalableInstanceCount, ScalableProvisionedConcurrency, VariantScalableT
 import { IModel } from './model';
 import { contentHash, hasLocalStorage, modelFacts } from './private/hosting-util';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
-import { prune, safeValidate, seconds } from '../private/job-render';
+import { prune, seconds } from '../private/job-render';
 import { createManagedKey, grantKeyReadWrite } from '../private/kms';
 import { generatePhysicalName } from '../private/naming';
 import { checkArn, SAGEMAKER_NAME } from '../private/validate';
@@ -471,8 +471,8 @@ export class Endpoint extends EndpointBase {
       if (this.serverless) problems.add('asyncInference was given for a serverless endpoint: asynchronous inference needs instance-based variants');
       if (this.shadowVariants.length) problems.add('asyncInference was given with shadowVariants: SageMaker does not run shadow tests on asynchronous endpoints');
       if (!a.outputLocation) problems.add('asyncInference has no outputLocation: give the S3 location responses are written to');
-      else safeValidate(problems, () => a.outputLocation.validate(this, 'asyncInference.outputLocation'));
-      if (a.failureLocation) safeValidate(problems, () => a.failureLocation!.validate(this, 'asyncInference.failureLocation'));
+      else problems.addIf(a.outputLocation._uriProblem('asyncInference.outputLocation'));
+      if (a.failureLocation) problems.addIf(a.failureLocation!._uriProblem('asyncInference.failureLocation'));
       checkInteger(problems, 'asyncInference.maxConcurrentInvocationsPerInstance', a.maxConcurrentInvocationsPerInstance, 1, 1000);
       asyncInferenceConfig = {
         outputConfig: prune({
@@ -492,7 +492,7 @@ export class Endpoint extends EndpointBase {
     if (d) {
       if (this.serverless) problems.add('dataCapture was given for a serverless endpoint: SageMaker does not capture data of serverless endpoints; use instance-based variants');
       if (!d.location) problems.add('dataCapture has no location: give the S3 location captured data is written to');
-      else safeValidate(problems, () => d.location.validate(this, 'dataCapture.location'));
+      else problems.addIf(d.location._uriProblem('dataCapture.location'));
       checkInteger(problems, 'dataCapture.samplingPercentage', d.samplingPercentage, 0, 100);
       const input = d.captureRequest ?? true;
       const output = d.captureResponse ?? true;
@@ -781,7 +781,11 @@ export class Endpoint extends EndpointBase {
     }
 
     let instanceType: string | undefined;
-    if (v.instanceType) safeValidate(problems, () => { instanceType = v.instanceType!.validate(this, `${at}.instanceType`, InstanceUse.HOSTING); });
+    if (v.instanceType) {
+      const problem = v.instanceType._problem(`${at}.instanceType`, InstanceUse.HOSTING);
+      if (problem) problems.add(problem);
+      else instanceType = v.instanceType.name;
+    }
     checkInteger(problems, `${at}.initialInstanceCount`, v.initialInstanceCount, 1, Number.MAX_SAFE_INTEGER);
     checkInteger(problems, `${at}.volumeSizeGb`, v.volumeSizeGb, 1, 512);
     if (v.volumeSizeGb !== undefined && instanceType && hasLocalStorage(instanceType)) {

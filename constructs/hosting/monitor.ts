@@ -9,7 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { Endpoint } from './endpoint';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
-import { grantJobBasics, safeValidate } from '../private/job-render';
+import { grantJobBasics } from '../private/job-render';
 import { generatePhysicalName } from '../private/naming';
 import { LeastPrivilegeRole } from '../private/role';
 import { ContainerImage } from '../core/container-image';
@@ -125,7 +125,7 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
     super(scope, id);
     this.endpoint = props.endpoint;
     const problems = new ProblemList();
-    for (const [what, location] of [['outputLocation', props.outputLocation]] as const) safeValidate(problems, () => location.validate(this, what));
+    problems.addIf(props.outputLocation._uriProblem('outputLocation'));
     if (!props.endpoint.dataCapture) problems.add(`endpoint ${props.endpoint.node.path} does not capture data: set its dataCapture (Model Monitor reads the captured requests and responses)`);
     const schedule = props.schedule ?? MonitoringScheduleExpression.hourly();
     if (schedule._problem) problems.add(schedule._problem);
@@ -146,7 +146,7 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
     const volume = props.volumeSizeGb ?? 20;
     if (!Number.isInteger(volume) || volume < 1 || volume > 16384) problems.add(`invalid volumeSizeGb ${describeValue(volume)}: use 1 to 16384`);
     const instanceType = props.instanceType ?? InstanceType.ML_M5_XLARGE;
-    safeValidate(problems, () => instanceType.validate(this, 'instanceType', InstanceUse.PROCESSING));
+    problems.addIf(instanceType._problem('instanceType', InstanceUse.PROCESSING));
     extraProblems(problems);
     problems.throwIfAny(this, `the ${type} monitor`);
 

@@ -213,12 +213,12 @@ export class TransformStep extends Step {
   /** @internal */
   public _renderBody(ctx: RenderContext): any {
     const { grantee } = jobRoleOf(this._options, ctx);
-    safeValidate(ctx.problems, () => this.props.input.validate(ctx.scope, `input of step '${this.name}'`));
-    safeValidate(ctx.problems, () => this.props.output.validate(ctx.scope, `output of step '${this.name}'`));
+    ctx.problems.addIf(this.props.input._uriProblem(`input of step '${this.name}'`));
+    ctx.problems.addIf(this.props.output._uriProblem(`output of step '${this.name}'`));
     this.props.input.grantRead(grantee);
     this.props.output.grantWrite(grantee);
     allowJobs(ctx, 'transform-job', ['sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:StopTransformJob']);
-    safeValidate(ctx.problems, () => this.props.instanceType.validate(ctx.scope, `instance type of step '${this.name}'`, InstanceUse.TRANSFORM));
+    ctx.problems.addIf(this.props.instanceType._problem(`instance type of step '${this.name}'`, InstanceUse.TRANSFORM));
     if (this.props.splitType !== undefined && !['None', 'Line', 'RecordIO', 'TFRecord'].includes(this.props.splitType)) ctx.problems.add(`step '${this.name}' has splitType '${this.props.splitType}': use None, Line, RecordIO or TFRecord`);
     if (this.props.assembleWith !== undefined && !['None', 'Line'].includes(this.props.assembleWith)) ctx.problems.add(`step '${this.name}' has assembleWith '${this.props.assembleWith}': use None or Line`);
     const count = this.props.instanceCount ?? 1;

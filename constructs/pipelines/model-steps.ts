@@ -2,7 +2,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { stepProperty } from './expressions';
-import { ENVIRONMENT_RULES, prune, safeValidate, stringMap } from '../private/job-render';
+import { ENVIRONMENT_RULES, prune, stringMap } from '../private/job-render';
 import { modelDataUrlProblem } from '../hosting/model-data';
 import { IModelRegistry } from '../registry/model-registry';
 import { ContainerImage } from '../core/container-image';
@@ -127,11 +127,11 @@ export class RegisterModelStep extends Step {
   public _renderBody(ctx: RenderContext): any {
     const p = this.props;
     p.registry.grantRegister(ctx.pipelineGrantee);
-    for (const t of p.inferenceInstanceTypes) safeValidate(ctx.problems, () => t.validate(ctx.scope, `inference instance type of step '${this.name}'`, InstanceUse.HOSTING));
-    for (const t of p.transformInstanceTypes ?? []) safeValidate(ctx.problems, () => t.validate(ctx.scope, `transform instance type of step '${this.name}'`, InstanceUse.TRANSFORM));
+    for (const t of p.inferenceInstanceTypes) ctx.problems.addIf(t._problem(`inference instance type of step '${this.name}'`, InstanceUse.HOSTING));
+    for (const t of p.transformInstanceTypes ?? []) ctx.problems.addIf(t._problem(`transform instance type of step '${this.name}'`, InstanceUse.TRANSFORM));
     if (p.contentTypes.length === 0 || p.responseTypes.length === 0) ctx.problems.add(`step '${this.name}' needs at least one content type and one response type`);
     const transformTypes = p.transformInstanceTypes ?? p.inferenceInstanceTypes.filter((t) => {
-      try { t.validate(ctx.scope, '', InstanceUse.TRANSFORM); return true; } catch { return false; }
+      return t._problem('', InstanceUse.TRANSFORM) === undefined;
     });
     const dataProblem = modelDataUrlProblem(p.modelData, `modelData of step '${this.name}'`);
     if (dataProblem) ctx.problems.add(dataProblem);

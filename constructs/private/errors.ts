@@ -39,6 +39,11 @@ export class ProblemList {
     this.problems.push(message);
   }
 
+  /** Adds `problem` when there is one (the `_problem()` forms of validators return undefined when valid). */
+  public addIf(problem: string | undefined): void {
+    if (problem !== undefined) this.problems.push(problem);
+  }
+
   public get length(): number {
     return this.problems.length;
   }

@@ -11,7 +11,7 @@ import { JobNetworkOptions } from '../core/network';
 import { S3Location } from '../core/s3-location';
 import { Compression, RenderOptions, S3DataDistribution, S3DataType } from './training-spec';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
-import { checkTags, ENVIRONMENT_RULES, grantJobBasics, integer, prune, renderTags, renderVpcConfig, safeValidate, seconds, stringMap } from '../private/job-render';
+import { checkTags, ENVIRONMENT_RULES, grantJobBasics, integer, prune, renderTags, renderVpcConfig, seconds, stringMap } from '../private/job-render';
 import type {
   CreateProcessingJobRequest, ProcessingInstanceType, ProcessingS3CompressionType, ProcessingS3DataDistributionType, ProcessingS3DataType, ProcessingS3InputMode,
   ProcessingS3UploadMode,
@@ -254,17 +254,17 @@ export class ProcessingSpec {
     checkNames(problems, 'input', inputs.map((i) => i.name));
     checkNames(problems, 'output', outputs.map((o) => o.name));
     for (const i of inputs) {
-      safeValidate(problems, () => i.location.validate(scope, `location of input '${i.name}'`));
+      problems.addIf(i.location._uriProblem(`location of input '${i.name}'`));
       if (i.compression === Compression.GZIP && (i.inputMode ?? ProcessingInputMode.FILE) !== ProcessingInputMode.PIPE) {
         problems.add(`input ${describeValue(i.name)} is Gzip-compressed in File mode: SageMaker decompresses processing inputs only in Pipe mode`);
       }
       if (i.destination && !Token.isUnresolved(i.destination) && !i.destination.startsWith('/opt/ml/processing/')) problems.add(`input ${describeValue(i.name)} destination ${describeValue(i.destination)} must be under /opt/ml/processing/`);
     }
     for (const o of outputs) {
-      safeValidate(problems, () => o.location.validate(scope, `location of output '${o.name}'`));
+      problems.addIf(o.location._uriProblem(`location of output '${o.name}'`));
       if (o.source && !Token.isUnresolved(o.source) && !o.source.startsWith('/opt/ml/processing/')) problems.add(`output ${describeValue(o.name)} source ${describeValue(o.source)} must be under /opt/ml/processing/`);
     }
-    safeValidate(problems, () => p.resources.instanceType.validate(scope, 'resources.instanceType', InstanceUse.PROCESSING));
+    problems.addIf(p.resources.instanceType._problem('resources.instanceType', InstanceUse.PROCESSING));
     const count = integer(problems, 'resources.instanceCount', p.resources.instanceCount ?? 1, 1, 100);
     const volume = integer(problems, 'resources.volumeSizeGb', p.resources.volumeSizeGb ?? 30, 1, 16384);
     const maxRuntime = seconds(problems, 'maxRuntime', p.maxRuntime ?? Duration.hours(1), 1, 604800);

@@ -7,7 +7,7 @@ import { InstanceType, InstanceUse } from '../core/instance-type';
 import { JobNetworkOptions } from '../core/network';
 import { S3Location } from '../core/s3-location';
 import { describeValue, ProblemList } from '../private/errors';
-import { checkTags, ENVIRONMENT_RULES, grantJobBasics, integer, prune, renderHyperparameters, renderTags, renderVpcConfig, safeValidate, seconds, stringMap } from '../private/job-render';
+import { checkTags, ENVIRONMENT_RULES, grantJobBasics, integer, prune, renderHyperparameters, renderTags, renderVpcConfig, seconds, stringMap } from '../private/job-render';
 import type { Channel, CreateTrainingJobRequest, ResourceConfig, TrainingInstanceType } from '@aws-sdk/client-sagemaker';
 
 /**
@@ -387,7 +387,7 @@ export class TrainingSpec {
       problems.add(`invalid algorithmName ${describeValue(p.algorithmName)}: use an algorithm name (1-63 letters, digits, hyphens) or its ARN`);
     }
     if (p.spot && p.resources.keepAlive !== undefined) problems.add('resources.keepAlive with spot: SageMaker warm pools are not available for managed spot training; drop one of them');
-    if (p.debugger?.outputLocation) safeValidate(problems, () => p.debugger!.outputLocation!.validate(scope, 'debugger.outputLocation'));
+    if (p.debugger?.outputLocation) problems.addIf(p.debugger!.outputLocation!._uriProblem('debugger.outputLocation'));
     const hyperparameters = renderHyperparameters(problems, p.hyperparameters);
     const inputs = renderChannels(scope, problems, p.inputs ?? [], p.resources);
     const resourceConfig = renderResources(scope, problems, p.resources);
@@ -416,8 +416,8 @@ export class TrainingSpec {
       }
     }
     const debuggerConfig = this.renderDebugger(scope, problems);
-    safeValidate(problems, () => p.outputLocation.validate(scope, 'outputLocation'));
-    safeValidate(problems, () => p.checkpoint?.location.validate(scope, 'checkpoint.location'));
+    problems.addIf(p.outputLocation._uriProblem('outputLocation'));
+    problems.addIf(p.checkpoint?.location._uriProblem('checkpoint.location'));
     problems.throwIfAny(scope, 'the training spec');
 
     const image = p.image?.bind(scope as never, options.role);
@@ -532,7 +532,7 @@ function renderChannels(scope: IConstruct, problems: ProblemList, channels: Trai
     if (c.distribution === S3DataDistribution.SHARDED_BY_S3_KEY && (resources.instanceCount ?? 1) === 1 && !resources.instanceGroups) {
       problems.add(`channel ${describeValue(c.name)} is SHARDED_BY_S3_KEY on a single instance: sharding needs instanceCount > 1`);
     }
-    safeValidate(problems, () => c.location.validate(scope, `location of channel '${c.name}'`));
+    problems.addIf(c.location._uriProblem(`location of channel '${c.name}'`));
   }
   return channels.map((c) => prune({
     ChannelName: c.name,
@@ -563,7 +563,7 @@ function renderResources(scope: IConstruct, problems: ProblemList, r: TrainingRe
       if (names.has(g.name)) problems.add(`duplicate instance group name ${describeValue(g.name)}`);
       names.add(g.name);
       integer(problems, `instance count of group '${g.name}'`, g.instanceCount, 1, 10000);
-      safeValidate(problems, () => g.instanceType.validate(scope, `instance type of group '${g.name}'`, InstanceUse.TRAINING));
+      problems.addIf(g.instanceType._problem(`instance type of group '${g.name}'`, InstanceUse.TRAINING));
     }
     return prune({
       InstanceGroups: r.instanceGroups.map((g) => ({ InstanceGroupName: g.name, InstanceType: trainingInstanceType(g.instanceType), InstanceCount: g.instanceCount })),
@@ -576,7 +576,7 @@ function renderResources(scope: IConstruct, problems: ProblemList, r: TrainingRe
     problems.add('resources.instanceType is missing: set it (or instanceGroups for a heterogeneous cluster)');
     return undefined;
   }
-  safeValidate(problems, () => r.instanceType!.validate(scope, 'resources.instanceType', InstanceUse.TRAINING));
+  problems.addIf(r.instanceType!._problem('resources.instanceType', InstanceUse.TRAINING));
   const count = integer(problems, 'resources.instanceCount', r.instanceCount ?? 1, 1, 10000);
   return prune({
     InstanceType: trainingInstanceType(r.instanceType),
