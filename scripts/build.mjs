@@ -7,8 +7,8 @@
 //  2. compiles constructs/ with jsii (tsconfig.jsii.json) into dist/ (.js, .d.ts) and .jsii;
 //  3. copies the data files the library reads at synth (image table, instance types) into dist/.
 // Nothing is built at synth. With --if-dev-dependencies (the `prepare` hook) it skips, saying so, when
-// the build tools are not installed (npm linking a git checkout without its devDependencies); a
-// checkout whose dist/ is missing then fails at import with a message naming `npm run build:lib`.
+// the build tools are not installed (npm linking a git checkout without its devDependencies), except
+// for `npm pack` and `npm publish`, which then fail rather than write a tarball without the build.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,6 +20,12 @@ const require = createRequire(join(root, 'package.json'));
 const resolvable = (name) => { try { require.resolve(name); return true; } catch { return false; } };
 
 if (process.argv.includes('--if-dev-dependencies') && !(resolvable('esbuild') && resolvable('jsii/package.json'))) {
+  // An install may skip the build; a pack or publish may not: its tarball would have no compiled
+  // library and no handler bundle, and every construct with a custom resource would fail in the user's app.
+  if (['pack', 'publish'].includes(process.env.npm_command ?? '')) {
+    console.error(`build: cannot ${process.env.npm_command} without building: the tarball needs dist/, .jsii and assets/handlers/, which need the devDependencies (esbuild, jsii). Run 'npm ci' first.`);
+    process.exit(1);
+  }
   console.log('build: esbuild and jsii are not installed (devDependencies); skipping the library build');
   process.exit(0);
 }

@@ -2,7 +2,9 @@
 // `npm pack --dry-run` must list only what package.json's `files` allows (the compiled library, the
 // .jsii assembly, the handler bundle, the data the library reads at synth, README, LICENSE), and all
 // of it. Prints the packed size the README reports.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,3 +30,23 @@ if (unexpected.length || missing.length || strays.length) {
   if (missing.length) console.error(`missing (run 'npm run build:lib'): ${missing.join(', ')}`);
   process.exit(1);
 }
+
+// Without the devDependencies (a checkout nobody built), `prepare` may skip the build for an install,
+// but must fail a pack or publish instead of writing a tarball with no library and no handler bundle.
+const bare = mkdtempSync(join(tmpdir(), 'sagemaker-bare-'));
+mkdirSync(join(bare, 'scripts'));
+copyFileSync(join(root, 'package.json'), join(bare, 'package.json'));
+copyFileSync(join(root, 'scripts', 'build.mjs'), join(bare, 'scripts', 'build.mjs'));
+const prepareAs = (command) => spawnSync(process.execPath, ['scripts/build.mjs', '--if-dev-dependencies'], { cwd: bare, encoding: 'utf8', env: { ...process.env, npm_command: command } });
+const forPack = prepareAs('pack');
+const forInstall = prepareAs('install');
+rmSync(bare, { recursive: true, force: true });
+if (forPack.status === 0 || !/cannot pack without building/.test(forPack.stderr)) {
+  console.error(`prepare without devDependencies must fail 'npm pack' (exit ${forPack.status}): ${forPack.stderr || forPack.stdout}`);
+  process.exit(1);
+}
+if (forInstall.status !== 0) {
+  console.error(`prepare without devDependencies must let an install through (exit ${forInstall.status}): ${forInstall.stderr}`);
+  process.exit(1);
+}
+console.log('prepare without devDependencies: an install skips the build; npm pack and publish refuse');
