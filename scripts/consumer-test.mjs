@@ -85,19 +85,8 @@ const tarballManifest = JSON.parse(execFileSync('tar', ['-xOzf', join(work, tarb
 function place(repoPath, at) {
   const { inBundle: _, ...entry } = copyEntry(repoLock[repoPath]);
   packages[at] = entry;
-  // Bundled dependencies come inside the tarball: copy the entries of the bundle's real closure
-  // (bundleDependencies and their dependencies). npm also flags as inBundle a package that a bundled
-  // package only names as a peer (aws-cdk-lib 2.262's @aws-cdk/cloud-assembly-schema), which is not
-  // in the tarball: such a package is placed as an ordinary dependency below.
-  const closure = new Set();
-  const visit = (from, name) => {
-    const key = resolveIn(repoLock, from, name);
-    if (!key || !key.startsWith(`${repoPath}/node_modules/`) || closure.has(key)) return;
-    closure.add(key);
-    for (const dep of Object.keys(repoLock[key].dependencies ?? {})) visit(key, dep);
-  };
-  for (const name of repoLock[repoPath].bundleDependencies ?? []) visit(repoPath, name);
-  for (const key of closure) packages[at + key.slice(repoPath.length)] = copyEntry(repoLock[key]);
+  // Bundled dependencies come inside the tarball: copy the entries of the bundle's real closure.
+  for (const key of bundleClosure(repoPath)) packages[at + key.slice(repoPath.length)] = copyEntry(repoLock[key]);
   placeDependencies(repoLock[repoPath], repoPath, at);
 }
 /** The repo lock entry for name@range as seen from `from`, or an alias devDependency of it (npm:name@version). */
@@ -107,19 +96,28 @@ function sourceOf(from, name, range) {
   if (usable(key)) return key;
   return Object.keys(repoLock).find((k) => /^node_modules\/[^/]+$/.test(k) && repoLock[k].name === name && semver.satisfies(repoLock[k].version, range)) ?? key;
 }
-/** Whether the inBundle entry `key` is in its bundler's real closure (see place). */
+/**
+ * The repo lock keys inside the tarball of the package at `bundler`: its bundleDependencies and their
+ * dependencies. npm also flags as inBundle a package that a bundled package only names as a peer
+ * (aws-cdk-lib 2.262+'s @aws-cdk/cloud-assembly-schema), which is not in the tarball: such a package
+ * is placed as an ordinary dependency instead.
+ */
+function bundleClosure(bundler) {
+  const closure = new Set();
+  const visit = (from, name) => {
+    const key = resolveIn(repoLock, from, name);
+    if (!key || !key.startsWith(`${bundler}/node_modules/`) || closure.has(key)) return;
+    closure.add(key);
+    for (const dep of Object.keys(repoLock[key].dependencies ?? {})) visit(key, dep);
+  };
+  for (const name of repoLock[bundler].bundleDependencies ?? []) visit(bundler, name);
+  return closure;
+}
+
+/** Whether the inBundle entry `key` is really in its bundler's tarball (see bundleClosure). */
 function isBundledAt(key) {
   const bundler = Object.keys(repoLock).filter((k) => key.startsWith(`${k}/node_modules/`) && repoLock[k].bundleDependencies).sort((a, b) => b.length - a.length)[0];
-  if (!bundler) return false;
-  const seen = new Set();
-  const visit = (from, name) => {
-    const k = resolveIn(repoLock, from, name);
-    if (!k || !k.startsWith(`${bundler}/node_modules/`) || seen.has(k)) return;
-    seen.add(k);
-    for (const dep of Object.keys(repoLock[k].dependencies ?? {})) visit(k, dep);
-  };
-  for (const name of repoLock[bundler].bundleDependencies) visit(bundler, name);
-  return seen.has(key);
+  return bundler !== undefined && bundleClosure(bundler).has(key);
 }
 function placeDependencies(entry, repoPath, at) {
   const wanted = { ...entry.dependencies, ...entry.optionalDependencies };

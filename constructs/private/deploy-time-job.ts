@@ -10,7 +10,7 @@ import type { SageMakerJobProperties } from './contracts/sagemaker-job';
 import type { DeployTimeJobOptions } from '../training/training-job';
 
 /** How long a deploy-time job may take: the provider polls for 2 hours, minus a margin to start and report. */
-export const DEPLOY_TIME_JOB_MAX_SECONDS = 110 * 60;
+const DEPLOY_TIME_JOB_MAX_SECONDS = 110 * 60;
 
 /** The role of a deploy-time job: the user's, or a new least-privilege one. */
 export function jobRole(scope: Construct, role: iam.IRole | undefined, description: string): { role: iam.IRole; grantee: iam.IGrantable } {
@@ -67,7 +67,7 @@ export function jobNameArnPattern(scope: Construct, resource: string, nameBase: 
  * Lets the stack's provider start, watch and stop one kind of SageMaker job (every name starting
  * with `<nameBase>-`), and pass its role.
  */
-export function grantJobControl(scope: Construct, provider: HandlerProvider, resource: string, nameBase: string, actions: string[], role: iam.IRole): void {
+function grantJobControl(scope: Construct, provider: HandlerProvider, resource: string, nameBase: string, actions: string[], role: iam.IRole): void {
   provider.addToRolePolicy(new iam.PolicyStatement({
     actions,
     resources: [jobNameArnPattern(scope, resource, nameBase)],

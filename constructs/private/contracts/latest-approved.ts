@@ -7,5 +7,4 @@ export interface LatestApprovedProperties {
 }
 
 /** The attributes the handler returns. */
-export const LATEST_APPROVED_ATTRIBUTES = ['ModelPackageArn', 'ModelPackageVersion', 'ModelDataUrl', 'Image'] as const;
-export type LatestApprovedAttribute = (typeof LATEST_APPROVED_ATTRIBUTES)[number];
+export type LatestApprovedAttribute = 'ModelPackageArn' | 'ModelPackageVersion' | 'ModelDataUrl' | 'Image';

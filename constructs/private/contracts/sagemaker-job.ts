@@ -8,9 +8,7 @@ export interface SageMakerJobProperties {
 }
 
 /** The attributes a training job resource returns (and `Metric_<name>` for each final metric). */
-export const TRAINING_JOB_ATTRIBUTES = ['TrainingJobName', 'TrainingJobArn', 'ModelDataUri'] as const;
-export type TrainingJobAttribute = (typeof TRAINING_JOB_ATTRIBUTES)[number];
+export type TrainingJobAttribute = 'TrainingJobName' | 'TrainingJobArn' | 'ModelDataUri';
 
 /** The attributes a tuning job resource returns. */
-export const TUNING_JOB_ATTRIBUTES = ['HyperParameterTuningJobName', 'HyperParameterTuningJobArn', 'BestTrainingJobName', 'BestModelDataUri', 'BestObjectiveValue'] as const;
-export type TuningJobAttribute = (typeof TUNING_JOB_ATTRIBUTES)[number];
+export type TuningJobAttribute = 'HyperParameterTuningJobName' | 'HyperParameterTuningJobArn' | 'BestTrainingJobName' | 'BestModelDataUri' | 'BestObjectiveValue';
