@@ -5,7 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { describeValue, SageMakerConstructError } from '../private/errors';
-import { createManagedKey } from '../private/kms';
+import { createManagedKey, TOPIC_PUBLISH_KEY_ACTIONS } from '../private/kms';
 
 /** Properties of an AlertsTopic. */
 export interface AlertsTopicProps {
@@ -52,7 +52,7 @@ export class AlertsTopic extends Construct {
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowAlarmDelivery',
       principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      actions: TOPIC_PUBLISH_KEY_ACTIONS,
       resources: ['*'],
       conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
     }));
@@ -61,7 +61,7 @@ export class AlertsTopic extends Construct {
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowEventDelivery',
       principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      actions: TOPIC_PUBLISH_KEY_ACTIONS,
       resources: ['*'],
     }));
     this.encryptionKey = key;

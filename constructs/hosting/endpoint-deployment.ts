@@ -2,7 +2,8 @@ import { Duration, Lazy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { CfnEndpoint } from 'aws-cdk-lib/aws-sagemaker';
 import { describeValue, ProblemList } from '../private/errors';
-import { prune, seconds } from '../private/job-render';
+import { prune } from '../private/job-render';
+import { seconds } from '../private/rules';
 
 /** How traffic moves from the old fleet to the new one during a blue/green endpoint update. */
 export enum TrafficShifting {

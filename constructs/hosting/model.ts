@@ -7,10 +7,10 @@ import { Construct, IConstruct } from 'constructs';
 import { ModelData } from './model-data';
 import { contentHash, registerModelFacts } from './private/hosting-util';
 import { describeValue, ProblemList } from '../private/errors';
-import { ENVIRONMENT_RULES, grantJobBasics, prune, renderVpcConfig, safeValidate, stringMap } from '../private/job-render';
+import { grantJobBasics, prune, renderVpcConfig } from '../private/job-render';
 import { generatePhysicalName } from '../private/naming';
 import { LeastPrivilegeRole } from '../private/role';
-import { checkArn, SAGEMAKER_NAME, validateName } from '../private/validate';
+import { checkArn, checkName, checkNow, ENVIRONMENT_RULES, nameOk, stringMap } from '../private/rules';
 import { ContainerImage } from '../core/container-image';
 import { NetworkOptions } from '../core/network';
 
@@ -104,9 +104,6 @@ export interface ModelProps extends NetworkOptions {
   readonly role?: iam.IRole;
 }
 
-const HOSTNAME = { pattern: /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/, max: 63 };
-const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:model-package\/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}(\/[0-9]{1,9})?$/;
-
 abstract class ModelBase extends Resource implements IModel {
   public abstract readonly modelName: string;
   public abstract readonly modelArn: string;
@@ -132,13 +129,14 @@ function modelArnFor(scope: IConstruct, name: string): string {
 export class Model extends ModelBase {
   /** Imports a model by name (its execution role unknown). */
   public static fromModelName(scope: Construct, id: string, modelName: string): IModel {
-    validateName(scope, 'modelName', modelName);
+    checkNow(scope, 'Model.fromModelName', (p) => checkName(p, 'modelName', modelName));
     return Model.fromModelAttributes(scope, id, { modelName });
   }
 
   /** Imports a model by ARN (its execution role unknown). */
   public static fromModelArn(scope: Construct, id: string, modelArn: string): IModel {
-    const modelName = Stack.of(scope).splitArn(checkArn(scope, 'modelArn', modelArn, 'model'), ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
+    checkNow(scope, 'Model.fromModelArn', (p) => checkArn(p, 'modelArn', modelArn, 'model'));
+    const modelName = Stack.of(scope).splitArn(modelArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
     class Import extends ModelBase {
       public readonly modelName = modelName;
       public readonly modelArn = modelArn;
@@ -171,10 +169,7 @@ export class Model extends ModelBase {
     super(scope, id, { physicalName: props.modelName });
     const problems = new ProblemList();
 
-    const n = props.modelName;
-    if (n !== undefined && !Token.isUnresolved(n) && (n.length < SAGEMAKER_NAME.minLength || n.length > SAGEMAKER_NAME.maxLength || !SAGEMAKER_NAME.pattern.test(n))) {
-      problems.add(`invalid modelName ${describeValue(n)} (length ${n.length}): use ${SAGEMAKER_NAME.description}`);
-    }
+    checkName(problems, 'modelName', props.modelName);
     const containers = props.containers ?? [];
     if (containers.length < 1 || containers.length > 15) {
       problems.add(`containers has ${containers.length} entries: a model needs 1 container, or 2 to 15 for a serial inference pipeline`);
@@ -188,12 +183,10 @@ export class Model extends ModelBase {
         problems.add(`${at} has neither image nor modelPackageArn: give the inference image (with optional modelData) or a model package ARN`);
       }
       if (c.modelData && !c.image) problems.add(`${at} has modelData without image: model data belongs to an image (a model package brings its own data)`);
-      if (c.modelPackageArn !== undefined && !Token.isUnresolved(c.modelPackageArn) && !MODEL_PACKAGE_ARN.test(c.modelPackageArn)) {
-        problems.add(`invalid ${at}.modelPackageArn ${describeValue(c.modelPackageArn)}: use a model package ARN, arn:<partition>:sagemaker:<region>:<account>:model-package/<name>[/<version>]`);
-      }
+      if (c.modelPackageArn !== undefined) checkArn(problems, `${at}.modelPackageArn`, c.modelPackageArn, 'model-package', { versioned: true });
       if (c.containerHostname !== undefined && !Token.isUnresolved(c.containerHostname)) {
-        if (!HOSTNAME.pattern.test(c.containerHostname) || c.containerHostname.length > HOSTNAME.max) {
-          problems.add(`invalid ${at}.containerHostname ${describeValue(c.containerHostname)}: use 1-63 letters, digits or hyphens, starting and ending with a letter or digit`);
+        if (!nameOk(c.containerHostname)) {
+          checkName(problems, `${at}.containerHostname`, c.containerHostname);
         } else if (hostnames.has(c.containerHostname)) {
           problems.add(`${at}.containerHostname ${describeValue(c.containerHostname)} is used twice: container host names must be unique within a model`);
         }
@@ -224,22 +217,14 @@ export class Model extends ModelBase {
     this.networkIsolation = props.networkIsolation ?? false;
     grantJobBasics(this, grantee, '/aws/sagemaker/Endpoints', props.vpc);
 
-    // Bind images and data: this validates them (errors name this model) and grants the role.
-    const bindProblems = new ProblemList();
-    const rendered: CfnModel.ContainerDefinitionProperty[] = containers.map((c) => {
-      let image: string | undefined;
-      let modelDataUrl: string | undefined;
-      safeValidate(bindProblems, () => { image = c.image?.bind(this, grantee).imageUri; });
-      safeValidate(bindProblems, () => { modelDataUrl = c.modelData?.bind(this, grantee).uri; });
-      return prune({
-        image,
-        modelDataUrl,
-        modelPackageName: c.modelPackageArn,
-        environment: c.environment && Object.keys(c.environment).length ? c.environment : undefined,
-        containerHostname: c.containerHostname,
-      });
-    });
-    bindProblems.throwIfAny(this, 'Model containers');
+    // Binding validates the images and data (an error names this model) and grants the role.
+    const rendered: CfnModel.ContainerDefinitionProperty[] = containers.map((c) => prune({
+      image: c.image?.bind(this, grantee).imageUri,
+      modelDataUrl: c.modelData?.bind(this, grantee).uri,
+      modelPackageName: c.modelPackageArn,
+      environment: c.environment && Object.keys(c.environment).length ? c.environment : undefined,
+      containerHostname: c.containerHostname,
+    }));
 
     const definition = {
       primaryContainer: rendered.length === 1 ? rendered[0] : undefined,

@@ -1,7 +1,8 @@
 import { IResolvable, IResolveContext, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { describeValue, SageMakerConstructError } from '../private/errors';
+import { describeValue } from '../private/errors';
 import type { Step } from './steps';
+import { checkName, checkNow, STEP_NAME } from '../private/rules';
 
 /**
  * What a pipeline expression needs from the pipeline: the steps whose properties it reads and the
@@ -256,7 +257,9 @@ export class PipelineFunctions {
 
 /** @internal Throws unless the step name meets the service's rule. */
 export function validateStepName(scope: IConstruct, name: string): void {
-  if (!/^[A-Za-z0-9\-_]{1,64}$/.test(name)) {
-    throw new SageMakerConstructError(scope, `invalid step name ${describeValue(name)}: use 1-64 letters, digits, '-' or '_'`);
-  }
+  checkNow(scope, 'step name', (p) => {
+    // Step names key the definition's references: they must be known at synth.
+    if (Token.isUnresolved(name)) p.add(`step name ${describeValue(name)} is a token: use a literal name`);
+    else checkName(p, 'step name', name, STEP_NAME);
+  });
 }

@@ -1,6 +1,7 @@
 // Job steps: processing, training, tuning and batch transform, from the same specs as deploy-time jobs.
 import { PipelineExpression, PropertyFile, stepProperty } from './expressions';
-import { integer, prune, safeValidate } from '../private/job-render';
+import { prune } from '../private/job-render';
+import { integer } from '../private/rules';
 import { InstanceType, InstanceUse } from '../core/instance-type';
 import { ProcessingSpec } from '../training/processing-spec';
 import { S3Location } from '../core/s3-location';
@@ -67,8 +68,7 @@ export class ProcessingStep extends Step {
       // The pipeline itself reads property files from the output location.
       else output.location.grantRead(ctx.pipelineGrantee);
     }
-    let args: any = {};
-    safeValidate(ctx.problems, () => { args = this.props.spec.render(ctx.scope, { role }); });
+    const args = this.props.spec._render(ctx.scope, { role }, ctx.problems) ?? {};
     return {
       Arguments: args,
       PropertyFiles: files.length ? files.map((f) => ({ PropertyFileName: f.name, OutputName: f.outputName, FilePath: f.path })) : undefined,
@@ -110,8 +110,7 @@ export class TrainingStep extends Step {
     this.props.spec.grantTo(ctx.scope, grantee);
     passRole(ctx, role);
     allowJobs(ctx, 'training-job', ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob']);
-    let args: any = {};
-    safeValidate(ctx.problems, () => { args = this.props.spec.render(ctx.scope, { role }); });
+    const args = this.props.spec._render(ctx.scope, { role }, ctx.problems) ?? {};
     return { Arguments: args };
   }
 }
@@ -155,8 +154,7 @@ export class TuningStep extends Step {
     passRole(ctx, role);
     for (const k of this._badTopK) ctx.problems.add(`topModelArtifacts(${k}) of step '${this.name}': use a whole rank, 0 (the best) or more`);
     allowJobs(ctx, 'hyper-parameter-tuning-job', ['sagemaker:CreateHyperParameterTuningJob', 'sagemaker:DescribeHyperParameterTuningJob', 'sagemaker:StopHyperParameterTuningJob', 'sagemaker:ListTrainingJobsForHyperParameterTuningJob']);
-    let args: any = {};
-    safeValidate(ctx.problems, () => { args = this.props.spec.render(ctx.scope, { role }); });
+    const args = this.props.spec._render(ctx.scope, { role }, ctx.problems) ?? {};
     return { Arguments: args };
   }
 }

@@ -2,7 +2,8 @@
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { stepProperty } from './expressions';
-import { ENVIRONMENT_RULES, prune, stringMap } from '../private/job-render';
+import { prune } from '../private/job-render';
+import { ENVIRONMENT_RULES, stringMap } from '../private/rules';
 import { modelDataUrlProblem } from '../hosting/model-data';
 import { IModelRegistry } from '../registry/model-registry';
 import { ContainerImage } from '../core/container-image';

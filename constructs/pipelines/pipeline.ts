@@ -14,6 +14,7 @@ import { PipelineParameter } from './expressions';
 import { newSources, toDefinitionJson } from './render';
 import { ConditionStep, RenderContext, Step } from './steps';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
+import { checkArn, checkName, checkNow, PIPELINE_NAME, STEP_NAME } from '../private/rules';
 import { generatePhysicalName } from '../private/naming';
 import { LeastPrivilegeRole } from '../private/role';
 
@@ -215,12 +216,10 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
     if (Token.isUnresolved(pipelineArn)) {
       pipelineName = Stack.of(scope).splitArn(pipelineArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
     } else {
-      const m = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:pipeline\/([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$/.exec(pipelineArn);
-      if (!m) {
-        // named for the import's own path: the construct the user asked for at `id`
-        throw new SageMakerConstructError(new Construct(scope, id), `invalid pipelineArn ${describeValue(pipelineArn)}: expected arn:<partition>:sagemaker:<region>:<account>:pipeline/<name> (name 1-256 letters, digits and hyphens)`);
-      }
-      pipelineName = m[1];
+      const problems = new ProblemList();
+      pipelineName = checkArn(problems, 'pipelineArn', pipelineArn, 'pipeline', { name: PIPELINE_NAME })!;
+      // named for the import's own path: the construct the user asked for at `id`
+      if (problems.length) problems.throwIfAny(new Construct(scope, id), 'Pipeline.fromPipelineArn');
     }
     class Import extends PipelineBase {
       public readonly pipelineName = pipelineName;
@@ -249,9 +248,7 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id, { physicalName: props.pipelineName });
     const name = props.pipelineName ?? generatePhysicalName(this, { maxLength: 256 });
-    if (!Token.isUnresolved(name) && !/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/.test(name)) {
-      throw new SageMakerConstructError(this, `invalid pipelineName ${describeValue(name)}: use 1-256 letters, digits or hyphens, starting and ending with a letter or digit`);
-    }
+    checkNow(this, 'pipelineName', (p) => checkName(p, 'pipelineName', name, PIPELINE_NAME));
     this.pipelineName = name;
     this.pipelineArn = Stack.of(this).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: Token.isUnresolved(name) ? name : name.toLowerCase() });
     this.steps = props.steps;
@@ -271,9 +268,7 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
     this.definition = this.render(props, pipelineRole.grantee, jobRole.role, jobRole.grantee);
     const storage = this.storeDefinition(props.definitionStorage ?? DefinitionStorage.AUTO);
 
-    if (props.displayName !== undefined && !Token.isUnresolved(props.displayName) && !/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/.test(props.displayName)) {
-      throw new SageMakerConstructError(this, `invalid displayName ${describeValue(props.displayName)}: use 1-256 letters, digits or hyphens`);
-    }
+    checkNow(this, 'displayName', (p) => checkName(p, 'displayName', props.displayName, PIPELINE_NAME));
     if (props.description !== undefined && !Token.isUnresolved(props.description) && props.description.length > 3072) {
       throw new SageMakerConstructError(this, `description is ${props.description.length} characters: at most 3072`);
     }
@@ -321,7 +316,7 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
     const all = flatten(props.steps);
     const byName = new Map<string, Step>();
     for (const s of all) {
-      if (!/^[A-Za-z0-9\-_]{1,64}$/.test(s.name)) problems.add(`invalid step name ${describeValue(s.name)}: use 1-64 letters, digits, '-' or '_'`);
+      checkName(problems, 'step name', s.name, STEP_NAME);
       const other = byName.get(s.name);
       if (other === s) problems.add(`step '${s.name}' appears more than once in the pipeline (top level or condition branches)`);
       else if (other) problems.add(`duplicate step name '${s.name}': step names must be unique in a pipeline`);

@@ -3,6 +3,7 @@ import { CustomResource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { describeValue, SageMakerConstructError } from './errors';
+import { nameOk, sageMakerName } from './rules';
 import { generatePhysicalName } from './naming';
 import { HandlerProvider } from './provider';
 import { LeastPrivilegeRole } from './role';
@@ -45,7 +46,7 @@ export function jobNameBase(scope: Construct, request: unknown, options: { prefi
   if (Token.isUnresolved(prefix)) {
     throw new SageMakerConstructError(scope, 'jobNamePrefix must be a literal string, not a deploy-time value (it is part of the IAM resource the provider may act on)');
   }
-  if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(prefix) || prefix.length > maxPrefix) {
+  if (!nameOk(prefix, sageMakerName(maxPrefix))) {
     throw new SageMakerConstructError(scope, `invalid jobNamePrefix ${describeValue(prefix)}: use 1-${maxPrefix} letters, digits or hyphens (the name goes on with '-', a ${options.synthHashLength}-character hash of the spec, '-', a hash of the deployed values and, for a retry, '-r<N>')`);
   }
   return `${prefix}-${hash}`;

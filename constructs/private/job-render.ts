@@ -1,8 +1,8 @@
-import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { describeValue, ProblemList, SageMakerConstructError } from './errors';
+import { describeValue, ProblemList } from './errors';
 import type { NetworkOptions } from '../core/network';
 
 /**
@@ -33,73 +33,6 @@ export function renderVpcConfig(
   if (subnets.length > 16) problems.add(`a ${subject} accepts at most 16 subnets, got ${subnets.length}: narrow ${prefix}vpcSubnets`);
   if (subnets.length === 0) problems.add(`the ${subject}'s VPC selection has no subnet: pass ${prefix}vpcSubnets selecting 1 to 16 subnets`);
   return { SecurityGroupIds: groups.map((g) => g.securityGroupId), Subnets: subnets };
-}
-
-/** Seconds of a duration, validated as a whole number in [min, max]. */
-export function seconds(problems: ProblemList, prop: string, d: Duration | undefined, min: number, max: number): number | undefined {
-  if (d === undefined) return undefined;
-  if (d.isUnresolved()) return undefined;
-  const s = d.toSeconds({ integral: false });
-  if (!Number.isInteger(s) || s < min || s > max) {
-    problems.add(`invalid ${prop} ${d.toHumanString()}: use whole seconds from ${min} to ${max} (${Duration.seconds(max).toHumanString()})`);
-    return undefined;
-  }
-  return s;
-}
-
-/** Checks an integer in [min, max]. */
-export function integer(problems: ProblemList, prop: string, value: number | undefined, min: number, max: number): number | undefined {
-  if (value === undefined || Token.isUnresolved(value)) return value;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    const allowed = max === Number.MAX_SAFE_INTEGER ? `, ${min} or more` : ` from ${min} to ${max}`;
-    problems.add(`invalid ${prop} ${describeValue(value)}: use a whole number${allowed}`);
-    return undefined;
-  }
-  return value;
-}
-
-/** Checks a string map (environment, tags): key and value rules and the entry limit. */
-export function stringMap(problems: ProblemList, prop: string, map: { [key: string]: string } | undefined, rules: { maxEntries: number; keyPattern: RegExp; maxKey: number; maxValue: number }): { [key: string]: string } | undefined {
-  if (!map) return undefined;
-  const entries = Object.entries(map);
-  if (entries.length > rules.maxEntries) problems.add(`${prop} has ${entries.length} entries: at most ${rules.maxEntries} are allowed`);
-  for (const [k, v] of entries) {
-    if (!rules.keyPattern.test(k) || k.length > rules.maxKey) problems.add(`invalid ${prop} key ${describeValue(k)}: use at most ${rules.maxKey} characters matching ${rules.keyPattern}`);
-    if (typeof v !== 'string') problems.add(`${prop} ${describeValue(k)} has the non-string value ${describeValue(v)}: use a string`);
-    else if (!Token.isUnresolved(v) && v.length > rules.maxValue) problems.add(`${prop} ${describeValue(k)} is ${v.length} characters long: at most ${rules.maxValue}`);
-  }
-  return map;
-}
-
-/** Environment variable names, as every SageMaker request takes them. */
-const ENV_KEY = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
-/** The `Environment` rules of each request (the SageMaker API model's lengths differ by request). */
-export const ENVIRONMENT_RULES = {
-  /** CreateTrainingJob. */
-  training: { maxEntries: 100, keyPattern: ENV_KEY, maxKey: 512, maxValue: 512 },
-  /** CreateProcessingJob. */
-  processing: { maxEntries: 100, keyPattern: ENV_KEY, maxKey: 256, maxValue: 256 },
-  /** CreateModel and CreateModelPackage containers. */
-  model: { maxEntries: 100, keyPattern: ENV_KEY, maxKey: 1024, maxValue: 1024 },
-} as const;
-
-/** SageMaker's tag rules (the `Tag` shape): 50 tags, keys of 1-128 and values of 0-256 characters. */
-const TAG_RULES = { maxEntries: 50, keyPattern: /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u, maxKey: 128, maxValue: 256 };
-
-/**
- * Checks tags as SageMaker does (count, key pattern and length, value length) and refuses the
- * reserved `aws:` prefix, which only AWS may write. Keys and values that are tokens are left to
- * the deploy.
- */
-export function checkTags(problems: ProblemList, prop: string, tags: { [key: string]: string } | undefined): void {
-  if (!tags) return;
-  stringMap(problems, prop, tags, TAG_RULES);
-  for (const key of Object.keys(tags)) {
-    if (Token.isUnresolved(key)) continue;
-    if (key.length === 0) problems.add(`${prop} has an empty key: tag keys are 1-128 characters`);
-    if (key.toLowerCase().startsWith('aws:')) problems.add(`${prop} key ${describeValue(key)} uses the reserved prefix 'aws:'`);
-  }
 }
 
 /** `Tags` of a request (check them first with `checkTags`). */
@@ -151,16 +84,6 @@ export function renderHyperparameters(problems: ProblemList, hp: { [name: string
     if (!Token.isUnresolved(out[name]) && out[name].length > 2500) problems.add(`${prop} ${describeValue(name)} is ${out[name].length} characters long: at most 2500`);
   }
   return out;
-}
-
-/** Runs a validation that throws, collecting its message as a problem. */
-export function safeValidate(problems: ProblemList, validate: () => unknown): void {
-  try {
-    validate();
-  } catch (e) {
-    if (e instanceof SageMakerConstructError) problems.add(e.message.replace(/^\[[^\]]*\] /, ''));
-    else throw e;
-  }
 }
 
 /** Drops undefined members (deeply), so requests hold only what was set. */

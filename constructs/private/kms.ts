@@ -1,6 +1,7 @@
 import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
 export interface ManagedKeyOptions {
@@ -70,3 +71,15 @@ export function grantVolumeKey(key: kms.IKey | undefined, grantee: iam.IGrantabl
 }
 
 const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'] as const;
+
+/** What a publisher to an SNS topic needs of the topic's key (SNS's documented minimum). */
+export const TOPIC_PUBLISH_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];
+
+/**
+ * `sns:Publish` on `topic`, and the exact key actions when it is encrypted. `topic.grantPublish`
+ * would grant `kms:GenerateDataKey*`, an action wildcard.
+ */
+export function grantTopicPublish(topic: sns.ITopic, grantee: iam.IGrantable): void {
+  iam.Grant.addToPrincipalOrResource({ grantee, actions: ['sns:Publish'], resourceArns: [topic.topicArn], resource: topic });
+  topic.masterKey?.grant(grantee, ...TOPIC_PUBLISH_KEY_ACTIONS);
+}

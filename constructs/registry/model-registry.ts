@@ -5,9 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnModelPackageGroup } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
-import { checkTags } from '../private/job-render';
 import { generatePhysicalName } from '../private/naming';
-import { validateName } from '../private/validate';
+import { checkArn, checkName, checkNow, checkTags } from '../private/rules';
 
 /** The approval status of a model package version. */
 export enum ModelApprovalStatus {
@@ -181,19 +180,14 @@ export class ModelRegistry extends ModelRegistryBase {
       public readonly modelPackageGroupName = modelPackageGroupName;
       public readonly modelPackageGroupArn = Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: modelPackageGroupName });
     }
-    validateName(scope, 'modelPackageGroupName', modelPackageGroupName);
+    checkNow(scope, 'ModelRegistry.fromModelPackageGroupName', (p) => checkName(p, 'modelPackageGroupName', modelPackageGroupName));
     return new Import(scope, id);
   }
 
   /** Imports a model package group by ARN, possibly from another account (shared with `grantCrossAccount`). */
   public static fromModelPackageGroupArn(scope: Construct, id: string, modelPackageGroupArn: string): IModelRegistry {
-    if (!Token.isUnresolved(modelPackageGroupArn) && !/^arn:[^:]+:sagemaker:[^:]*:\d{12}:model-package-group\/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(modelPackageGroupArn)) {
-      throw new SageMakerConstructError(scope, `invalid modelPackageGroupArn ${describeValue(modelPackageGroupArn)}: use arn:<partition>:sagemaker:<region>:<account>:model-package-group/<name>`);
-    }
+    checkNow(scope, 'ModelRegistry.fromModelPackageGroupArn', (p) => checkArn(p, 'modelPackageGroupArn', modelPackageGroupArn, 'model-package-group'));
     const parts = Stack.of(scope).splitArn(modelPackageGroupArn, ArnFormat.SLASH_RESOURCE_NAME);
-    if (!Token.isUnresolved(modelPackageGroupArn) && (parts.resource !== 'model-package-group' || !parts.resourceName)) {
-      throw new SageMakerConstructError(scope, `invalid modelPackageGroupArn ${describeValue(modelPackageGroupArn)}: use arn:<partition>:sagemaker:<region>:<account>:model-package-group/<name>`);
-    }
     class Import extends ModelRegistryBase {
       public readonly modelPackageGroupName = parts.resourceName!;
       public readonly modelPackageGroupArn = modelPackageGroupArn;
@@ -211,8 +205,8 @@ export class ModelRegistry extends ModelRegistryBase {
   constructor(scope: Construct, id: string, props: ModelRegistryProps = {}) {
     super(scope, id, { physicalName: props.modelPackageGroupName });
     const name = props.modelPackageGroupName ?? generatePhysicalName(this);
-    validateName(this, 'modelPackageGroupName', name);
     const problems = new ProblemList();
+    checkName(problems, 'modelPackageGroupName', name);
     if (props.description !== undefined && !Token.isUnresolved(props.description) && props.description.length > 1024) {
       problems.add(`description is ${props.description.length} characters long: use at most 1024`);
     }

@@ -1,19 +1,23 @@
-import * as fs from 'fs';
 import { ArnFormat, CustomResource, Duration, IResource, Lazy, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { aws_sagemaker as sagemakerRefs } from 'aws-cdk-lib/interfaces';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { CfnDomain, CfnSpace, CfnStudioLifecycleConfig, CfnUserProfile } from 'aws-cdk-lib/aws-sagemaker';
+import { CfnDomain, CfnStudioLifecycleConfig } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
-import { allowCloudWatchLogs, createManagedKey, grantKeyReadWrite } from '../private/kms';
+import { createManagedKey, grantKeyReadWrite } from '../private/kms';
 import { generatePhysicalName } from '../private/naming';
 import { HandlerProvider } from '../private/provider';
-import { IsolatedVpc } from '../private/isolated-vpc';
 import { LeastPrivilegeRole } from '../private/role';
 import { DOMAIN_CLEANUP_RESOURCE_TYPE, DomainCleanupProperties } from '../private/contracts/domain-cleanup';
-import { SAGEMAKER_NAME, validateName } from '../private/validate';
+import { checkArn, checkName, checkNow, STUDIO_DOMAIN_ID } from '../private/rules';
+import { LifecycleConfigOptions, StudioAppType } from './lifecycle-config';
+import { DEFAULT_STUDIO_VPC_ENDPOINTS, StudioVpcEndpoint } from './network';
+import { lifecycleConfigContent } from './private/lifecycle-config';
+import { addStudioVpcEndpoints, checkVpcEndpoints, createAppSecurityGroup, createStudioVpc, selectDomainSubnets } from './private/network';
+import { SpaceOptions, StudioSpace } from './space';
+import { StudioUserProfile, UserProfileOptions } from './user-profile';
 
 /** How users sign in to Studio. */
 export enum StudioAuthMode {
@@ -30,48 +34,6 @@ export enum StudioNetworkMode {
   /** Apps reach the internet through SageMaker's own network; your VPC only carries the home EFS. */
   PUBLIC_INTERNET_ONLY = 'PublicInternetOnly',
 }
-
-/** A VPC endpoint the domain can create in its VPC. */
-export enum StudioVpcEndpoint {
-  /** S3 gateway endpoint (free): data, model artifacts, Studio assets. */
-  S3 = 'S3',
-  /** `sagemaker.api`: the SageMaker API from notebooks (jobs, endpoints, registry). */
-  SAGEMAKER_API = 'SAGEMAKER_API',
-  /** `sagemaker.runtime`: invoking endpoints from notebooks. */
-  SAGEMAKER_RUNTIME = 'SAGEMAKER_RUNTIME',
-  /** `sts`: credentials of the execution role. */
-  STS = 'STS',
-  /** `logs`: CloudWatch Logs of apps and jobs. */
-  CLOUDWATCH_LOGS = 'CLOUDWATCH_LOGS',
-  /** `monitoring`: CloudWatch metrics. */
-  CLOUDWATCH_MONITORING = 'CLOUDWATCH_MONITORING',
-  /** `ecr.api` and `ecr.dkr`: custom images and bring-your-own containers. */
-  ECR = 'ECR',
-  /** `kms`: client-side use of KMS keys from notebooks. */
-  KMS = 'KMS',
-}
-
-/** The Studio application types that take lifecycle configurations and spaces. */
-export enum StudioAppType {
-  /** JupyterLab. */
-  JUPYTER_LAB = 'JupyterLab',
-  /** Code Editor, based on Code-OSS. */
-  CODE_EDITOR = 'CodeEditor',
-}
-
-/** Who may use a space. */
-export enum SpaceSharing {
-  /** Only the owning user profile. */
-  PRIVATE = 'Private',
-  /** Every user profile of the domain. */
-  SHARED = 'Shared',
-}
-
-/** The endpoints a VPC_ONLY domain creates unless told otherwise. */
-export const DEFAULT_STUDIO_VPC_ENDPOINTS: StudioVpcEndpoint[] = [
-  StudioVpcEndpoint.S3, StudioVpcEndpoint.SAGEMAKER_API, StudioVpcEndpoint.SAGEMAKER_RUNTIME, StudioVpcEndpoint.STS,
-  StudioVpcEndpoint.CLOUDWATCH_LOGS, StudioVpcEndpoint.CLOUDWATCH_MONITORING, StudioVpcEndpoint.ECR,
-];
 
 /** A SageMaker Studio domain. */
 export interface IStudioDomain extends IResource, iam.IGrantable, sagemakerRefs.IDomainRef {
@@ -169,139 +131,6 @@ export interface StudioDomainProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** Options of `addUserProfile`. */
-export interface UserProfileOptions {
-  /**
-   * The profile's own execution role.
-   * @default - the domain's execution role
-   */
-  readonly executionRole?: iam.IRole;
-  /**
-   * The Identity Center user name. Required with `StudioAuthMode.SSO`, not allowed with IAM.
-   * @default - none (IAM mode)
-   */
-  readonly singleSignOnUserValue?: string;
-  /**
-   * The Identity Center user attribute `singleSignOnUserValue` names.
-   * @default 'UserName' with SSO
-   */
-  readonly singleSignOnUserIdentifier?: string;
-}
-
-/** Options of `addSpace`. */
-export interface SpaceOptions {
-  /** The user profile that owns the space. */
-  readonly owner: StudioUserProfile;
-  /**
-   * The application of the space.
-   * @default StudioAppType.JUPYTER_LAB
-   */
-  readonly appType?: StudioAppType;
-  /**
-   * Private to the owner or shared with the domain.
-   * @default SpaceSharing.PRIVATE
-   */
-  readonly sharing?: SpaceSharing;
-  /**
-   * EBS volume size of the space in GiB (the domain's default size to its maximum).
-   * @default - the domain's default space size
-   */
-  readonly ebsSizeGb?: number;
-  /**
-   * The display name shown in Studio.
-   * @default - the space name
-   */
-  readonly displayName?: string;
-}
-
-/** Options of `addLifecycleConfig`. */
-export interface LifecycleConfigOptions {
-  /** The application the script runs in. */
-  readonly appType: StudioAppType;
-  /**
-   * The script, inline. Exactly one of `script` and `scriptFile`.
-   * @default - none
-   */
-  readonly script?: string;
-  /**
-   * A file holding the script, read at synth. Exactly one of `script` and `scriptFile`.
-   * @default - none
-   */
-  readonly scriptFile?: string;
-  /**
-   * The configuration's name.
-   * @default - a unique name derived from the construct path
-   */
-  readonly name?: string;
-  /**
-   * Make it the default of `appType` (`DefaultResourceSpec.LifecycleConfigArn`), so every new app
-   * runs it; at most one default per app type. Otherwise it is only offered to users, who choose
-   * it when they start an app.
-   * @default true
-   */
-  readonly attachByDefault?: boolean;
-}
-
-/** A Studio user profile created by `StudioDomain.addUserProfile`. */
-export class StudioUserProfile extends Construct {
-  /** The profile's name. */
-  public readonly userProfileName: string;
-  /**
-   * The profile's ARN.
-   * @attribute
-   */
-  public readonly userProfileArn: string;
-  /** The underlying resource. */
-  public readonly resource: CfnUserProfile;
-
-  /** @internal */
-  constructor(scope: Construct, id: string, domain: StudioDomain, name: string, options: UserProfileOptions) {
-    super(scope, id);
-    this.userProfileName = name;
-    this.resource = new CfnUserProfile(this, 'Resource', {
-      domainId: domain.domainId,
-      userProfileName: name,
-      singleSignOnUserIdentifier: options.singleSignOnUserValue ? options.singleSignOnUserIdentifier ?? 'UserName' : undefined,
-      singleSignOnUserValue: options.singleSignOnUserValue,
-      userSettings: options.executionRole ? { executionRole: options.executionRole.roleArn } : undefined,
-    });
-    this.userProfileArn = this.resource.attrUserProfileArn;
-  }
-}
-
-/** A Studio space created by `StudioDomain.addSpace`. */
-export class StudioSpace extends Construct {
-  /** The space's name. */
-  public readonly spaceName: string;
-  /**
-   * The space's ARN.
-   * @attribute
-   */
-  public readonly spaceArn: string;
-  /** The underlying resource. */
-  public readonly resource: CfnSpace;
-
-  /** @internal */
-  constructor(scope: Construct, id: string, domain: StudioDomain, name: string, options: SpaceOptions, ebsSizeGb: number) {
-    super(scope, id);
-    this.spaceName = name;
-    const appType = options.appType ?? StudioAppType.JUPYTER_LAB;
-    this.resource = new CfnSpace(this, 'Resource', {
-      domainId: domain.domainId,
-      spaceName: name,
-      spaceDisplayName: options.displayName,
-      ownershipSettings: { ownerUserProfileName: options.owner.userProfileName },
-      spaceSharingSettings: { sharingType: options.sharing ?? SpaceSharing.PRIVATE },
-      spaceSettings: {
-        appType,
-        spaceStorageSettings: { ebsStorageSettings: { ebsVolumeSizeInGb: ebsSizeGb } },
-      },
-    });
-    this.resource.node.addDependency(options.owner.resource);
-    this.spaceArn = this.resource.attrSpaceArn;
-  }
-}
-
 abstract class StudioDomainBase extends Resource implements IStudioDomain {
   public get domainRef(): sagemakerRefs.DomainReference {
     return { domainId: this.domainId, domainArn: this.domainArn };
@@ -314,6 +143,13 @@ abstract class StudioDomainBase extends Resource implements IStudioDomain {
 
 const IDLE_MIN = 60;
 const IDLE_MAX = 525600;
+
+/** The idle timeout and space volume sizes of a domain, once its props are checked. */
+interface DomainLimits {
+  readonly idleMinutes: number;
+  readonly defaultEbsGb: number;
+  readonly maxEbsGb: number;
+}
 
 /**
  * A SageMaker Studio domain, secure by default: VPC-only networking in isolated subnets with the
@@ -332,9 +168,7 @@ export class StudioDomain extends StudioDomainBase {
         return attrs.executionRole;
       }
     }
-    if (!Token.isUnresolved(attrs.domainId) && !/^d-[a-z0-9]{12}$/.test(attrs.domainId)) {
-      throw new SageMakerConstructError(scope, `invalid domainId ${describeValue(attrs.domainId)}: use a domain ID like 'd-abcdef123456'`);
-    }
+    checkNow(scope, 'StudioDomain.fromDomainAttributes', (p) => checkName(p, 'domainId', attrs.domainId, STUDIO_DOMAIN_ID));
     return new Import(scope, id);
   }
 
@@ -348,12 +182,10 @@ export class StudioDomain extends StudioDomainBase {
     if (Token.isUnresolved(domainArn)) {
       domainId = Stack.of(scope).splitArn(domainArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
     } else {
-      const m = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:domain\/(d-[a-z0-9]{12})$/.exec(domainArn);
-      if (!m) {
-        // named for the import's own path: the construct the user asked for at `id`
-        throw new SageMakerConstructError(new Construct(scope, id), `invalid domainArn ${describeValue(domainArn)}: expected arn:<partition>:sagemaker:<region>:<account>:domain/d-<12 letters or digits>`);
-      }
-      domainId = m[1];
+      const problems = new ProblemList();
+      domainId = checkArn(problems, 'domainArn', domainArn, 'domain', { name: STUDIO_DOMAIN_ID })!;
+      // named for the import's own path: the construct the user asked for at `id`
+      if (problems.length) problems.throwIfAny(new Construct(scope, id), 'StudioDomain.fromDomainArn');
     }
     class Import extends StudioDomainBase {
       public readonly domainId = domainId;
@@ -403,45 +235,12 @@ export class StudioDomain extends StudioDomainBase {
     this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const networkMode = props.networkMode ?? StudioNetworkMode.VPC_ONLY;
     const vpcOnly = networkMode === StudioNetworkMode.VPC_ONLY;
-
-    const problems = new ProblemList();
     const name = props.domainName ?? generatePhysicalName(this);
-    if (props.domainName !== undefined && !Token.isUnresolved(props.domainName) && !SAGEMAKER_NAME.pattern.test(props.domainName) || name.length > 63) {
-      problems.add(`invalid domainName ${describeValue(props.domainName)}: use ${SAGEMAKER_NAME.description}`);
-    }
-    this.idleMinutes = 60;
-    if (props.idleTimeout) {
-      const minutes = props.idleTimeout.toMinutes({ integral: false });
-      if (!Number.isInteger(minutes) || minutes < IDLE_MIN || minutes > IDLE_MAX) {
-        problems.add(`invalid idleTimeout ${props.idleTimeout.toHumanString()}: use whole minutes from ${IDLE_MIN} to ${IDLE_MAX} (1 hour to 365 days)`);
-      } else {
-        this.idleMinutes = minutes;
-      }
-    }
-    this.defaultEbsGb = props.defaultSpaceEbsSizeGb ?? 5;
-    this.maxEbsGb = props.maxSpaceEbsSizeGb ?? Math.max(100, this.defaultEbsGb);
-    if (!Number.isInteger(this.defaultEbsGb) || this.defaultEbsGb < 5 || this.defaultEbsGb > 16384) {
-      problems.add(`invalid defaultSpaceEbsSizeGb ${describeValue(this.defaultEbsGb)}: use a whole number of GiB from 5 to 16384`);
-    }
-    if (!Number.isInteger(this.maxEbsGb) || this.maxEbsGb < this.defaultEbsGb || this.maxEbsGb > 16384) {
-      problems.add(`invalid maxSpaceEbsSizeGb ${describeValue(this.maxEbsGb)}: use a whole number of GiB from defaultSpaceEbsSizeGb (${this.defaultEbsGb}) to 16384`);
-    }
-    if (props.enableDockerAccess && !vpcOnly) {
-      problems.add(`enableDockerAccess needs networkMode VPC_ONLY, got ${describeValue(networkMode)}: SageMaker allows Docker only in VPC-only domains`);
-    }
-    if (props.vpcSubnets && !props.vpc) {
-      problems.add('vpcSubnets was given without vpc: pass the VPC the subnets belong to');
-    }
     const endpoints = props.vpcEndpoints ?? (vpcOnly ? DEFAULT_STUDIO_VPC_ENDPOINTS : []);
-    const duplicates = endpoints.filter((e, i) => endpoints.indexOf(e) !== i);
-    if (duplicates.length) problems.add(`vpcEndpoints lists ${duplicates.join(', ')} more than once`);
-    if (vpcOnly && !props.vpc && props.vpcEndpoints?.length === 0) {
-      problems.add('vpcEndpoints is empty for a VPC_ONLY domain in the VPC this construct creates: it could not reach the SageMaker API; list the endpoints, or pass a vpc that has them');
-    }
-    if (vpcOnly && props.vpcEndpoints && props.vpcEndpoints.length > 0 && !endpoints.includes(StudioVpcEndpoint.SAGEMAKER_API)) {
-      problems.add(`vpcEndpoints ${describeValue(endpoints)} lack SAGEMAKER_API: a VPC_ONLY domain cannot reach the SageMaker API without it (include it, or pass a vpc that already has it and an empty list)`);
-    }
-    problems.throwIfAny(this, 'StudioDomain props');
+    const limits = this.validateProps(props, name, networkMode, endpoints);
+    this.idleMinutes = limits.idleMinutes;
+    this.defaultEbsGb = limits.defaultEbsGb;
+    this.maxEbsGb = limits.maxEbsGb;
 
     this.encryptionKey = props.encryptionKey ?? createManagedKey(this, 'Key', {
       description: `Encrypts the home EFS, space volumes and VPC flow logs of Studio domain ${this.node.path}`,
@@ -449,78 +248,17 @@ export class StudioDomain extends StudioDomainBase {
     });
 
     // Network
-    this.vpc = props.vpc ?? this.createVpc(props.encryptionKey ? undefined : this.encryptionKey as kms.Key);
-    let subnetIds: string[];
-    try {
-      subnetIds = this.vpc.selectSubnets(props.vpcSubnets ?? defaultSubnets(this.vpc)).subnetIds;
-    } catch (e) {
-      throw new SageMakerConstructError(this, `cannot select subnets for the domain: ${(e as Error).message.split('\n')[0]}; pass vpcSubnets selecting subnets of the vpc`);
-    }
-    if (vpcOnly && !props.vpcSubnets && this.vpc.privateSubnets.length + this.vpc.isolatedSubnets.length === 0) {
-      throw new SageMakerConstructError(this, 'networkMode VPC_ONLY needs private subnets, but the vpc has only public ones: pass a vpc with private subnets (or vpcSubnets), or use StudioNetworkMode.PUBLIC_INTERNET_ONLY');
-    }
-    if (vpcOnly && subnetIds.length === 0) {
-      throw new SageMakerConstructError(this, 'networkMode VPC_ONLY needs at least one subnet, got none: pass vpcSubnets selecting private subnets of the vpc');
-    }
-    const known = [...this.vpc.privateSubnets, ...this.vpc.isolatedSubnets, ...this.vpc.publicSubnets].map((sn) => sn.subnetId);
-    const given = (props.vpcSubnets?.subnets ?? []).map((sn) => sn.subnetId).filter((sid) => !Token.isUnresolved(sid));
-    const foreign = given.filter((sid) => !known.includes(sid));
-    if (known.length > 0 && foreign.length > 0) {
-      throw new SageMakerConstructError(this, `vpcSubnets ${describeValue(foreign)} are not subnets of the given vpc (its subnets: ${describeValue(known)}): use subnets of that vpc`);
-    }
-    this.securityGroup = new ec2.SecurityGroup(this, 'AppSecurityGroup', {
-      vpc: this.vpc,
-      description: `Studio apps of ${this.node.path}`,
-      allowAllOutbound: false,
-    });
-    // Studio apps talk to each other (kernel gateways, shared spaces) on high ports.
-    this.securityGroup.addIngressRule(this.securityGroup, ec2.Port.tcpRange(8192, 65535), 'Studio apps to each other');
-    this.securityGroup.addEgressRule(this.securityGroup, ec2.Port.tcpRange(8192, 65535), 'Studio apps to each other');
-    // HTTPS to VPC endpoints and, through the S3 gateway endpoint, to S3 (isolated subnets have no other route).
-    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to VPC endpoints and the S3 gateway endpoint');
-    if (vpcOnly || props.vpcEndpoints) this.addEndpoints(endpoints);
+    this.vpc = props.vpc ?? createStudioVpc(this, this.removalPolicy, props.encryptionKey ? undefined : this.encryptionKey as kms.Key);
+    const subnetIds = selectDomainSubnets(this, this.vpc, props.vpcSubnets, vpcOnly);
+    this.securityGroup = createAppSecurityGroup(this, this.vpc);
+    if (vpcOnly || props.vpcEndpoints) addStudioVpcEndpoints(this, this.vpc, this.securityGroup, endpoints);
 
     // Identity
-    if (props.executionRole) {
-      this.executionRole = props.executionRole;
-      this.grantPrincipal = props.executionRole;
-    } else {
-      const role = new LeastPrivilegeRole(this, 'ExecutionRole', {
-        assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
-        description: `Default execution role of Studio domain ${this.node.path}`,
-      });
-      this.executionRole = role.role;
-      this.grantPrincipal = role.grantPrincipal;
-    }
+    const identity = props.executionRole ? { role: props.executionRole, grantPrincipal: props.executionRole } : this.createExecutionRole();
+    this.executionRole = identity.role;
+    this.grantPrincipal = identity.grantPrincipal;
 
-    this.resource = new CfnDomain(this, 'Resource', {
-      domainName: name,
-      authMode: this.authMode,
-      appNetworkAccessType: networkMode,
-      vpcId: this.vpc.vpcId,
-      subnetIds,
-      kmsKeyId: this.encryptionKey.keyArn,
-      tagPropagation: 'ENABLED',
-      domainSettings: {
-        dockerSettings: { enableDockerAccess: props.enableDockerAccess ? 'ENABLED' : 'DISABLED' },
-      },
-      defaultUserSettings: {
-        executionRole: this.executionRole.roleArn,
-        securityGroups: [this.securityGroup.securityGroupId],
-        studioWebPortal: 'ENABLED',
-        defaultLandingUri: 'studio::',
-        jupyterLabAppSettings: this.appSettings(StudioAppType.JUPYTER_LAB),
-        codeEditorAppSettings: this.appSettings(StudioAppType.CODE_EDITOR),
-        spaceStorageSettings: { defaultEbsStorageSettings: { defaultEbsVolumeSizeInGb: this.defaultEbsGb, maximumEbsVolumeSizeInGb: this.maxEbsGb } },
-      },
-      defaultSpaceSettings: {
-        executionRole: this.executionRole.roleArn,
-        securityGroups: [this.securityGroup.securityGroupId],
-        jupyterLabAppSettings: this.appSettings(StudioAppType.JUPYTER_LAB),
-      },
-    });
-    this.resource.applyRemovalPolicy(this.removalPolicy);
-
+    this.resource = this.createDomainResource(name, networkMode, subnetIds, props.enableDockerAccess);
     this.domainId = this.resource.attrDomainId;
     this.domainArn = this.resource.attrDomainArn;
     this.domainUrl = this.resource.attrUrl;
@@ -540,8 +278,8 @@ export class StudioDomain extends StudioDomainBase {
 
   /** Adds a user profile. Names are unique per domain. */
   public addUserProfile(name: string, options: UserProfileOptions = {}): StudioUserProfile {
-    validateName(this, 'userProfileName', name);
     const problems = new ProblemList();
+    checkName(problems, 'userProfileName', name);
     if (this.profiles.has(name)) problems.add(`user profile ${describeValue(name)} was already added: user profile names are unique per domain`);
     if (this.authMode === StudioAuthMode.IAM && (options.singleSignOnUserValue || options.singleSignOnUserIdentifier)) {
       problems.add(`singleSignOnUserValue/singleSignOnUserIdentifier were given for user profile ${describeValue(name)} of a domain with authMode IAM: they are only allowed with StudioAuthMode.SSO`);
@@ -559,12 +297,12 @@ export class StudioDomain extends StudioDomainBase {
 
   /** Adds a JupyterLab or Code Editor space owned by a user profile of this domain. */
   public addSpace(name: string, options: SpaceOptions): StudioSpace {
-    validateName(this, 'spaceName', name);
+    const problems = new ProblemList();
+    checkName(problems, 'spaceName', name);
     if (options.displayName !== undefined && !Token.isUnresolved(options.displayName) && (options.displayName.length < 1 || options.displayName.length > 64)) {
-      throw new SageMakerConstructError(this, `invalid displayName ${describeValue(options.displayName)} of space '${name}': use 1-64 characters`);
+      problems.add(`invalid displayName ${describeValue(options.displayName)} of space '${name}': use 1-64 characters`);
     }
     const ebs = options.ebsSizeGb ?? this.defaultEbsGb;
-    const problems = new ProblemList();
     if (this.spaces.has(name)) problems.add(`space ${describeValue(name)} was already added: space names are unique per domain`);
     if (![...this.profiles.values()].includes(options.owner)) {
       problems.add(`the owner of space ${describeValue(name)} is not a user profile of this domain: use a profile returned by addUserProfile of ${this.node.path}`);
@@ -585,27 +323,13 @@ export class StudioDomain extends StudioDomainBase {
     if (this.node.tryFindChild(id)) {
       throw new SageMakerConstructError(this, `lifecycle config '${id}' was already added: use a different id`);
     }
-    if ((options.script === undefined) === (options.scriptFile === undefined)) {
-      throw new SageMakerConstructError(this, `lifecycle config '${id}' needs exactly one of script and scriptFile, got ${options.script === undefined ? 'neither' : 'both'}`);
-    }
-    let script = options.script;
-    if (options.scriptFile !== undefined) {
-      if (!fs.existsSync(options.scriptFile)) throw new SageMakerConstructError(this, `lifecycle config '${id}': scriptFile ${describeValue(options.scriptFile)} does not exist`);
-      script = fs.readFileSync(options.scriptFile, 'utf8');
-    }
-    if (script!.trim() === '') {
-      throw new SageMakerConstructError(this, `lifecycle config '${id}' has an empty script: give it the commands to run`);
-    }
-    const content = Buffer.from(script!, 'utf8').toString('base64');
-    if (content.length > 16384) {
-      throw new SageMakerConstructError(this, `lifecycle config '${id}' is ${content.length} characters long once base64-encoded: SageMaker allows at most 16384 (about 12 KB of script)`);
-    }
+    const content = lifecycleConfigContent(this, id, options);
     const name = options.name ?? generatePhysicalName(new Construct(this, `${id}Name`));
     if (this.lifecycleConfigNames.has(name)) {
       throw new SageMakerConstructError(this, `lifecycle config name ${describeValue(name)} is already used by '${this.lifecycleConfigNames.get(name)}': names are unique per account and region`);
     }
     this.lifecycleConfigNames.set(name, id);
-    validateName(this, 'lifecycle config name', name);
+    checkNow(this, `addLifecycleConfig(${id})`, (p) => checkName(p, 'lifecycle config name', name));
     const config = new CfnStudioLifecycleConfig(this, id, {
       studioLifecycleConfigAppType: options.appType,
       studioLifecycleConfigContent: content,
@@ -635,50 +359,77 @@ export class StudioDomain extends StudioDomainBase {
     return { idleSettings: { lifecycleManagement: 'ENABLED', idleTimeoutInMinutes: this.idleMinutes, minIdleTimeoutInMinutes: IDLE_MIN, maxIdleTimeoutInMinutes: Math.max(this.idleMinutes, 1440) } };
   }
 
-  private createVpc(logKey?: kms.Key): ec2.IVpc {
-    if (logKey) {
-      // CloudWatch Logs encrypts the flow-log group with the domain key, for log groups of this account only.
-      allowCloudWatchLogs(logKey);
-    }
-    return new IsolatedVpc(this, 'Vpc', { flowLogKey: logKey, removalPolicy: this.removalPolicy }).vpc;
-  }
-
-  private addEndpoints(endpoints: StudioVpcEndpoint[]): void {
-    const region = Stack.of(this).region;
-    const interfaceEndpoint = (id: string, service: string) => new ec2.InterfaceVpcEndpoint(this, id, {
-      vpc: this.vpc,
-      service: new ec2.InterfaceVpcEndpointService(`com.amazonaws.${region}.${service}`, 443),
-      privateDnsEnabled: true,
-      // Ingress comes from the app security group only (set on the endpoint security group).
-      open: false,
-      securityGroups: [this.endpointSecurityGroup()],
-      subnets: defaultSubnets(this.vpc),
-    });
-    for (const endpoint of endpoints) {
-      switch (endpoint) {
-        case StudioVpcEndpoint.S3:
-          this.vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3 });
-          break;
-        case StudioVpcEndpoint.SAGEMAKER_API: interfaceEndpoint('SageMakerApiEndpoint', 'sagemaker.api'); break;
-        case StudioVpcEndpoint.SAGEMAKER_RUNTIME: interfaceEndpoint('SageMakerRuntimeEndpoint', 'sagemaker.runtime'); break;
-        case StudioVpcEndpoint.STS: interfaceEndpoint('StsEndpoint', 'sts'); break;
-        case StudioVpcEndpoint.CLOUDWATCH_LOGS: interfaceEndpoint('LogsEndpoint', 'logs'); break;
-        case StudioVpcEndpoint.CLOUDWATCH_MONITORING: interfaceEndpoint('MonitoringEndpoint', 'monitoring'); break;
-        case StudioVpcEndpoint.ECR:
-          interfaceEndpoint('EcrApiEndpoint', 'ecr.api');
-          interfaceEndpoint('EcrDockerEndpoint', 'ecr.dkr');
-          break;
-        case StudioVpcEndpoint.KMS: interfaceEndpoint('KmsEndpoint', 'kms'); break;
+  /** Checks all the props at once; returns the idle timeout and space volume sizes they set. */
+  private validateProps(props: StudioDomainProps, name: string, networkMode: StudioNetworkMode, endpoints: StudioVpcEndpoint[]): DomainLimits {
+    const vpcOnly = networkMode === StudioNetworkMode.VPC_ONLY;
+    const problems = new ProblemList();
+    checkName(problems, 'domainName', name);
+    let idleMinutes = 60;
+    if (props.idleTimeout) {
+      const minutes = props.idleTimeout.toMinutes({ integral: false });
+      if (!Number.isInteger(minutes) || minutes < IDLE_MIN || minutes > IDLE_MAX) {
+        problems.add(`invalid idleTimeout ${props.idleTimeout.toHumanString()}: use whole minutes from ${IDLE_MIN} to ${IDLE_MAX} (1 hour to 365 days)`);
+      } else {
+        idleMinutes = minutes;
       }
     }
+    const defaultEbsGb = props.defaultSpaceEbsSizeGb ?? 5;
+    const maxEbsGb = props.maxSpaceEbsSizeGb ?? Math.max(100, defaultEbsGb);
+    if (!Number.isInteger(defaultEbsGb) || defaultEbsGb < 5 || defaultEbsGb > 16384) {
+      problems.add(`invalid defaultSpaceEbsSizeGb ${describeValue(defaultEbsGb)}: use a whole number of GiB from 5 to 16384`);
+    }
+    if (!Number.isInteger(maxEbsGb) || maxEbsGb < defaultEbsGb || maxEbsGb > 16384) {
+      problems.add(`invalid maxSpaceEbsSizeGb ${describeValue(maxEbsGb)}: use a whole number of GiB from defaultSpaceEbsSizeGb (${defaultEbsGb}) to 16384`);
+    }
+    if (props.enableDockerAccess && !vpcOnly) {
+      problems.add(`enableDockerAccess needs networkMode VPC_ONLY, got ${describeValue(networkMode)}: SageMaker allows Docker only in VPC-only domains`);
+    }
+    if (props.vpcSubnets && !props.vpc) {
+      problems.add('vpcSubnets was given without vpc: pass the VPC the subnets belong to');
+    }
+    checkVpcEndpoints(problems, { endpoints, requested: props.vpcEndpoints, vpcOnly, vpcGiven: !!props.vpc });
+    problems.throwIfAny(this, 'StudioDomain props');
+    return { idleMinutes, defaultEbsGb, maxEbsGb };
   }
 
-  private endpointSecurityGroup(): ec2.ISecurityGroup {
-    const existing = this.node.tryFindChild('EndpointSecurityGroup') as ec2.SecurityGroup | undefined;
-    if (existing) return existing;
-    const sg = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', { vpc: this.vpc, description: `VPC endpoints of ${this.node.path}`, allowAllOutbound: false });
-    sg.addIngressRule(this.securityGroup, ec2.Port.tcp(443), 'HTTPS from Studio apps and jobs');
-    return sg;
+  /** The default execution role when none is given: assumed by SageMaker, no permissions until granted. */
+  private createExecutionRole(): LeastPrivilegeRole {
+    return new LeastPrivilegeRole(this, 'ExecutionRole', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+      description: `Default execution role of Studio domain ${this.node.path}`,
+    });
+  }
+
+  /** The domain resource, with the settings every user and space starts from. */
+  private createDomainResource(name: string, networkMode: StudioNetworkMode, subnetIds: string[], enableDockerAccess?: boolean): CfnDomain {
+    const resource = new CfnDomain(this, 'Resource', {
+      domainName: name,
+      authMode: this.authMode,
+      appNetworkAccessType: networkMode,
+      vpcId: this.vpc.vpcId,
+      subnetIds,
+      kmsKeyId: this.encryptionKey.keyArn,
+      tagPropagation: 'ENABLED',
+      domainSettings: {
+        dockerSettings: { enableDockerAccess: enableDockerAccess ? 'ENABLED' : 'DISABLED' },
+      },
+      defaultUserSettings: {
+        executionRole: this.executionRole.roleArn,
+        securityGroups: [this.securityGroup.securityGroupId],
+        studioWebPortal: 'ENABLED',
+        defaultLandingUri: 'studio::',
+        jupyterLabAppSettings: this.appSettings(StudioAppType.JUPYTER_LAB),
+        codeEditorAppSettings: this.appSettings(StudioAppType.CODE_EDITOR),
+        spaceStorageSettings: { defaultEbsStorageSettings: { defaultEbsVolumeSizeInGb: this.defaultEbsGb, maximumEbsVolumeSizeInGb: this.maxEbsGb } },
+      },
+      defaultSpaceSettings: {
+        executionRole: this.executionRole.roleArn,
+        securityGroups: [this.securityGroup.securityGroupId],
+        jupyterLabAppSettings: this.appSettings(StudioAppType.JUPYTER_LAB),
+      },
+    });
+    resource.applyRemovalPolicy(this.removalPolicy);
+    return resource;
   }
 
   /** What the execution role needs to open Studio, run apps in spaces and run jobs in the VPC. */
@@ -772,10 +523,4 @@ export class StudioDomain extends StudioDomainBase {
     cleanup.node.addDependency(this.resource);
     return cleanup;
   }
-}
-
-function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
-  if (vpc.isolatedSubnets.length > 0) return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
-  if (vpc.privateSubnets.length > 0) return { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-  return { subnetType: ec2.SubnetType.PUBLIC };
 }

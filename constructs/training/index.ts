@@ -1,3 +1,6 @@
+export * from './training-channel';
+export * from './training-resources';
+export * from './debugger';
 export * from './training-spec';
 export * from './tuning-spec';
 export * from './processing-spec';

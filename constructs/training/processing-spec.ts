@@ -9,9 +9,11 @@ import { ContainerImage } from '../core/container-image';
 import { InstanceType, InstanceUse } from '../core/instance-type';
 import { JobNetworkOptions } from '../core/network';
 import { S3Location } from '../core/s3-location';
-import { Compression, RenderOptions, S3DataDistribution, S3DataType } from './training-spec';
+import { Compression, S3DataDistribution, S3DataType } from './training-channel';
+import { RenderOptions } from './training-spec';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
-import { checkTags, ENVIRONMENT_RULES, grantJobBasics, integer, prune, renderTags, renderVpcConfig, seconds, stringMap } from '../private/job-render';
+import { grantJobBasics, prune, renderTags, renderVpcConfig } from '../private/job-render';
+import { checkNow, checkTags, ENVIRONMENT_RULES, integer, seconds, stringMap } from '../private/rules';
 import type {
   CreateProcessingJobRequest, ProcessingInstanceType, ProcessingS3CompressionType, ProcessingS3DataDistributionType, ProcessingS3DataType, ProcessingS3InputMode,
   ProcessingS3UploadMode,
@@ -245,8 +247,16 @@ export class ProcessingSpec {
   /** Validates and renders the request. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsii: the SDK's CreateProcessingJobRequest is not a jsii type (tsc checks it below)
   public render(scope: Construct, options: RenderOptions): any {
+    return checkNow(scope, 'the processing spec', (problems) => this._render(scope, options, problems));
+  }
+
+  /**
+   * @internal Adds the spec's problems to `problems` and renders the request when it has none
+   * (pipeline steps collect every step's problems in one list).
+   */
+  public _render(scope: Construct, options: RenderOptions, problems: ProblemList): CreateProcessingJobRequest | undefined {
     const p = this.props;
-    const problems = new ProblemList();
+    const known = problems.length;
     const inputs = this.inputsIn(scope);
     const outputs = p.outputs ?? [];
     if (inputs.length > 10) problems.add(`the job has ${inputs.length} inputs (code included): at most 10`);
@@ -273,7 +283,7 @@ export class ProcessingSpec {
     if ((p.entrypoint?.length ?? 0) > 100) problems.add(`entrypoint has ${p.entrypoint!.length} parts: at most 100`);
     if ((p.arguments?.length ?? 0) > 100) problems.add(`arguments has ${p.arguments!.length} entries: at most 100`);
     checkTags(problems, 'tags', p.tags);
-    problems.throwIfAny(scope, 'the processing spec');
+    if (problems.length > known) return undefined;
 
     const entrypoint = p.entrypoint ?? (p.code ? ['python3', `/opt/ml/processing/input/code/${p.code.bind(scope).fileName}`] : undefined);
     const request: CreateProcessingJobRequest = {

@@ -3,8 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { RenderOptions, TrainingSpec } from './training-spec';
 import { describeValue, ProblemList } from '../private/errors';
-import type { CreateHyperParameterTuningJobRequest, CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
-import { checkTags, integer, prune, renderTags, seconds } from '../private/job-render';
+import type { CreateHyperParameterTuningJobRequest } from '@aws-sdk/client-sagemaker';
+import { prune, renderTags } from '../private/job-render';
+import { checkName, checkNow, checkTags, integer, seconds, TUNING_JOB_NAME } from '../private/rules';
 
 /** How a tuning job picks the next hyperparameters. */
 export enum TuningStrategy {
@@ -155,10 +156,18 @@ export class HyperparameterTuningSpec {
   /** Validates and renders the request. `options.jobName` is at most 32 characters. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsii: the SDK's CreateHyperParameterTuningJobRequest is not a jsii type (tsc checks it below)
   public render(scope: IConstruct, options: RenderOptions): any {
+    return checkNow(scope, 'the tuning spec', (problems) => this._render(scope, options, problems));
+  }
+
+  /**
+   * @internal Adds the spec's problems to `problems` and renders the request when it has none
+   * (pipeline steps collect every step's problems in one list).
+   */
+  public _render(scope: IConstruct, options: RenderOptions, problems: ProblemList): CreateHyperParameterTuningJobRequest | undefined {
     const p = this.props;
-    const problems = new ProblemList();
+    const known = problems.length;
     const strategy = p.strategy ?? TuningStrategy.BAYESIAN;
-    const training: CreateTrainingJobRequest = p.trainingSpec.render(scope, { role: options.role });
+    const training = p.trainingSpec._render(scope, { role: options.role }, problems);
     if (p.trainingSpec.props.debugger) problems.add('the training spec has debugger settings: tuning jobs do not support Debugger; remove them from the spec used for tuning');
     if (p.ranges.length === 0) problems.add('ranges is empty: tune at least one hyperparameter');
     if (p.ranges.length > 30) problems.add(`ranges has ${p.ranges.length} hyperparameters: at most 30`);
@@ -193,7 +202,7 @@ export class HyperparameterTuningSpec {
     integer(problems, 'hyperbandMaxResource', p.hyperbandMaxResource, 1, 1000000);
     if (p.warmStartType !== undefined && !p.warmStartFrom) problems.add('warmStartType was given without warmStartFrom: name the tuning jobs to start from');
     for (const parent of p.warmStartFrom ?? []) {
-      if (!Token.isUnresolved(parent) && !/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$/.test(parent)) problems.add(`invalid warmStartFrom job name ${describeValue(parent)}: use 1-32 letters, digits or hyphens`);
+      checkName(problems, 'warmStartFrom job name', parent, TUNING_JOB_NAME);
     }
     const maxJobs = strategy === TuningStrategy.GRID ? undefined : integer(problems, 'maxJobs', p.maxJobs ?? 10, 1, 10000);
     const maxParallel = integer(problems, 'maxParallelJobs', p.maxParallelJobs ?? 2, 1, 100);
@@ -201,11 +210,9 @@ export class HyperparameterTuningSpec {
     const maxRuntime = p.maxRuntime ? seconds(problems, 'maxRuntime', p.maxRuntime, 120, 15552000) : undefined;
     if (p.warmStartFrom && (p.warmStartFrom.length < 1 || p.warmStartFrom.length > 5)) problems.add(`warmStartFrom lists ${p.warmStartFrom.length} jobs: use 1 to 5`);
     if (p.objective.metricName.length < 1 || p.objective.metricName.length > 255) problems.add(`objective.metricName ${describeValue(p.objective.metricName)} must be 1-255 characters`);
-    if (options.jobName !== undefined && !Token.isUnresolved(options.jobName) && !/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$/.test(options.jobName)) {
-      problems.add(`invalid tuning job name ${describeValue(options.jobName)}: use 1-32 letters, digits or hyphens`);
-    }
+    checkName(problems, 'tuning job name', options.jobName, TUNING_JOB_NAME);
     checkTags(problems, 'tags', p.tags);
-    problems.throwIfAny(scope, 'the tuning spec');
+    if (problems.length > known || !training) return undefined;
 
     const tuned = new Set(p.ranges.map((r) => r.name));
     const staticHp = Object.fromEntries(Object.entries((training.HyperParameters ?? {}) as Record<string, string>).filter(([k]) => !tuned.has(k)));

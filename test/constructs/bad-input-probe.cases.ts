@@ -275,7 +275,7 @@ describe('TrainingSpec / TrainingJob', () => {
   });
 
   // Fixed; was: no error; ShuffleConfig.Seed renders NaN (null in the JSON request) and the job fails at deploy.
-  // Belongs in renderChannels (training-spec.ts).
+  // Belongs in renderChannels (training/private/render-channels.ts).
   test('shuffleSeed NaN', () => {
     expect(synth((s) => new TrainingJob(s, 'Job', { spec: trainingSpec(s, { inputs: [{ name: 'train', location: loc(s, 'train/'), shuffleSeed: NaN }] }) }))).toThrow(PATH_FIRST);
   });
@@ -288,13 +288,13 @@ describe('TrainingSpec / TrainingJob', () => {
   });
 
   // Fixed; was: no error; warm pools (KeepAlivePeriodInSeconds) are not supported with managed spot training,
-  // SageMaker rejects the request at deploy. Belongs in TrainingSpec.render / renderResources (training-spec.ts).
+  // SageMaker rejects the request at deploy. Belongs in TrainingSpec.render / renderResources (training/private/render-resources.ts).
   test('keepAlive (warm pool) together with spot', () => {
     expect(synth((s) => new TrainingJob(s, 'Job', { spec: trainingSpec(s, { resources: { instanceType: InstanceType.ML_M5_XLARGE, keepAlive: Duration.minutes(10) }, spot: {}, allowSpotWithoutCheckpoint: true, maxRuntime: Duration.minutes(30) }) }))).toThrow(PATH_FIRST);
   });
 
   // Fixed; was: no error; debugger.outputLocation is never validate()d (outputLocation and checkpoint are), so a
-  // non-S3 URI reaches DebugHookConfig.S3OutputPath. Belongs in TrainingSpec.renderDebugger (training-spec.ts).
+  // non-S3 URI reaches DebugHookConfig.S3OutputPath. Belongs in renderDebugger (training/private/render-debugger.ts).
   test('debugger.outputLocation that is not an s3:// URI', () => {
     expect(synth((s) => new TrainingJob(s, 'Job', { spec: trainingSpec(s, { debugger: { outputLocation: S3Location.fromUri('file:///tmp/debug') } }) }))).toThrow(PATH_FIRST);
   });
@@ -306,7 +306,7 @@ describe('TrainingSpec / TrainingJob', () => {
   });
 
   // Fixed; was: no error; instance group names must be 1-64 characters (doc says so), '' is not checked.
-  // Belongs in renderResources (training-spec.ts).
+  // Belongs in renderResources (training/private/render-resources.ts).
   test("instance group named ''", () => {
     expect(synth((s) => new TrainingJob(s, 'Job', { spec: trainingSpec(s, { resources: { instanceGroups: [{ name: '', instanceType: InstanceType.ML_M5_XLARGE, instanceCount: 1 }] } }) }))).toThrow(PATH_FIRST);
   });

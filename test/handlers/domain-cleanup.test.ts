@@ -333,6 +333,29 @@ describe('StudioDomainCleanup isComplete', () => {
     expect(h.sagemaker.callsMatching(DESTRUCTIVE).map((c) => c.command)).toEqual(['DeleteAppCommand', 'DeleteAppCommand']);
   });
 
+  test('spaces and profiles listed without a name are neither deleted nor waited for', async () => {
+    // GIVEN a nameless space and a nameless profile next to named ones
+    const nameless = { DomainId: DOMAIN_ID, Status: 'InService' };
+    const h = harness({
+      sagemaker: {
+        ...emptyDomain,
+        ListSpacesCommand: [{ Spaces: [nameless, space('shared')] }, always({ Spaces: [nameless] })],
+        DeleteSpaceCommand: [{}],
+        ListUserProfilesCommand: [{ UserProfiles: [nameless, profile('alice')] }, always({ UserProfiles: [nameless] })],
+        DeleteUserProfileCommand: [{}],
+      },
+    });
+    // WHEN polled until complete
+    await expect(domainCleanupIsComplete(domainEvent('Delete'), h.clients)).resolves.toEqual({ IsComplete: false });
+    await expect(domainCleanupIsComplete(domainEvent('Delete'), h.clients)).resolves.toEqual({ IsComplete: false });
+    await expect(domainCleanupIsComplete(domainEvent('Delete'), h.clients)).resolves.toEqual({ IsComplete: true });
+    // THEN only the named ones were deleted
+    expect(h.sagemaker.callsMatching(DESTRUCTIVE).map((c) => [c.command, c.input.SpaceName ?? c.input.UserProfileName])).toEqual([
+      ['DeleteSpaceCommand', 'shared'],
+      ['DeleteUserProfileCommand', 'alice'],
+    ]);
+  });
+
   test('not-found on a delete means already gone', async () => {
     // GIVEN a space and a profile that vanish between the list and the delete
     const h = harness({

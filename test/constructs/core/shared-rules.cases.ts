@@ -86,6 +86,6 @@ describe('numbers that are tokens are left to the deploy, never read as numbers'
     });
     const pipeline = new Pipeline(stack, 'P', { parameters: [count], steps: [transform(count.asNumber)] });
     expect(stack.resolve(pipeline.definition).Steps[0].Arguments.TransformResources.InstanceCount).toEqual({ Get: 'Parameters.Count' });
-    expect(() => new Pipeline(stack, 'Q', { steps: [transform(0)] })).toThrow(/invalid instanceCount of step 'Score' 0: use a whole number, 1 or more/);
+    expect(() => new Pipeline(stack, 'Q', { steps: [transform(0)] })).toThrow(/invalid instanceCount of step 'Score' 0: use a whole number of 1 or more/);
   });
 });

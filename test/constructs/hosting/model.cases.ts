@@ -294,11 +294,11 @@ describe('Model validation', () => {
     expect(attempt({ containers: [{ environment: { A: 'b' } }] })).toThrow(/containers\[0\] has neither image nor modelPackageArn: give the inference image/);
     expect(attempt({ containers: [{ modelPackageArn: arn, modelData: ModelData.fromS3Location(S3Location.fromUri('s3://model-bucket/model.tar.gz')) }] }))
       .toThrow(/containers\[0\] has modelData without image: model data belongs to an image/);
-    expect(attempt({ containers: [{ modelPackageArn: 'churn:3' }] })).toThrow(/invalid containers\[0\]\.modelPackageArn 'churn:3': use a model package ARN/);
+    expect(attempt({ containers: [{ modelPackageArn: 'churn:3' }] })).toThrow(/invalid containers\[0\]\.modelPackageArn 'churn:3': expected arn:<partition>:sagemaker:<region>:<account>:model-package\/<name>\[\/<version>\]/);
   });
 
   test('host names: pattern and uniqueness', () => {
-    expect(attempt({ containers: [{ image, containerHostname: '-bad' }] })).toThrow(/invalid containers\[0\]\.containerHostname '-bad': use 1-63 letters, digits or hyphens/);
+    expect(attempt({ containers: [{ image, containerHostname: '-bad' }] })).toThrow(/invalid containers\[0\]\.containerHostname '-bad' \(length 4\): use 1-63 letters, digits or hyphens/);
     expect(attempt({ containers: [{ image, containerHostname: 'a' }, { image, containerHostname: 'a' }] })).toThrow(/containers\[1\]\.containerHostname 'a' is used twice: container host names must be unique within a model/);
   });
 

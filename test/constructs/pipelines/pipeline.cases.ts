@@ -302,7 +302,7 @@ describe('Pipeline validation: each an error with path, value and what is allowe
 
   test.each<[string, () => { stack: Stack; props: any }, RegExp]>([
     ['invalid pipeline name', () => ({ stack: env().stack, props: { pipelineName: 'my_pipeline', steps: [new FailStep('F', { errorMessage: 'x' })] } }), /invalid pipelineName 'my_pipeline'/],
-    ['invalid step name', () => ({ stack: env().stack, props: { steps: [new FailStep('bad name', { errorMessage: 'x' })] } }), /invalid step name 'bad name': use 1-64 letters, digits, '-' or '_'/],
+    ['invalid step name', () => ({ stack: env().stack, props: { steps: [new FailStep('bad name', { errorMessage: 'x' })] } }), /invalid step name 'bad name' \(length 8\): use 1-64 letters, digits, '-' or '_'/],
     ['invalid parameter name', () => ({ stack: env().stack, props: { parameters: [PipelineParameter.string('bad name')], steps: [new FailStep('F', { errorMessage: 'x' })] } }), /invalid parameter name 'bad name'/],
     ['parameter default of the wrong type', () => ({ stack: env().stack, props: { parameters: [PipelineParameter.integer('N', { defaultValue: 1.5 })], steps: [new FailStep('F', { errorMessage: 'x' })] } }), /parameter 'N' of type Integer has the default 1.5/],
     ['default outside enum values', () => ({ stack: env().stack, props: { parameters: [PipelineParameter.string('S', { defaultValue: 'c', enumValues: ['a', 'b'] })], steps: [new FailStep('F', { errorMessage: 'x' })] } }), /has the default 'c', which is not one of its enumValues/],

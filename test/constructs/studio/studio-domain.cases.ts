@@ -226,7 +226,7 @@ describe('StudioDomain options', () => {
 describe('StudioDomain bad input fails at synth with path, value and what is allowed', () => {
   const otherVpc = (s: Stack) => new ec2.Vpc(s, 'Other', { natGateways: 0, subnetConfiguration: [{ name: 'i', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
   test.each<[string, (s: Stack) => unknown, RegExp]>([
-    ['invalid domain name', (s) => new StudioDomain(s, 'Studio', { domainName: 'my_domain' }), /\[Test\/Studio\] invalid domainName 'my_domain': use 1-63 letters/],
+    ['invalid domain name', (s) => new StudioDomain(s, 'Studio', { domainName: 'my_domain' }), /\[Test\/Studio\] invalid domainName 'my_domain' \(length 9\): use 1-63 letters/],
     ['idle timeout below the service minimum', (s) => new StudioDomain(s, 'Studio', { idleTimeout: Duration.minutes(30) }), /invalid idleTimeout 30 minutes: use whole minutes from 60 to 525600/],
     ['idle timeout above the service maximum', (s) => new StudioDomain(s, 'Studio', { idleTimeout: Duration.days(400) }), /invalid idleTimeout 400 days/],
     ['EBS default below 5 GiB', (s) => new StudioDomain(s, 'Studio', { defaultSpaceEbsSizeGb: 2 }), /invalid defaultSpaceEbsSizeGb 2: use a whole number of GiB from 5 to 16384/],

@@ -208,7 +208,7 @@ describe('HyperparameterTuningSpec bad input fails at synth', () => {
   });
 
   test('a tuning job name over 32 characters', () => {
-    expect(() => render(tuning(), 'x'.repeat(33))).toThrow(/invalid tuning job name 'x{33}': use 1-32 letters, digits or hyphens/);
+    expect(() => render(tuning(), 'x'.repeat(33))).toThrow(/invalid tuning job name 'x{33}' \(length 33\): use 1-32 letters, digits or hyphens/);
     expect(() => render(tuning(), 'x'.repeat(32))).not.toThrow();
   });
 

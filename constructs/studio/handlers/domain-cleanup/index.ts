@@ -291,65 +291,100 @@ export async function emptyDomain(clients: DomainCleanupClients, props: CleanupP
     homeEfsFileSystemId: props.homeEfsFileSystemId ?? domain.HomeEfsFileSystemId,
   });
 
-  // Phase 1: every app, including those of the stack's own profiles and spaces.
-  const apps = await paginate<AppDetails, ListAppsCommandOutput>(
-    (NextToken) => rt.send(sm, new ListAppsCommand({ DomainIdEquals: domainId, NextToken, MaxResults: 100 })),
-    (page) => page.Apps,
-  );
-  let pending = 0;
-  for (const app of apps) {
-    if (app.Status === 'Deleted') continue;
-    if (app.Status === 'Deleting') {
-      pending++;
-      continue;
-    }
-    const owner = app.SpaceName ? { SpaceName: app.SpaceName } : { UserProfileName: app.UserProfileName };
-    const outcome = await rt.deleteItem(sm, new DeleteAppCommand({
-      DomainId: domainId,
-      AppType: app.AppType,
-      AppName: app.AppName,
-      ...owner,
-    }), { action: 'DeleteApp', domainId, appType: app.AppType, appName: app.AppName, status: app.Status, ...owner });
-    if (outcome !== 'gone') pending++;
+  // A phase runs only once the phases before it have nothing left.
+  const phases: ReadonlyArray<readonly [DomainCleanupPhase, () => Promise<number>]> = [
+    // Phase 1: every app, including those of the stack's own profiles and spaces.
+    ['apps', () => runDeletionPhase<AppDetails, ListAppsCommandOutput>(rt, sm, {
+      listPage: (NextToken) => rt.send(sm, new ListAppsCommand({ DomainIdEquals: domainId, NextToken, MaxResults: 100 })),
+      items: (page) => page.Apps,
+      goneStatus: 'Deleted',
+      request: (app) => {
+        const owner = app.SpaceName ? { SpaceName: app.SpaceName } : { UserProfileName: app.UserProfileName };
+        return {
+          command: new DeleteAppCommand({ DomainId: domainId, AppType: app.AppType, AppName: app.AppName, ...owner }),
+          logEntry: { action: 'DeleteApp', domainId, appType: app.AppType, appName: app.AppName, status: app.Status, ...owner },
+        };
+      },
+    })],
+    // Phase 2: spaces the stack does not own.
+    ['spaces', () => runDeletionPhase<SpaceDetails, ListSpacesCommandOutput>(rt, sm, {
+      listPage: (NextToken) => rt.send(sm, new ListSpacesCommand({ DomainIdEquals: domainId, NextToken, MaxResults: 100 })),
+      items: (page) => page.Spaces,
+      stackOwned: { names: props.stackSpaces, nameOf: (space) => space.SpaceName },
+      request: (space) => ({
+        command: new DeleteSpaceCommand({ DomainId: domainId, SpaceName: space.SpaceName }),
+        logEntry: { action: 'DeleteSpace', domainId, spaceName: space.SpaceName, status: space.Status },
+      }),
+    })],
+    // Phase 3: user profiles the stack does not own.
+    ['userProfiles', () => runDeletionPhase<UserProfileDetails, ListUserProfilesCommandOutput>(rt, sm, {
+      listPage: (NextToken) => rt.send(sm, new ListUserProfilesCommand({ DomainIdEquals: domainId, NextToken, MaxResults: 100 })),
+      items: (page) => page.UserProfiles,
+      stackOwned: { names: props.stackUserProfiles, nameOf: (profile) => profile.UserProfileName },
+      request: (profile) => ({
+        command: new DeleteUserProfileCommand({ DomainId: domainId, UserProfileName: profile.UserProfileName }),
+        logEntry: { action: 'DeleteUserProfile', domainId, userProfileName: profile.UserProfileName, status: profile.Status },
+      }),
+    })],
+  ];
+  for (const [phase, run] of phases) {
+    const pending = await run();
+    if (pending > 0) return { phase, pending };
   }
-  if (pending > 0) return { phase: 'apps', pending };
-
-  // Phase 2: spaces the stack does not own.
-  const stackSpaces = new Set(props.stackSpaces);
-  const spaces = (await paginate<SpaceDetails, ListSpacesCommandOutput>(
-    (NextToken) => rt.send(sm, new ListSpacesCommand({ DomainIdEquals: domainId, NextToken, MaxResults: 100 })),
-    (page) => page.Spaces,
-  )).filter((s) => s.SpaceName && !stackSpaces.has(s.SpaceName));
-  for (const space of spaces) {
-    if (space.Status === 'Deleting') {
-      pending++;
-      continue;
-    }
-    const outcome = await rt.deleteItem(sm, new DeleteSpaceCommand({ DomainId: domainId, SpaceName: space.SpaceName }),
-      { action: 'DeleteSpace', domainId, spaceName: space.SpaceName, status: space.Status });
-    if (outcome !== 'gone') pending++;
-  }
-  if (pending > 0) return { phase: 'spaces', pending };
-
-  // Phase 3: user profiles the stack does not own.
-  const stackProfiles = new Set(props.stackUserProfiles);
-  const profiles = (await paginate<UserProfileDetails, ListUserProfilesCommandOutput>(
-    (NextToken) => rt.send(sm, new ListUserProfilesCommand({ DomainIdEquals: domainId, NextToken, MaxResults: 100 })),
-    (page) => page.UserProfiles,
-  )).filter((p) => p.UserProfileName && !stackProfiles.has(p.UserProfileName));
-  for (const profile of profiles) {
-    if (profile.Status === 'Deleting') {
-      pending++;
-      continue;
-    }
-    const outcome = await rt.deleteItem(sm,
-      new DeleteUserProfileCommand({ DomainId: domainId, UserProfileName: profile.UserProfileName }),
-      { action: 'DeleteUserProfile', domainId, userProfileName: profile.UserProfileName, status: profile.Status });
-    if (outcome !== 'gone') pending++;
-  }
-  if (pending > 0) return { phase: 'userProfiles', pending };
-
   return { phase: 'done', pending: 0 };
+}
+
+/** One phase of emptying the domain: what to list, what to leave alone, and how to delete an item. */
+interface DeletionPhase<Item, Page> {
+  /** Reads one page of the list (`nextToken` undefined for the first). */
+  readonly listPage: (nextToken: string | undefined) => Promise<Page>;
+  /** The items of a page. */
+  readonly items: (page: Page) => Item[] | undefined;
+  /**
+   * Items CloudFormation deletes itself, by name: skipped, and so are items without a name.
+   * @default - every item listed is deleted
+   */
+  readonly stackOwned?: { readonly names: readonly string[]; readonly nameOf: (item: Item) => string | undefined };
+  /**
+   * The status of an item that is deleted but still listed: skipped, not counted.
+   * @default - none
+   */
+  readonly goneStatus?: string;
+  /** The delete command of an item and the log entry of its outcome. */
+  readonly request: (item: Item) => { readonly command: unknown; readonly logEntry: Record<string, unknown> };
+}
+
+/**
+ * Lists every item of a phase (all pages), then requests the deletion of each, one at a time, and
+ * returns how many are still present: an item already `Deleting` counts without a new request, a
+ * requested delete counts unless it answers that the item is gone.
+ */
+async function runDeletionPhase<Item extends { readonly Status?: string }, Page>(
+  rt: Runtime,
+  client: SdkClient,
+  phase: DeletionPhase<Item, Page>,
+): Promise<number> {
+  let items = await paginate<Item, Page>(phase.listPage, phase.items);
+  const owned = phase.stackOwned;
+  if (owned) {
+    const names = new Set(owned.names);
+    items = items.filter((item) => {
+      const name = owned.nameOf(item);
+      return !!name && !names.has(name);
+    });
+  }
+  let pending = 0;
+  for (const item of items) {
+    if (phase.goneStatus !== undefined && item.Status === phase.goneStatus) continue;
+    if (item.Status === 'Deleting') {
+      pending++;
+      continue;
+    }
+    const { command, logEntry } = phase.request(item);
+    const outcome = await rt.deleteItem(client, command, logEntry);
+    if (outcome !== 'gone') pending++;
+  }
+  return pending;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,0 +1,236 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Aws, CfnMapping, Stack, Token } from 'aws-cdk-lib';
+import { Fact, FactName } from 'aws-cdk-lib/region-info';
+import { IConstruct } from 'constructs';
+import { describeValue, SageMakerConstructError } from '../../private/errors';
+import { Processor } from '../aws-image-options';
+
+// ---------------------------------------------------------------------------------------------
+// The bundled table (scripts/gen-image-table.mjs writes it; see ../images/README.md)
+
+interface Variant {
+  readonly registry: string;
+  readonly repository: string;
+  readonly processors?: string[];
+  readonly pyVersions?: string[];
+  readonly containerVersion?: { [processor: string]: string };
+  readonly tagPrefix?: string;
+}
+
+/** A version: a variant, a map python version -> variant, or (Hugging Face) base framework -> node. */
+interface VersionNode extends Partial<Variant> {
+  readonly pythonVersions?: { [py: string]: Variant };
+  readonly baseFrameworks?: { [base: string]: VersionNode };
+  readonly baseFrameworkAliases?: { [alias: string]: string };
+}
+
+interface ScopeTable {
+  readonly versions: { [version: string]: VersionNode };
+  readonly aliases?: { [alias: string]: string };
+}
+
+interface ImageTable {
+  readonly images: { [key: string]: { [scope: string]: ScopeTable } };
+  readonly registries: { [id: string]: { [region: string]: string } };
+}
+
+let loadedTable: ImageTable | undefined;
+
+/** Read at first use (a JSON file in core/images/, so no JSON import for jsii; the build copies it to dist/core/images/). */
+function imageTable(): ImageTable {
+  if (!loadedTable) {
+    loadedTable = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'images', 'image-table.json'), 'utf8')) as ImageTable;
+  }
+  return loadedTable;
+}
+
+/** Every region (commercial partition) the table knows, sorted. */
+export function tableRegions(): string[] {
+  const regions = new Set<string>();
+  for (const map of Object.values(imageTable().registries)) {
+    Object.keys(map).forEach((r) => regions.add(r));
+  }
+  return [...regions].sort();
+}
+
+/** The versions of an image key in the table, oldest first, across scopes; none for an unknown key. */
+export function tableVersions(key: string): string[] {
+  const scopes = imageTable().images[key];
+  if (!scopes) return [];
+  const versions = new Set<string>();
+  for (const scope of Object.values(scopes)) Object.keys(scope.versions).forEach((v) => versions.add(v));
+  return [...versions].sort(compareVersions);
+}
+
+/** Orders '1.2-1' < '1.10-1' < '1.10-1-py312'; numeric parts before text parts. */
+function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.-]/);
+  const pb = b.split(/[.-]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    if (pa[i] === undefined) return -1;
+    if (pb[i] === undefined) return 1;
+    const na = /^\d+$/.test(pa[i]) ? Number(pa[i]) : undefined;
+    const nb = /^\d+$/.test(pb[i]) ? Number(pb[i]) : undefined;
+    if (na !== undefined && nb !== undefined) {
+      if (na !== nb) return na - nb;
+    } else if (na !== undefined) {
+      return -1;
+    } else if (nb !== undefined) {
+      return 1;
+    } else if (pa[i] !== pb[i]) {
+      return pa[i] < pb[i] ? -1 : 1;
+    }
+  }
+  return 0;
+}
+
+/** Orders python versions: py2 < py3 < py36 < py39 < py310 < py312. */
+function comparePythonVersions(a: string, b: string): number {
+  const key = (v: string): [number, number] => {
+    const m = /^py(\d)(\d*)$/.exec(v);
+    return m ? [Number(m[1]), m[2] === '' ? -1 : Number(m[2])] : [-1, -1];
+  };
+  const [ma, na] = key(a);
+  const [mb, nb] = key(b);
+  return ma !== mb ? ma - mb : na !== nb ? na - nb : a < b ? -1 : a > b ? 1 : 0;
+}
+
+function choices(values: string[], aliases: string[] = []): string {
+  const list = `use one of ${values.join(', ')}`;
+  return aliases.length ? `${list} (or an alias: ${aliases.join(', ')})` : list;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Images SageMaker provides
+
+export interface AwsImageRequest {
+  readonly key: string;
+  readonly scope: string;
+  readonly version?: string;
+  readonly versionRequired?: boolean;
+  readonly defaultToNewest?: boolean;
+  readonly processor?: string;
+  readonly pythonVersion?: string;
+  readonly baseFrameworkVersion?: string;
+}
+
+export interface ResolvedImage {
+  readonly registry: string;
+  readonly repository: string;
+  readonly tag?: string;
+  /** For error messages, e.g. "pytorch 2.8.0 (training)". */
+  readonly description: string;
+}
+
+/**
+ * Resolves repository and tag the way the SageMaker Python SDK's `image_uris.retrieve` does,
+ * without an instance type: the processor and Python version are explicit or defaulted.
+ * Validation happens here, at bind time, so the error names the construct that uses the image.
+ */
+export function resolveAwsImage(scope: IConstruct, req: AwsImageRequest): ResolvedImage {
+  const scopes = imageTable().images[req.key];
+  if (!scopes) {
+    throw new SageMakerConstructError(scope, `unknown image ${describeValue(req.key)}: ${choices(Object.keys(imageTable().images).sort())}`);
+  }
+  const table = scopes[req.scope];
+  if (!table) {
+    throw new SageMakerConstructError(scope, `${req.key} has no ${describeValue(req.scope)} images: ${choices(Object.keys(scopes).sort())}`);
+  }
+  const versions = Object.keys(table.versions).sort(compareVersions);
+  const aliases = Object.keys(table.aliases ?? {}).sort(compareVersions);
+
+  let version = req.version;
+  if (version === undefined) {
+    if (req.versionRequired) {
+      throw new SageMakerConstructError(scope, `${req.key} needs a version: ${choices(versions, aliases)}`);
+    }
+    version = versions[versions.length - 1];
+  }
+  if (Token.isUnresolved(version)) {
+    throw new SageMakerConstructError(scope, `${req.key} version ${describeValue(version)} is a token: use a literal version, one of ${versions.join(', ')}`);
+  }
+  const canonical = table.aliases?.[version] ?? version;
+  let node = table.versions[canonical];
+  if (!node) {
+    throw new SageMakerConstructError(scope, `unknown ${req.key} version ${describeValue(version)} for ${req.scope}: ${choices(versions, aliases)}`);
+  }
+  let description = `${req.key} ${canonical} (${req.scope})`;
+
+  // Hugging Face: the base framework (PyTorch or TensorFlow version) selects the image.
+  let tagPrefix: string | undefined;
+  if (node.baseFrameworks) {
+    const bases = Object.keys(node.baseFrameworks).sort();
+    const baseAliases = Object.keys(node.baseFrameworkAliases ?? {}).sort();
+    let base = req.baseFrameworkVersion;
+    if (base === undefined) {
+      if (bases.length !== 1) {
+        throw new SageMakerConstructError(scope, `${description} needs baseFrameworkVersion: ${choices(bases, baseAliases)}`);
+      }
+      base = bases[0];
+    }
+    const fullBase = node.baseFrameworkAliases?.[base] ?? base;
+    const baseNode = node.baseFrameworks[fullBase];
+    const match = /^(pytorch|tensorflow)(.*)$/.exec(base);
+    if (!baseNode || !match) {
+      throw new SageMakerConstructError(scope, `baseFrameworkVersion ${describeValue(base)} is not offered for ${description}: ${choices(bases, baseAliases)}`);
+    }
+    node = baseNode;
+    description = `${req.key} ${canonical} ${fullBase} (${req.scope})`;
+    // The SDK tags these images '<base number as given>-transformers<version as given>'.
+    tagPrefix = `${match[2]}-transformers${version}`;
+  } else if (req.baseFrameworkVersion !== undefined) {
+    throw new SageMakerConstructError(scope, `baseFrameworkVersion ${describeValue(req.baseFrameworkVersion)} applies to Hugging Face images only: remove it for ${req.key}`);
+  }
+
+  // Python version: from the variant's list, or the keys of a per-Python map.
+  const pyVersions = [...(node.pythonVersions ? Object.keys(node.pythonVersions) : node.pyVersions ?? [])].sort(comparePythonVersions);
+  let py: string | undefined;
+  if (pyVersions.length > 0) {
+    py = req.pythonVersion ?? pyVersions[pyVersions.length - 1];
+    if (!pyVersions.includes(py)) {
+      throw new SageMakerConstructError(scope, `pythonVersion ${describeValue(py)} is not listed for ${description}: ${choices(pyVersions)}`);
+    }
+  }
+  const variant: Variant = (py !== undefined ? node.pythonVersions?.[py] : undefined) ?? (node as Variant);
+
+  // Processor: only when the image lists processors (otherwise one image serves both).
+  let processor: string | undefined;
+  const processors = variant.processors ?? [];
+  if (processors.length > 0) {
+    processor = req.processor ?? (processors.includes(Processor.CPU) || processors.length !== 1 ? Processor.CPU : processors[0]);
+    if (!processors.includes(processor)) {
+      throw new SageMakerConstructError(scope, `processor ${describeValue(processor)} is not offered for ${description}: ${choices([...processors].sort())}`);
+    }
+  }
+  const containerVersion = processor !== undefined ? variant.containerVersion?.[processor] : undefined;
+
+  const prefix = tagPrefix ?? variant.tagPrefix ?? version;
+  const tag = [prefix, processor, py, containerVersion].filter((part) => part).join('-');
+  return { registry: variant.registry, repository: variant.repository, tag: tag || undefined, description };
+}
+
+/** The URI in the scope's region: a literal for a concrete region, a FindInMap otherwise. */
+export function renderAwsImageUri(scope: IConstruct, image: ResolvedImage): string {
+  const stack = Stack.of(scope);
+  const accounts = imageTable().registries[image.registry];
+  const repositoryAndTag = image.tag ? `${image.repository}:${image.tag}` : image.repository;
+  const region = stack.region;
+  if (!Token.isUnresolved(region)) {
+    const account = accounts[region];
+    if (!account) {
+      throw new SageMakerConstructError(scope, `region ${describeValue(region)} has no ${image.description} image (${image.repository}): deploy to one of ${Object.keys(accounts).sort().join(', ')}`);
+    }
+    const suffix = Fact.find(region, FactName.DOMAIN_SUFFIX) ?? 'amazonaws.com';
+    return `${account}.dkr.ecr.${region}.${suffix}/${repositoryAndTag}`;
+  }
+  // Environment-agnostic stack: one mapping per distinct registry map, shared by every image using it.
+  const id = `SageMakerImageRegistry${image.registry}`;
+  let mapping = stack.node.tryFindChild(id) as CfnMapping | undefined;
+  if (!mapping) {
+    const entries: { [region: string]: { [key: string]: string } } = {};
+    for (const r of Object.keys(accounts).sort()) entries[r] = { account: accounts[r] };
+    mapping = new CfnMapping(stack, id, { mapping: entries });
+  }
+  return `${mapping.findInMap(region, 'account')}.dkr.ecr.${region}.${Aws.URL_SUFFIX}/${repositoryAndTag}`;
+}

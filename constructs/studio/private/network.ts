@@ -1,0 +1,137 @@
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { describeValue, ProblemList, SageMakerConstructError } from '../../private/errors';
+import { IsolatedVpc } from '../../private/isolated-vpc';
+import { allowCloudWatchLogs } from '../../private/kms';
+import { StudioVpcEndpoint } from '../network';
+
+/** The VPC endpoints of a domain, as its props ask for them. */
+export interface EndpointRequest {
+  /** The endpoints to create: `vpcEndpoints`, else the defaults of the network mode. */
+  readonly endpoints: StudioVpcEndpoint[];
+  /** `vpcEndpoints` as given. */
+  readonly requested?: StudioVpcEndpoint[];
+  /** The domain is VPC_ONLY. */
+  readonly vpcOnly: boolean;
+  /** The VPC is the user's (otherwise the domain creates it). */
+  readonly vpcGiven: boolean;
+}
+
+/** Adds to `problems` what is wrong with the endpoints a domain would create. */
+export function checkVpcEndpoints(problems: ProblemList, request: EndpointRequest): void {
+  const { endpoints, requested, vpcOnly } = request;
+  const duplicates = endpoints.filter((e, i) => endpoints.indexOf(e) !== i);
+  if (duplicates.length) problems.add(`vpcEndpoints lists ${duplicates.join(', ')} more than once`);
+  if (vpcOnly && !request.vpcGiven && requested?.length === 0) {
+    problems.add('vpcEndpoints is empty for a VPC_ONLY domain in the VPC this construct creates: it could not reach the SageMaker API; list the endpoints, or pass a vpc that has them');
+  }
+  if (vpcOnly && requested && requested.length > 0 && !endpoints.includes(StudioVpcEndpoint.SAGEMAKER_API)) {
+    problems.add(`vpcEndpoints ${describeValue(endpoints)} lack SAGEMAKER_API: a VPC_ONLY domain cannot reach the SageMaker API without it (include it, or pass a vpc that already has it and an empty list)`);
+  }
+}
+
+/**
+ * The domain's own VPC (`<scope>/Vpc`): isolated subnets only. `flowLogKey`, a key of the domain's,
+ * encrypts the flow-log group.
+ */
+export function createStudioVpc(scope: Construct, removalPolicy: RemovalPolicy, flowLogKey?: kms.Key): ec2.IVpc {
+  if (flowLogKey) {
+    // CloudWatch Logs encrypts the flow-log group with the domain key, for log groups of this account only.
+    allowCloudWatchLogs(flowLogKey);
+  }
+  return new IsolatedVpc(scope, 'Vpc', { flowLogKey, removalPolicy }).vpc;
+}
+
+/** The isolated subnets of `vpc` if it has any, else its private subnets, else its public ones. */
+export function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
+  if (vpc.isolatedSubnets.length > 0) return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+  if (vpc.privateSubnets.length > 0) return { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+  return { subnetType: ec2.SubnetType.PUBLIC };
+}
+
+/**
+ * The IDs of the domain's subnets: `vpcSubnets` of `vpc`, else its default subnets. Throws (on
+ * `scope`) when the selection fails, names subnets of another VPC, or leaves a VPC_ONLY domain
+ * without private subnets.
+ */
+export function selectDomainSubnets(scope: Construct, vpc: ec2.IVpc, vpcSubnets: ec2.SubnetSelection | undefined, vpcOnly: boolean): string[] {
+  let subnetIds: string[];
+  try {
+    subnetIds = vpc.selectSubnets(vpcSubnets ?? defaultSubnets(vpc)).subnetIds;
+  } catch (e) {
+    throw new SageMakerConstructError(scope, `cannot select subnets for the domain: ${(e as Error).message.split('\n')[0]}; pass vpcSubnets selecting subnets of the vpc`);
+  }
+  if (vpcOnly && !vpcSubnets && vpc.privateSubnets.length + vpc.isolatedSubnets.length === 0) {
+    throw new SageMakerConstructError(scope, 'networkMode VPC_ONLY needs private subnets, but the vpc has only public ones: pass a vpc with private subnets (or vpcSubnets), or use StudioNetworkMode.PUBLIC_INTERNET_ONLY');
+  }
+  if (vpcOnly && subnetIds.length === 0) {
+    throw new SageMakerConstructError(scope, 'networkMode VPC_ONLY needs at least one subnet, got none: pass vpcSubnets selecting private subnets of the vpc');
+  }
+  const known = [...vpc.privateSubnets, ...vpc.isolatedSubnets, ...vpc.publicSubnets].map((sn) => sn.subnetId);
+  const given = (vpcSubnets?.subnets ?? []).map((sn) => sn.subnetId).filter((sid) => !Token.isUnresolved(sid));
+  const foreign = given.filter((sid) => !known.includes(sid));
+  if (known.length > 0 && foreign.length > 0) {
+    throw new SageMakerConstructError(scope, `vpcSubnets ${describeValue(foreign)} are not subnets of the given vpc (its subnets: ${describeValue(known)}): use subnets of that vpc`);
+  }
+  return subnetIds;
+}
+
+/** The security group of the domain's apps (`<scope>/AppSecurityGroup`): each other on high ports, HTTPS out. */
+export function createAppSecurityGroup(scope: Construct, vpc: ec2.IVpc): ec2.SecurityGroup {
+  const sg = new ec2.SecurityGroup(scope, 'AppSecurityGroup', {
+    vpc,
+    description: `Studio apps of ${scope.node.path}`,
+    allowAllOutbound: false,
+  });
+  // Studio apps talk to each other (kernel gateways, shared spaces) on high ports.
+  sg.addIngressRule(sg, ec2.Port.tcpRange(8192, 65535), 'Studio apps to each other');
+  sg.addEgressRule(sg, ec2.Port.tcpRange(8192, 65535), 'Studio apps to each other');
+  // HTTPS to VPC endpoints and, through the S3 gateway endpoint, to S3 (isolated subnets have no other route).
+  sg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to VPC endpoints and the S3 gateway endpoint');
+  return sg;
+}
+
+/**
+ * Creates `endpoints` in `vpc`: the S3 gateway endpoint on the VPC, interface endpoints under
+ * `scope`, reachable on HTTPS from `appSecurityGroup` only.
+ */
+export function addStudioVpcEndpoints(scope: Construct, vpc: ec2.IVpc, appSecurityGroup: ec2.ISecurityGroup, endpoints: StudioVpcEndpoint[]): void {
+  const region = Stack.of(scope).region;
+  const interfaceEndpoint = (id: string, service: string) => new ec2.InterfaceVpcEndpoint(scope, id, {
+    vpc,
+    service: new ec2.InterfaceVpcEndpointService(`com.amazonaws.${region}.${service}`, 443),
+    privateDnsEnabled: true,
+    // Ingress comes from the app security group only (set on the endpoint security group).
+    open: false,
+    securityGroups: [endpointSecurityGroup(scope, vpc, appSecurityGroup)],
+    subnets: defaultSubnets(vpc),
+  });
+  for (const endpoint of endpoints) {
+    switch (endpoint) {
+      case StudioVpcEndpoint.S3:
+        vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+        break;
+      case StudioVpcEndpoint.SAGEMAKER_API: interfaceEndpoint('SageMakerApiEndpoint', 'sagemaker.api'); break;
+      case StudioVpcEndpoint.SAGEMAKER_RUNTIME: interfaceEndpoint('SageMakerRuntimeEndpoint', 'sagemaker.runtime'); break;
+      case StudioVpcEndpoint.STS: interfaceEndpoint('StsEndpoint', 'sts'); break;
+      case StudioVpcEndpoint.CLOUDWATCH_LOGS: interfaceEndpoint('LogsEndpoint', 'logs'); break;
+      case StudioVpcEndpoint.CLOUDWATCH_MONITORING: interfaceEndpoint('MonitoringEndpoint', 'monitoring'); break;
+      case StudioVpcEndpoint.ECR:
+        interfaceEndpoint('EcrApiEndpoint', 'ecr.api');
+        interfaceEndpoint('EcrDockerEndpoint', 'ecr.dkr');
+        break;
+      case StudioVpcEndpoint.KMS: interfaceEndpoint('KmsEndpoint', 'kms'); break;
+    }
+  }
+}
+
+/** The one security group of the interface endpoints (`<scope>/EndpointSecurityGroup`), made on first use. */
+function endpointSecurityGroup(scope: Construct, vpc: ec2.IVpc, appSecurityGroup: ec2.ISecurityGroup): ec2.ISecurityGroup {
+  const existing = scope.node.tryFindChild('EndpointSecurityGroup') as ec2.SecurityGroup | undefined;
+  if (existing) return existing;
+  const sg = new ec2.SecurityGroup(scope, 'EndpointSecurityGroup', { vpc, description: `VPC endpoints of ${scope.node.path}`, allowAllOutbound: false });
+  sg.addIngressRule(appSecurityGroup, ec2.Port.tcp(443), 'HTTPS from Studio apps and jobs');
+  return sg;
+}
