@@ -8,6 +8,7 @@ import { CfnDataQualityJobDefinition, CfnModelQualityJobDefinition, CfnMonitorin
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { Endpoint } from './endpoint';
+import type { MonitorJobCommon } from './private/monitor-job';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
 import { grantJobBasics } from '../private/job-render';
 import { generatePhysicalName } from '../private/naming';
@@ -167,7 +168,7 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
     grantJobBasics(this, this.grantee, '/aws/sagemaker/ProcessingJobs');
 
     this.monitoringScheduleName = generatePhysicalName(new Construct(this, 'ScheduleName'));
-    const common = {
+    const common: MonitorJobCommon = {
       endpointName: props.endpoint.endpointName,
       roleArn: this.role.roleArn,
       stoppingCondition: { maxRuntimeInSeconds: seconds },
@@ -198,7 +199,7 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
   }
 
   /** @internal */
-  protected abstract _createDefinition(common: any, props: MonitorOptions): Construct;
+  protected abstract _createDefinition(common: MonitorJobCommon, props: MonitorOptions): Construct;
 
   /**
    * @internal Job definitions are replace-only: every property is create-only. Their name is a
@@ -294,7 +295,7 @@ export class DataQualityMonitor extends MonitorBase {
   }
 
   /** @internal */
-  protected _createDefinition(common: any, options: MonitorOptions): Construct {
+  protected _createDefinition(common: MonitorJobCommon, options: MonitorOptions): Construct {
     const props = options as DataQualityMonitorProps;
     const baseline = props.baseline;
     const body = {
@@ -400,7 +401,7 @@ export class ModelQualityMonitor extends MonitorBase {
   }
 
   /** @internal */
-  protected _createDefinition(common: any, options: MonitorOptions): Construct {
+  protected _createDefinition(common: MonitorJobCommon, options: MonitorOptions): Construct {
     const props = options as ModelQualityMonitorProps;
     const body = {
       endpointName: common.endpointName,

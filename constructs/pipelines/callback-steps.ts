@@ -5,6 +5,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { stepProperty } from './expressions';
 import { prune } from '../private/job-render';
 import { RenderContext, Step, StepOptions } from './step';
+import type { StepBody } from './private/step-render';
 
 /** The type of an output of a Lambda or callback step. */
 export enum OutputType {
@@ -37,6 +38,7 @@ export interface LambdaStepProps extends StepOptions {
    * The input event (values may be parameters and properties).
    * @default - an empty event
    */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsii has no union type: strings, numbers, booleans or expression tokens
   readonly inputs?: { [name: string]: any };
   /**
    * Outputs the function returns.
@@ -58,7 +60,7 @@ export class LambdaStep extends Step {
   }
 
   /** @internal */
-  public _renderBody(ctx: RenderContext): any {
+  public _renderBody(ctx: RenderContext): StepBody {
     if (!this.props.function) {
       ctx.problems.add(`Lambda step '${this.name}' has no function`);
       return {};
@@ -81,6 +83,7 @@ export interface CallbackStepProps extends StepOptions {
    * The message inputs.
    * @default - none
    */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsii has no union type: strings, numbers, booleans or expression tokens
   readonly inputs?: { [name: string]: any };
   /**
    * Outputs sent back with SendPipelineExecutionStepSuccess.
@@ -102,7 +105,7 @@ export class CallbackStep extends Step {
   }
 
   /** @internal */
-  public _renderBody(ctx: RenderContext): any {
+  public _renderBody(ctx: RenderContext): StepBody {
     this.props.queue.grantSendMessages(ctx.pipelineGrantee);
     return prune({
       SqsQueueUrl: this.props.queue.queueUrl,

@@ -1,34 +1,43 @@
+/** A condition as the definition holds it. */
+type ConditionJson = Record<string, unknown>;
+
 /**
  * A condition of a `ConditionStep`. Values may be literals, parameters (`param.value`), step
  * properties or `PipelineFunctions.jsonGet(...)`.
  */
 export abstract class Condition {
   /** left == right */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsii has no union type: literals (string, number, boolean) or expression tokens
   public static equalTo(left: any, right: any): Condition {
     return new Comparison('Equals', left, right);
   }
 
   /** left > right */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsii has no union type: literals (string, number, boolean) or expression tokens
   public static greaterThan(left: any, right: any): Condition {
     return new Comparison('GreaterThan', left, right);
   }
 
   /** left >= right */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsii has no union type: literals (string, number, boolean) or expression tokens
   public static greaterThanOrEqualTo(left: any, right: any): Condition {
     return new Comparison('GreaterThanOrEqualTo', left, right);
   }
 
   /** left < right */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsii has no union type: literals (string, number, boolean) or expression tokens
   public static lessThan(left: any, right: any): Condition {
     return new Comparison('LessThan', left, right);
   }
 
   /** left <= right */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsii has no union type: literals (string, number, boolean) or expression tokens
   public static lessThanOrEqualTo(left: any, right: any): Condition {
     return new Comparison('LessThanOrEqualTo', left, right);
   }
 
   /** value is one of values */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsii has no union type: literals (string, number, boolean) or expression tokens
   public static isIn(value: any, values: any[]): Condition {
     return new InCondition(value, values);
   }
@@ -49,17 +58,17 @@ export abstract class Condition {
   }
 
   /** @internal The definition JSON of this condition (the pipeline's list form for a top-level AND). */
-  public abstract _render(): any[];
+  public abstract _render(): ConditionJson[];
 
   /** @internal A human-readable form, for graphs. */
   public abstract _describe(): string;
 }
 
 class Comparison extends Condition {
-  constructor(private readonly type: string, private readonly left: any, private readonly right: any) {
+  constructor(private readonly type: string, private readonly left: unknown, private readonly right: unknown) {
     super();
   }
-  public _render(): any[] {
+  public _render(): ConditionJson[] {
     return [{ Type: this.type, LeftValue: this.left, RightValue: this.right }];
   }
   public _describe(): string {
@@ -68,10 +77,10 @@ class Comparison extends Condition {
 }
 
 class InCondition extends Condition {
-  constructor(private readonly value: any, private readonly values: any[]) {
+  constructor(private readonly value: unknown, private readonly values: unknown[]) {
     super();
   }
-  public _render(): any[] {
+  public _render(): ConditionJson[] {
     return [{ Type: 'In', QueryValue: this.value, Values: this.values }];
   }
   public _describe(): string {
@@ -83,7 +92,7 @@ class NotCondition extends Condition {
   constructor(private readonly inner: Condition) {
     super();
   }
-  public _render(): any[] {
+  public _render(): ConditionJson[] {
     const inner = this.inner._render();
     // NOT (a AND b) = (NOT a) OR (NOT b): the definition's Not holds one condition.
     if (inner.length === 1) return [{ Type: 'Not', Condition: inner[0] }];
@@ -98,7 +107,7 @@ class AndCondition extends Condition {
   constructor(private readonly conditions: Condition[]) {
     super();
   }
-  public _render(): any[] {
+  public _render(): ConditionJson[] {
     // A list of conditions is their conjunction.
     return this.conditions.flatMap((c) => c._render());
   }
@@ -111,7 +120,7 @@ class OrCondition extends Condition {
   constructor(private readonly conditions: Condition[]) {
     super();
   }
-  public _render(): any[] {
+  public _render(): ConditionJson[] {
     // Inside Or, an AND of several becomes NOT (OR of the negations).
     return [{
       Type: 'Or',

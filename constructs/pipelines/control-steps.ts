@@ -2,6 +2,7 @@
 import { Condition } from './conditions';
 import { stepProperty } from './expressions';
 import { RenderContext, Step, StepOptions } from './step';
+import type { StepBody } from './private/step-render';
 
 /** Properties of a ConditionStep. */
 export interface ConditionStepProps extends StepOptions {
@@ -52,7 +53,7 @@ export class ConditionStep extends Step {
   }
 
   /** @internal */
-  public _renderBody(ctx: RenderContext): any {
+  public _renderBody(ctx: RenderContext): StepBody {
     if (this.ifSteps.length + this.elseSteps.length === 0) ctx.problems.add(`condition step '${this.name}' has neither ifSteps nor elseSteps`);
     const conditions = this.props.condition._render();
     if (conditions.length === 0) ctx.problems.add(`condition step '${this.name}' has an empty condition (Condition.and() of nothing): give it at least one comparison`);
@@ -80,7 +81,7 @@ export class FailStep extends Step {
   }
 
   /** @internal */
-  public _renderBody(): any {
+  public _renderBody(): StepBody {
     return { Arguments: { ErrorMessage: this.props.errorMessage } };
   }
 }

@@ -28,7 +28,7 @@ export class PipelineExpression implements IResolvable {
   }
 
   /** @internal Makes an expression and records what it reads. */
-  public static _of(json: any, steps: unknown[], parameters: string[], location?: unknown): PipelineExpression {
+  public static _of(json: unknown, steps: unknown[], parameters: string[], location?: unknown): PipelineExpression {
     const expr = new PipelineExpression(json);
     expr._steps = new Set(steps);
     expr._parameters = new Set(parameters);
@@ -46,6 +46,7 @@ export class PipelineExpression implements IResolvable {
 
   private constructor(
     /** The expression JSON, which may hold further tokens. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsii: free-form definition JSON
     public readonly json: any,
   ) {}
 
@@ -64,10 +65,12 @@ export class PipelineExpression implements IResolvable {
     return Token.asNumber(this);
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- IResolvable.resolve returns any
   public resolve(_context: IResolveContext): any {
     return this.json;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form definition JSON (jsii has no JSON type)
   public toJSON(): any {
     return this.json;
   }
@@ -157,6 +160,7 @@ export class PipelineParameter {
     /** The parameter's type. */
     public readonly type: ParameterType,
     /** The default value. */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsii has no union type: a string, number or boolean by the parameter's type
     public readonly defaultValue?: any,
     /** Allowed values (strings). */
     public readonly enumValues?: string[],
@@ -193,8 +197,8 @@ export class PipelineParameter {
   }
 
   /** @internal The definition JSON. */
-  public _render(): any {
-    const out: any = { Name: this.name, Type: this.type };
+  public _render(): Record<string, unknown> {
+    const out: Record<string, unknown> = { Name: this.name, Type: this.type };
     if (this.defaultValue !== undefined) out.DefaultValue = this.defaultValue;
     return out;
   }

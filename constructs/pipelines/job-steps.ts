@@ -8,7 +8,7 @@ import { S3Location } from '../core/s3-location';
 import { TrainingSpec } from '../training/training-spec';
 import { HyperparameterTuningSpec } from '../training/tuning-spec';
 import { JobStepOptions, RenderContext, Step } from './step';
-import { allowJobs, jobRoleOf, passRole } from './private/step-render';
+import { allowJobs, jobRoleOf, renderJobArguments, StepBody } from './private/step-render';
 
 /** Properties of a ProcessingStep. */
 export interface ProcessingStepProps extends JobStepOptions {
@@ -46,11 +46,8 @@ export class ProcessingStep extends Step {
   }
 
   /** @internal */
-  public _renderBody(ctx: RenderContext): any {
-    const { role, grantee } = jobRoleOf(this._options, ctx);
-    this.props.spec.grantTo(ctx.scope, grantee);
-    passRole(ctx, role);
-    allowJobs(ctx, 'processing-job', ['sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob']);
+  public _renderBody(ctx: RenderContext): StepBody {
+    const args = renderJobArguments(ctx, this._options, this.props.spec, 'processing-job', ['sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob']);
     const outputs = this.props.spec.props.outputs ?? [];
     const files = this.props.propertyFiles ?? [];
     for (const name of this._referencedOutputs) {
@@ -68,7 +65,6 @@ export class ProcessingStep extends Step {
       // The pipeline itself reads property files from the output location.
       else output.location.grantRead(ctx.pipelineGrantee);
     }
-    const args = this.props.spec._render(ctx.scope, { role }, ctx.problems) ?? {};
     return {
       Arguments: args,
       PropertyFiles: files.length ? files.map((f) => ({ PropertyFileName: f.name, OutputName: f.outputName, FilePath: f.path })) : undefined,
@@ -105,13 +101,8 @@ export class TrainingStep extends Step {
   }
 
   /** @internal */
-  public _renderBody(ctx: RenderContext): any {
-    const { role, grantee } = jobRoleOf(this._options, ctx);
-    this.props.spec.grantTo(ctx.scope, grantee);
-    passRole(ctx, role);
-    allowJobs(ctx, 'training-job', ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob']);
-    const args = this.props.spec._render(ctx.scope, { role }, ctx.problems) ?? {};
-    return { Arguments: args };
+  public _renderBody(ctx: RenderContext): StepBody {
+    return { Arguments: renderJobArguments(ctx, this._options, this.props.spec, 'training-job', ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob']) };
   }
 }
 
@@ -148,14 +139,9 @@ export class TuningStep extends Step {
   }
 
   /** @internal */
-  public _renderBody(ctx: RenderContext): any {
-    const { role, grantee } = jobRoleOf(this._options, ctx);
-    this.props.spec.grantTo(ctx.scope, grantee);
-    passRole(ctx, role);
+  public _renderBody(ctx: RenderContext): StepBody {
     for (const k of this._badTopK) ctx.problems.add(`topModelArtifacts(${k}) of step '${this.name}': use a whole rank, 0 (the best) or more`);
-    allowJobs(ctx, 'hyper-parameter-tuning-job', ['sagemaker:CreateHyperParameterTuningJob', 'sagemaker:DescribeHyperParameterTuningJob', 'sagemaker:StopHyperParameterTuningJob', 'sagemaker:ListTrainingJobsForHyperParameterTuningJob']);
-    const args = this.props.spec._render(ctx.scope, { role }, ctx.problems) ?? {};
-    return { Arguments: args };
+    return { Arguments: renderJobArguments(ctx, this._options, this.props.spec, 'hyper-parameter-tuning-job', ['sagemaker:CreateHyperParameterTuningJob', 'sagemaker:DescribeHyperParameterTuningJob', 'sagemaker:StopHyperParameterTuningJob', 'sagemaker:ListTrainingJobsForHyperParameterTuningJob']) };
   }
 }
 
@@ -209,7 +195,7 @@ export class TransformStep extends Step {
   }
 
   /** @internal */
-  public _renderBody(ctx: RenderContext): any {
+  public _renderBody(ctx: RenderContext): StepBody {
     const { grantee } = jobRoleOf(this._options, ctx);
     ctx.problems.addIf(this.props.input._uriProblem(`input of step '${this.name}'`));
     ctx.problems.addIf(this.props.output._uriProblem(`output of step '${this.name}'`));

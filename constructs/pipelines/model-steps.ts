@@ -10,7 +10,7 @@ import { ContainerImage } from '../core/container-image';
 import { InstanceType, InstanceUse } from '../core/instance-type';
 import { S3Location } from '../core/s3-location';
 import { RenderContext, Step, StepOptions } from './step';
-import { allowJobs, jobRoleOf, passRole } from './private/step-render';
+import { allowJobs, jobRoleOf, passRole, StepBody } from './private/step-render';
 
 /** Properties of a ModelStep. */
 export interface ModelStepProps extends StepOptions {
@@ -43,7 +43,7 @@ export class ModelStep extends Step {
   }
 
   /** @internal */
-  public _renderBody(ctx: RenderContext): any {
+  public _renderBody(ctx: RenderContext): StepBody {
     const { role, grantee } = jobRoleOf(this._options, ctx);
     passRole(ctx, role);
     allowJobs(ctx, 'model', ['sagemaker:CreateModel', 'sagemaker:DescribeModel']);
@@ -125,7 +125,7 @@ export class RegisterModelStep extends Step {
   }
 
   /** @internal */
-  public _renderBody(ctx: RenderContext): any {
+  public _renderBody(ctx: RenderContext): StepBody {
     const p = this.props;
     p.registry.grantRegister(ctx.pipelineGrantee);
     for (const t of p.inferenceInstanceTypes) ctx.problems.addIf(t._problem(`inference instance type of step '${this.name}'`, InstanceUse.HOSTING));

@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { PipelineParameter } from './expressions';
 import { newSources, toDefinitionJson } from './render';
 import { ConditionStep, RenderContext, Step } from './steps';
+import type { StepBody } from './private/step-render';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
 import { checkArn, checkName, checkNow, PIPELINE_NAME, STEP_NAME } from '../private/rules';
 import { generatePhysicalName } from '../private/naming';
@@ -240,6 +241,7 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
    */
   public readonly grantPrincipal: iam.IPrincipal;
   /** The rendered definition (with CloudFormation tokens where the template supplies values). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsii: the definition is free-form JSON, which jsii types as any
   public readonly definition: any;
   /** The underlying resource. */
   public readonly resource: CfnPipeline;
@@ -311,7 +313,7 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
 
   private dependencies = new Map<Step, Set<Step>>();
 
-  private render(props: PipelineProps, pipelineGrantee: iam.IGrantable, jobRole: iam.IRole, jobGrantee: iam.IGrantable): any {
+  private render(props: PipelineProps, pipelineGrantee: iam.IGrantable, jobRole: iam.IRole, jobGrantee: iam.IGrantable): Record<string, unknown> {
     const problems = new ProblemList();
     const all = flatten(props.steps);
     const byName = new Map<string, Step>();
@@ -341,9 +343,9 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
       problems,
       renderStep: (step: Step) => renderOne(step),
     };
-    const renderOne = (step: Step): any => {
+    const renderOne = (step: Step): StepBody => {
       const sources = newSources();
-      const json = toDefinitionJson(step._render(ctx), sources);
+      const json = toDefinitionJson(step._render(ctx), sources) as StepBody;
       const deps = new Set<Step>([...step.dependsOn, ...sources.steps]);
       // Steps of a branch run after their condition step.
       const parent = parents.get(step);
@@ -385,7 +387,7 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
     };
   }
 
-  private storeDefinition(storage: DefinitionStorage): any {
+  private storeDefinition(storage: DefinitionStorage): Record<string, unknown> {
     const stack = Stack.of(this);
     const body = stack.toJsonString(this.definition);
     const resolved = JSON.stringify(stack.resolve(this.definition));

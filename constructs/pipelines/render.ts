@@ -23,7 +23,7 @@ function record(expr: PipelineExpression, sources: Sources): void {
  * becomes a `Std:Join` of its parts. CloudFormation tokens (bucket names, role ARNs) stay tokens,
  * resolved when the definition is written into the template.
  */
-export function toDefinitionJson(value: any, sources: Sources): any {
+export function toDefinitionJson(value: unknown, sources: Sources): unknown {
   if (value instanceof PipelineExpression) {
     record(value, sources);
     return toDefinitionJson(value.json, sources);
@@ -31,7 +31,7 @@ export function toDefinitionJson(value: any, sources: Sources): any {
   if (typeof value === 'string') {
     if (!Token.isUnresolved(value)) return value;
     const fragments = Tokenization.reverseString(value);
-    const parts: any[] = [];
+    const parts: unknown[] = [];
     let hasExpression = false;
     for (const token of fragments.tokens) {
       if (token instanceof PipelineExpression) hasExpression = true;
@@ -63,7 +63,7 @@ export function toDefinitionJson(value: any, sources: Sources): any {
   }
   if (Array.isArray(value)) return value.map((v) => toDefinitionJson(v, sources));
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Record<string, any> = {};
+    const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = toDefinitionJson(v, sources);
     return out;
   }

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { ProblemList } from '../private/errors';
 import { prune } from '../private/job-render';
 
-import { isJobStep } from './private/step-render';
+import { isJobStep, StepBody } from './private/step-render';
 
 /** Errors a step-level retry policy catches. */
 export enum StepExceptionType {
@@ -64,7 +64,7 @@ export class RetryPolicy {
   private constructor(private readonly exceptionTypes: string[], private readonly options: RetryOptions, /** @internal */ public readonly _forJobs: boolean) {}
 
   /** @internal */
-  public _render(problems: ProblemList, stepName: string): any {
+  public _render(problems: ProblemList, stepName: string): Record<string, unknown> {
     const o = this.options;
     if (this.exceptionTypes.length === 0) problems.add(`a retry policy of step '${stepName}' lists no exception types`);
     if (o.maxAttempts !== undefined && o.expireAfter !== undefined) problems.add(`a retry policy of step '${stepName}' sets both maxAttempts and expireAfter: use one`);
@@ -136,7 +136,7 @@ export interface RenderContext {
   readonly pipelineGrantee: iam.IGrantable;
   readonly problems: ProblemList;
   /** Renders a nested step (condition branches). */
-  renderStep(step: Step): any;
+  renderStep(step: Step): StepBody;
 }
 
 /** A step of a SageMaker pipeline. */
@@ -162,16 +162,16 @@ export abstract class Step {
   }
 
   /** @internal Renders the step's Arguments (and extra members) and grants what it needs. */
-  public abstract _renderBody(ctx: RenderContext): any;
+  public abstract _renderBody(ctx: RenderContext): StepBody;
 
   /** @internal The whole step JSON. */
-  public _render(ctx: RenderContext): any {
+  public _render(ctx: RenderContext): StepBody {
     const retries = (this._options.retryPolicies ?? []).map((r) => {
       if (r._forJobs && !isJobStep(this)) ctx.problems.add(`step '${this.name}' is a ${this.type} step: job retry policies (SageMaker.*) apply to training, processing, tuning and transform steps only`);
       return r._render(ctx.problems, this.name);
     });
     const cache = (this._options as JobStepOptions).cache;
-    let cacheConfig: any;
+    let cacheConfig: { Enabled: boolean; ExpireAfter?: string } | undefined;
     if (cache) {
       if (!isJobStep(this)) ctx.problems.add(`step '${this.name}' is a ${this.type} step: caching applies to training, processing, tuning and transform steps only`);
       cacheConfig = { Enabled: cache.enabled ?? true, ExpireAfter: cache.expireAfter.toIsoString() };

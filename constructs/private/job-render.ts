@@ -70,7 +70,7 @@ export function grantJobBasics(scope: IConstruct, grantee: iam.IGrantable, logGr
 }
 
 /** Hyperparameters rendered as strings; anything not string-able is a problem. */
-export function renderHyperparameters(problems: ProblemList, hp: { [name: string]: any } | undefined, prop = 'hyperparameters'): { [name: string]: string } | undefined {
+export function renderHyperparameters(problems: ProblemList, hp: { [name: string]: unknown } | undefined, prop = 'hyperparameters'): { [name: string]: string } | undefined {
   if (!hp) return undefined;
   const out: { [name: string]: string } = {};
   const entries = Object.entries(hp);

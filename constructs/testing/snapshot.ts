@@ -31,6 +31,7 @@ const HASH = /\b[0-9a-f]{64}\b/g;
  */
 export class SnapshotNormalizer {
   /** Returns a normalized deep copy of `template`; the input is not changed. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a template is free-form JSON (jsii has no JSON type)
   public static normalizeTemplate(template: any, options: NormalizeTemplateOptions = {}): any {
     const placeholder = options.hashPlaceholder ?? 'ASSET-HASH';
     const copy = JSON.parse(JSON.stringify(template ?? {}));
@@ -55,11 +56,12 @@ export class SnapshotNormalizer {
   }
 
   /** Returns `value` with every 64-character hex asset hash replaced by `placeholder`. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any JSON value (jsii has no JSON type)
   public static replaceHashes(value: any, placeholder: string = 'ASSET-HASH'): any {
     if (typeof value === 'string') return value.replace(HASH, placeholder);
     if (Array.isArray(value)) return value.map((v) => SnapshotNormalizer.replaceHashes(v, placeholder));
     if (value && typeof value === 'object') {
-      const out: Record<string, any> = {};
+      const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) out[k.replace(HASH, placeholder)] = SnapshotNormalizer.replaceHashes(v, placeholder);
       return out;
     }

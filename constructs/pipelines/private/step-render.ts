@@ -1,5 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import type { ProblemList } from '../../private/errors';
 import type { JobStepOptions, RenderContext, Step, StepOptions } from '../step';
 
 // Render helpers the step families share (not public API).
@@ -26,4 +28,25 @@ export function allowJobs(ctx: RenderContext, resource: string, actions: string[
     actions: [...actions, 'sagemaker:AddTags', 'sagemaker:ListTags'],
     resources: [Stack.of(ctx.scope).formatArn({ service: 'sagemaker', resource, resourceName: '*' })],
   }));
+}
+
+/** A step's type-specific members (`Arguments`, `PropertyFiles`...), as the definition holds them. */
+export type StepBody = Record<string, unknown>;
+
+/** A spec a job step runs: grants what the job reads and writes, and renders its request. */
+interface JobSpec<R> {
+  grantTo(scope: IConstruct, grantee: iam.IGrantable): void;
+  _render(scope: IConstruct, options: { role: iam.IRole }, problems: ProblemList): R | undefined;
+}
+
+/**
+ * What every job step does: the job's role gets the spec's grants, the pipeline may pass the role
+ * and run jobs of `resource`, and the request renders into the pipeline's problem list.
+ */
+export function renderJobArguments<R>(ctx: RenderContext, options: StepOptions, spec: JobSpec<R>, resource: string, actions: string[]): R | Record<string, never> {
+  const { role, grantee } = jobRoleOf(options, ctx);
+  spec.grantTo(ctx.scope, grantee);
+  passRole(ctx, role);
+  allowJobs(ctx, resource, actions);
+  return spec._render(ctx.scope, { role }, ctx.problems) ?? {};
 }

@@ -41,7 +41,7 @@ export interface IsCompleteResponse {
 
 /** The one method of an AWS SDK v3 client the handlers use; real clients and test fakes both satisfy it. */
 export interface SdkClient {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own output type; Client.send's overloads need the SDK's middleware generics
   send(command: any): Promise<any>;
 }
 

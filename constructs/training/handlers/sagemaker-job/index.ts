@@ -44,7 +44,9 @@
 import { createHash } from 'crypto';
 import {
   CreateHyperParameterTuningJobCommand,
+  CreateHyperParameterTuningJobCommandInput,
   CreateTrainingJobCommand,
+  CreateTrainingJobCommandInput,
   DescribeHyperParameterTuningJobCommand,
   DescribeHyperParameterTuningJobCommandOutput,
   DescribeTrainingJobCommand,
@@ -144,8 +146,8 @@ const TRAINING: JobApi = {
   createAction: 'CreateTrainingJob',
   stopAction: 'StopTrainingJob',
   describe: (name) => new DescribeTrainingJobCommand({ TrainingJobName: name }),
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  create: (request) => new CreateTrainingJobCommand(request as any),
+  // the request was rendered from CreateTrainingJobRequest (training-spec.ts) and came through CloudFormation
+  create: (request) => new CreateTrainingJobCommand(request as unknown as CreateTrainingJobCommandInput),
   stop: (name) => new StopTrainingJobCommand({ TrainingJobName: name }),
   status: (out) => (out as DescribeTrainingJobCommandOutput).TrainingJobStatus,
 };
@@ -161,8 +163,8 @@ const TUNING: JobApi = {
   createAction: 'CreateHyperParameterTuningJob',
   stopAction: 'StopHyperParameterTuningJob',
   describe: (name) => new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name }),
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  create: (request) => new CreateHyperParameterTuningJobCommand(request as any),
+  // the request was rendered from CreateHyperParameterTuningJobRequest (tuning-spec.ts) and came through CloudFormation
+  create: (request) => new CreateHyperParameterTuningJobCommand(request as unknown as CreateHyperParameterTuningJobCommandInput),
   stop: (name) => new StopHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name }),
   status: (out) => (out as DescribeHyperParameterTuningJobCommandOutput).HyperParameterTuningJobStatus,
 };
