@@ -1,4 +1,4 @@
-import { CfnResource, Duration, IResource, RemovalPolicy, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, Fn, IResource, RemovalPolicy, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { aws_s3 as s3Refs } from 'aws-cdk-lib/interfaces';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -231,6 +231,19 @@ export class DataBucket extends DataBucketBase {
   /** Imports an existing bucket by name (S3-managed encryption assumed). */
   public static fromBucketName(scope: Construct, id: string, bucketName: string): IDataBucket {
     return DataBucket.fromBucketAttributes(scope, id, { bucketName });
+  }
+
+  /**
+   * Imports an existing bucket by ARN (`arn:<partition>:s3:::<name>`; S3-managed encryption
+   * assumed: use `fromBucketAttributes` to give its key).
+   */
+  public static fromBucketArn(scope: Construct, id: string, bucketArn: string): IDataBucket {
+    if (Token.isUnresolved(bucketArn)) {
+      return DataBucket.fromBucketAttributes(scope, id, { bucketName: Fn.select(5, Fn.split(':', bucketArn)) });
+    }
+    const m = /^arn:aws[a-z-]*:s3:::([^/:]+)$/.exec(bucketArn);
+    if (!m) throw new SageMakerConstructError(scope, `invalid bucketArn ${describeValue(bucketArn)}: expected arn:<partition>:s3:::<bucket name>`);
+    return DataBucket.fromBucketAttributes(scope, id, { bucketName: m[1] });
   }
 
   /** Imports an existing bucket, with its KMS key if it has one. */

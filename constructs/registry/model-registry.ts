@@ -237,6 +237,8 @@ export class ModelRegistry extends ModelRegistryBase {
       throw new SageMakerConstructError(this, `invalid accountId ${describeValue(accountId)}: use a 12-digit AWS account ID`);
     }
     const principal = new iam.AccountPrincipal(accountId);
+    // Formatted, not attrModelPackageGroupArn: this statement goes into the group's own policy, and
+    // an attribute of the group there would be a circular reference.
     const groupArn = Stack.of(this).formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: this.modelPackageGroupName });
     const sid = Token.isUnresolved(accountId) ? `${this.policyStatements.length}` : accountId;
     this.policyStatements.push(new iam.PolicyStatement({

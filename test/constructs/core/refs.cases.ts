@@ -37,3 +37,18 @@ describe('StudioDomain.fromDomainArn', () => {
     expect(() => domain.grantPrincipal).toThrow(/\[S\/Domain\] cannot grant to a domain imported by ARN: import it with fromDomainAttributes and its executionRole/);
   });
 });
+
+describe('DataBucket.fromBucketArn', () => {
+  test('takes the name from the ARN, also from a token ARN', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '111122223333', region: 'us-east-1' } });
+    expect(DataBucket.fromBucketArn(stack, 'Bucket', 'arn:aws:s3:::ml-data').bucketName).toBe('ml-data');
+    const token = DataBucket.fromBucketArn(stack, 'Token', Lazy.string({ produce: () => 'arn:aws:s3:::ml-data' }));
+    expect(JSON.stringify(stack.resolve(token.bucketName))).toContain('Fn::Split');
+  });
+
+  test('refuses what is not a bucket ARN and bucket names S3 refuses, naming the path and the value', () => {
+    const stack = new Stack(new App(), 'S');
+    expect(() => DataBucket.fromBucketArn(stack, 'Bad', 'arn:aws:s3:::ml-data/prefix')).toThrow(/^\[S\] invalid bucketArn 'arn:aws:s3:::ml-data\/prefix': expected arn:<partition>:s3:::<bucket name>/);
+    expect(() => DataBucket.fromBucketArn(stack, 'Upper', 'arn:aws:s3:::ML_Data')).toThrow(/invalid bucketName 'ML_Data' to import/);
+  });
+});
