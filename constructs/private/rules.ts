@@ -4,7 +4,10 @@
 // checks those at deploy. `checkNow` runs a rule where there is no list to collect into.
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { SAGEMAKER_NAME_PATTERN } from './contracts/names';
 import { describeValue, ProblemList } from './errors';
+
+export { SAGEMAKER_NAME_PATTERN };
 
 // ---------------------------------------------------------------------------------------------
 // Names and ARNs
@@ -17,9 +20,6 @@ export interface NameRule {
   /** What the rule allows, in words, for the error message. */
   readonly description: string;
 }
-
-/** SageMaker's name pattern for most resources (domains, groups, pipelines, jobs, endpoints...). */
-export const SAGEMAKER_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
 
 /** SageMaker's name pattern with the resource's maximum length. */
 export function sageMakerName(maxLength: number): NameRule {

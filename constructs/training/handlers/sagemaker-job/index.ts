@@ -71,6 +71,7 @@ import {
 
 import { SageMakerJobProperties, TRAINING_JOB_RESOURCE_TYPE, TUNING_JOB_RESOURCE_TYPE } from '../../../private/contracts/sagemaker-job';
 import type { Wire } from '../../../private/contracts';
+import { isSageMakerName } from '../../../private/contracts/names';
 export { TRAINING_JOB_RESOURCE_TYPE, TUNING_JOB_RESOURCE_TYPE };
 
 // ---------------------------------------------------------------------------------------------------
@@ -101,7 +102,6 @@ interface JobApi {
   readonly resource: string;
   /** The request member holding the job name. */
   readonly nameField: 'TrainingJobName' | 'HyperParameterTuningJobName';
-  readonly namePattern: RegExp;
   readonly maxNameLength: number;
   /** Hex digits of the resolved hash appended to the NameBase. */
   readonly resolvedHashLength: number;
@@ -114,12 +114,6 @@ interface JobApi {
   stop(name: string): unknown;
   status(out: DescribeTrainingJobCommandOutput | DescribeHyperParameterTuningJobCommandOutput): string | undefined;
 }
-
-/** SageMaker's job name rule (TrainingJobName; a tuning job name is at most 32 characters). */
-export const JOB_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-const TUNING_JOB_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$/;
-/** The name rule without a length limit (a NameBase's length is checked on its own). */
-const NAME_CHARACTERS = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
 
 /**
  * Job names tried for one request: the first, then `-r2` ... `-r<MAX_JOB_ATTEMPTS>` while the earlier
@@ -141,7 +135,6 @@ const TRAINING: JobApi = {
   label: 'Training job',
   resource: 'SageMakerTrainingJob',
   nameField: 'TrainingJobName',
-  namePattern: JOB_NAME_PATTERN,
   ...JOB_NAME_LIMITS.training,
   createAction: 'CreateTrainingJob',
   stopAction: 'StopTrainingJob',
@@ -158,7 +151,6 @@ const TUNING: JobApi = {
   label: 'Tuning job',
   resource: 'SageMakerTuningJob',
   nameField: 'HyperParameterTuningJobName',
-  namePattern: TUNING_JOB_NAME_PATTERN,
   ...JOB_NAME_LIMITS.tuning,
   createAction: 'CreateHyperParameterTuningJob',
   stopAction: 'StopHyperParameterTuningJob',
@@ -178,8 +170,7 @@ function apiOf(resourceType: string): JobApi {
 /** Whether `id` can name a job of this kind (the resource type's; any job when omitted). */
 export function isJobName(id: string | undefined, resourceType?: string): id is string {
   if (id === undefined) return false;
-  const pattern = resourceType === TUNING_JOB_RESOURCE_TYPE ? TUNING_JOB_NAME_PATTERN : JOB_NAME_PATTERN;
-  return pattern.test(id);
+  return isSageMakerName(id, (resourceType === TUNING_JOB_RESOURCE_TYPE ? TUNING : TRAINING).maxNameLength);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -220,13 +211,13 @@ export function parseJobRequest(resourceType: string, props: Record<string, unkn
   const req = request as Record<string, unknown>;
   const nameBase = (props ?? {}).NameBase;
   if (nameBase !== undefined) {
-    if (typeof nameBase !== 'string' || !NAME_CHARACTERS.test(nameBase) || nameBase.length > api.maxBaseLength) {
+    if (!isSageMakerName(nameBase, api.maxBaseLength)) {
       throw new Error(`${resourceType}: NameBase must be 1-${api.maxBaseLength} letters, digits or hyphens (starting and ending with a letter or digit), got ${JSON.stringify(nameBase)}`);
     }
     return { name: resolvedJobName(resourceType, nameBase, req, stackId), request: req, retries: true };
   }
   const name = req[api.nameField];
-  if (typeof name !== 'string' || !api.namePattern.test(name)) {
+  if (!isSageMakerName(name, api.maxNameLength)) {
     throw new Error(`${resourceType}: without a NameBase property, Request.${api.nameField} must be 1-${api.maxNameLength} letters, digits or hyphens (starting and ending with a letter or digit), got ${JSON.stringify(name ?? null)}`);
   }
   return { name, request: req, retries: false };
