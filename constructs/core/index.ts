@@ -4,3 +4,4 @@ export * from './aws-image-options';
 export * from './instance-type';
 export * from './s3-location';
 export * from './network';
+export * from './grant-findings';

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { waiveGuardRules } from '../private/compliance';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
 import { createManagedKey, grantKeyRead, grantKeyReadWrite } from '../private/kms';
+import { daysDuration } from '../private/rules';
 
 /** How a DataBucket encrypts objects at rest. */
 export enum DataBucketEncryption {
@@ -293,10 +294,10 @@ export class DataBucket extends DataBucketBase {
     if (props.autoDeleteObjects && !destroy) {
       problems.add(`autoDeleteObjects is true with removalPolicy ${describeValue(removalPolicy)}: emptying the bucket is only allowed with RemovalPolicy.DESTROY`);
     }
-    const noncurrentDays = days(problems, 'noncurrentVersionExpiration', props.noncurrentVersionExpiration ?? Duration.days(90), 1);
-    const abortDays = days(problems, 'abortIncompleteMultipartUploadAfter', props.abortIncompleteMultipartUploadAfter ?? Duration.days(7), 1);
-    const tieringDays = props.intelligentTieringAfter ? days(problems, 'intelligentTieringAfter', props.intelligentTieringAfter, 0) : undefined;
-    const logRetentionDays = days(problems, 'serverAccessLogsRetention', props.serverAccessLogsRetention ?? Duration.days(365), 1);
+    const noncurrentExpiry = daysDuration(problems, 'noncurrentVersionExpiration', props.noncurrentVersionExpiration ?? Duration.days(90), 1, Number.MAX_SAFE_INTEGER);
+    const abortAfter = daysDuration(problems, 'abortIncompleteMultipartUploadAfter', props.abortIncompleteMultipartUploadAfter ?? Duration.days(7), 1, Number.MAX_SAFE_INTEGER);
+    const tieringAfter = daysDuration(problems, 'intelligentTieringAfter', props.intelligentTieringAfter, 0, Number.MAX_SAFE_INTEGER);
+    const logRetention = daysDuration(problems, 'serverAccessLogsRetention', props.serverAccessLogsRetention ?? Duration.days(365), 1, Number.MAX_SAFE_INTEGER);
     if (props.serverAccessLogsBucket && props.serverAccessLogsRetention) {
       problems.add('serverAccessLogsRetention was given with serverAccessLogsBucket: retention only applies to a log bucket this construct creates; set lifecycle rules on your own log bucket');
     }
@@ -322,9 +323,9 @@ export class DataBucket extends DataBucketBase {
       versioned: true,
       lifecycleRules: [{
         id: 'expire-access-logs',
-        expiration: Duration.days(logRetentionDays!),
+        expiration: logRetention,
         noncurrentVersionExpiration: Duration.days(1),
-        abortIncompleteMultipartUploadAfter: Duration.days(abortDays!),
+        abortIncompleteMultipartUploadAfter: abortAfter,
       }],
       removalPolicy,
       autoDeleteObjects: destroy && (props.autoDeleteObjects ?? true),
@@ -350,13 +351,13 @@ export class DataBucket extends DataBucketBase {
 
     const lifecycleRules: s3.LifecycleRule[] = [{
       id: 'expire-noncurrent-versions-and-abort-uploads',
-      noncurrentVersionExpiration: Duration.days(noncurrentDays!),
-      abortIncompleteMultipartUploadAfter: Duration.days(abortDays!),
+      noncurrentVersionExpiration: noncurrentExpiry,
+      abortIncompleteMultipartUploadAfter: abortAfter,
     }];
-    if (tieringDays !== undefined) {
+    if (tieringAfter !== undefined) {
       lifecycleRules.push({
         id: 'intelligent-tiering',
-        transitions: [{ storageClass: s3.StorageClass.INTELLIGENT_TIERING, transitionAfter: Duration.days(tieringDays) }],
+        transitions: [{ storageClass: s3.StorageClass.INTELLIGENT_TIERING, transitionAfter: tieringAfter }],
       });
     }
 
@@ -421,19 +422,6 @@ export class DataBucket extends DataBucketBase {
     this.bucketArn = bucket.bucketArn;
     this.encryptionKey = key;
   }
-}
-
-function days(problems: ProblemList, prop: string, duration: Duration, min: number): number | undefined {
-  if (duration.isUnresolved()) {
-    problems.add(`${prop} must be a literal duration, not a token`);
-    return undefined;
-  }
-  const value = duration.toDays({ integral: false });
-  if (!Number.isInteger(value) || value < min) {
-    problems.add(`invalid ${prop} ${duration.toHumanString()}: use a whole number of days, ${min} or more`);
-    return undefined;
-  }
-  return value;
 }
 
 function isValidBucketName(name: string): boolean {

@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -40,11 +40,11 @@ export class AlertsTopic extends Construct {
   constructor(scope: Construct, id: string, props: AlertsTopicProps = {}) {
     super(scope, id);
     for (const email of props.emails ?? []) {
-      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new SageMakerConstructError(this, `invalid email ${describeValue(email)}: use an e-mail address`);
+      if (!Token.isUnresolved(email) && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new SageMakerConstructError(this, `invalid email ${describeValue(email)}: use an e-mail address`);
     }
-    const dupes = (props.emails ?? []).filter((e, i, all) => all.indexOf(e) !== i);
+    const dupes = (props.emails ?? []).filter((e, i, all) => !Token.isUnresolved(e) && all.indexOf(e) !== i);
     if (dupes.length) throw new SageMakerConstructError(this, `emails lists ${describeValue(dupes)} more than once`);
-    if (props.displayName !== undefined && props.displayName.length > 100) {
+    if (props.displayName !== undefined && !Token.isUnresolved(props.displayName) && props.displayName.length > 100) {
       throw new SageMakerConstructError(this, `displayName is ${props.displayName.length} characters: SNS allows at most 100`);
     }
     const key = createManagedKey(this, 'Key', { description: `Encrypts the alerts topic ${this.node.path}`, removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN });
@@ -78,6 +78,11 @@ export class AlertsTopic extends Construct {
         ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
       },
     }));
-    for (const email of props.emails ?? []) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    (props.emails ?? []).forEach((email, i) => {
+      // A deploy-time address (a parameter) cannot name the subscription's construct, as
+      // addSubscription would: it gets an id of its own.
+      if (Token.isUnresolved(email)) new sns.Subscription(this, `EmailSubscription${i}`, { topic: this.topic, protocol: sns.SubscriptionProtocol.EMAIL, endpoint: email });
+      else this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    });
   }
 }

@@ -11,6 +11,7 @@ import { Endpoint } from './endpoint';
 import type { MonitorJobCommon } from './private/monitor-job';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
 import { grantJobBasics } from '../private/job-render';
+import { numberIn } from '../private/rules';
 import { generatePhysicalName } from '../private/naming';
 import { LeastPrivilegeRole } from '../private/role';
 import { ContainerImage } from '../core/container-image';
@@ -372,7 +373,7 @@ export class ModelQualityMonitor extends MonitorBase {
   constructor(scope: Construct, id: string, props: ModelQualityMonitorProps) {
     super(scope, id, props, 'ModelQuality', (problems) => {
       const t = props.probabilityThreshold;
-      if (t !== undefined && !(t >= 0 && t <= 1)) problems.add(`invalid probabilityThreshold ${t}: use 0 to 1`);
+      numberIn(problems, 'probabilityThreshold', t, 0, 1);
       if (props.problemType !== ProblemType.BINARY_CLASSIFICATION && (props.probabilityAttribute || t !== undefined)) {
         problems.add(`probabilityAttribute/probabilityThreshold are for BinaryClassification, got ${props.problemType}`);
       }

@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { stepProperty } from './expressions';
 import { prune } from '../private/job-render';
+import { grantQueueSend } from '../private/kms';
 import { RenderContext, Step, StepOptions } from './step';
 import type { StepBody } from './private/step-render';
 
@@ -106,7 +107,7 @@ export class CallbackStep extends Step {
 
   /** @internal */
   public _renderBody(ctx: RenderContext): StepBody {
-    this.props.queue.grantSendMessages(ctx.pipelineGrantee);
+    grantQueueSend(this.props.queue, ctx.pipelineGrantee);
     return prune({
       SqsQueueUrl: this.props.queue.queueUrl,
       Arguments: this.props.inputs ?? {},

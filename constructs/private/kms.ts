@@ -2,6 +2,7 @@ import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface ManagedKeyOptions {
@@ -71,6 +72,16 @@ export function grantVolumeKey(key: kms.IKey | undefined, grantee: iam.IGrantabl
 }
 
 const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'] as const;
+
+/**
+ * Sending to an SQS queue, and the exact key actions when it is encrypted (SQS's documented
+ * minimum for producers). `queue.grantSendMessages` would grant `kms:GenerateDataKey*` and
+ * `kms:ReEncrypt*`, action wildcards.
+ */
+export function grantQueueSend(queue: sqs.IQueue, grantee: iam.IGrantable): void {
+  iam.Grant.addToPrincipalOrResource({ grantee, actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resourceArns: [queue.queueArn], resource: queue });
+  queue.encryptionMasterKey?.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
+}
 
 /** What a publisher to an SNS topic needs of the topic's key (SNS's documented minimum). */
 export const TOPIC_PUBLISH_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];

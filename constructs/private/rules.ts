@@ -114,15 +114,35 @@ export function seconds(problems: ProblemList, prop: string, d: Duration | undef
   return s;
 }
 
-/** Whole days of a duration in [min, max]. */
+/** Whole days of a duration in [min, max] (`max` MAX_SAFE_INTEGER: no upper bound). */
 export function days(problems: ProblemList, prop: string, d: Duration | undefined, min: number, max: number): number | undefined {
   if (d === undefined || d.isUnresolved()) return undefined;
   const n = d.toDays({ integral: false });
   if (!Number.isInteger(n) || n < min || n > max) {
-    problems.add(`invalid ${prop} ${d.toHumanString()}: use a whole number of days from ${min} to ${max}`);
+    problems.add(`invalid ${prop} ${d.toHumanString()}: use a whole number of days${max === Number.MAX_SAFE_INTEGER ? `, ${min} or more` : ` from ${min} to ${max}`}`);
     return undefined;
   }
   return n;
+}
+
+/**
+ * A duration that a template holds in days: a literal is checked like `days`, a token passes when
+ * it was made in days (`Duration.days(param.valueAsNumber)`), since CloudFormation then receives
+ * the number itself; a token in another unit cannot be converted at synth and is refused.
+ */
+export function daysDuration(problems: ProblemList, prop: string, d: Duration | undefined, min: number, max: number): Duration | undefined {
+  if (d === undefined) return undefined;
+  if (d.isUnresolved()) {
+    try {
+      d.toDays();
+      return d;
+    } catch {
+      problems.add(`${prop} is a deploy-time value in a unit other than days: give it as Duration.days(<token>), which the template can hold as a number of days`);
+      return undefined;
+    }
+  }
+  const n = days(problems, prop, d, min, max);
+  return n === undefined ? undefined : Duration.days(n);
 }
 
 /** One of the allowed values. */

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -269,5 +269,23 @@ describe('DataBucket validity', () => {
     const grantee = new LeastPrivilegeRole(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'), description: 'test' });
     a.grantReadWrite(grantee, 'raw/');
     expectNoFindings(stack);
+  });
+});
+
+describe('DataBucket lifecycle durations from deploy-time values', () => {
+  test('Duration.days(<token>) goes into the template as the number; a token in hours is refused', () => {
+    const stack = plainStack();
+    const days = new CfnParameter(stack, 'Days', { type: 'Number' }).valueAsNumber;
+    new DataBucket(stack, 'Data', { noncurrentVersionExpiration: Duration.days(days), intelligentTieringAfter: Duration.days(days) });
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([
+        Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: { Ref: 'Days' } } }),
+        Match.objectLike({ Transitions: [Match.objectLike({ TransitionInDays: { Ref: 'Days' } })] }),
+      ]) },
+    });
+    const other = plainStack();
+    const hours = new CfnParameter(other, 'Hours', { type: 'Number' }).valueAsNumber;
+    expect(() => new DataBucket(other, 'Data', { abortIncompleteMultipartUploadAfter: Duration.hours(hours) }))
+      .toThrow(/\[Test\/Data\] abortIncompleteMultipartUploadAfter is a deploy-time value in a unit other than days: give it as Duration.days\(<token>\)/);
   });
 });

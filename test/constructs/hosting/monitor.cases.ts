@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import {
   AlertsTopic, BuiltInAlgorithm, ContainerImage, DataBucket, DataQualityMonitor, Endpoint, InstanceType, Model, ModelData,
@@ -162,7 +162,7 @@ describe('monitor bad input fails at synth with path, value and what is allowed'
     ['a model-quality monitor on an endpoint that does not capture responses', (s) => { const { data, endpoint } = setup(s, { captureResponse: false }); return new ModelQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), problemType: ProblemType.REGRESSION, groundTruth: S3Location.inDataBucket(data, 'g/') }); }, /has dataCapture.captureResponse false: a ModelQuality monitor reads the captured responses/],
     ['a daily schedule at hour 24', (s) => { const { data, endpoint } = setup(s); return new DataQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), schedule: MonitoringScheduleExpression.daily(24) }); }, /\[Test\/M\] invalid daily schedule hour 24: use a whole hour from 0 to 23/],
     ['a hosting-only instance type', (s) => { const { data, endpoint } = setup(s); return new DataQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), instanceType: InstanceType.ML_T2_MEDIUM }); }, /not a processing instance type/],
-    ['a probability threshold above 1', (s) => { const { data, endpoint } = setup(s); return new ModelQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), problemType: ProblemType.BINARY_CLASSIFICATION, groundTruth: S3Location.inDataBucket(data, 'g/'), probabilityAttribute: 'p', probabilityThreshold: 1.5 }); }, /invalid probabilityThreshold 1.5: use 0 to 1/],
+    ['a probability threshold above 1', (s) => { const { data, endpoint } = setup(s); return new ModelQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), problemType: ProblemType.BINARY_CLASSIFICATION, groundTruth: S3Location.inDataBucket(data, 'g/'), probabilityAttribute: 'p', probabilityThreshold: 1.5 }); }, /invalid probabilityThreshold 1.5: use a number from 0 to 1/],
     ['probability settings for regression', (s) => { const { data, endpoint } = setup(s); return new ModelQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), problemType: ProblemType.REGRESSION, groundTruth: S3Location.inDataBucket(data, 'g/'), probabilityAttribute: 'p' }); }, /are for BinaryClassification, got Regression/],
     ['a positive time offset', (s) => { const { data, endpoint } = setup(s); return new ModelQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), problemType: ProblemType.REGRESSION, groundTruth: S3Location.inDataBucket(data, 'g/'), startTimeOffset: 'PT1H' }); }, /invalid startTimeOffset 'PT1H': use a negative ISO 8601 duration/],
     ['a drift alarm without published metrics', (s) => { const { data, endpoint } = setup(s); return new DataQualityMonitor(s, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), publishMetrics: false }).alarmOnFeatureDrift('A', 'x', 1); }, /alarmOnFeatureDrift\('x'\) needs publishMetrics/],
@@ -181,4 +181,19 @@ test('validity: endpoint, alerts topic and both monitors pass cdk-nag and the bu
   }).alarmOnFeatureDrift('Drift', 'f1', 0.3, alerts.topic);
   new ModelQualityMonitor(stack, 'Quality', { endpoint, outputLocation: S3Location.inDataBucket(data, 'monitoring/quality/'), problemType: ProblemType.REGRESSION, groundTruth: S3Location.inDataBucket(data, 'ground-truth/') });
   expectNoFindings(stack);
+});
+
+describe('deploy-time values (CloudFormation parameters) in alert and monitor props', () => {
+  test('an e-mail address parameter subscribes to the alerts topic; a threshold parameter passes to the job definition', () => {
+    const stack = new Stack(new App(), 'Test');
+    const email = new CfnParameter(stack, 'Email').valueAsString;
+    const threshold = new CfnParameter(stack, 'Threshold', { type: 'Number' }).valueAsNumber;
+    new AlertsTopic(stack, 'Team', { emails: [email, 'ml-team@example.com'] });
+    const { data, endpoint } = setup(stack);
+    new ModelQualityMonitor(stack, 'M', { endpoint, outputLocation: S3Location.inDataBucket(data, 'm/'), problemType: ProblemType.BINARY_CLASSIFICATION, groundTruth: S3Location.inDataBucket(data, 'g/'), probabilityAttribute: 'p', probabilityThreshold: threshold });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: { Ref: 'Email' } });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ml-team@example.com' });
+    template.hasResourceProperties('AWS::SageMaker::ModelQualityJobDefinition', { ModelQualityJobInput: { EndpointInput: Match.objectLike({ ProbabilityThresholdAttribute: { Ref: 'Threshold' } }) } });
+  });
 });
