@@ -55,8 +55,11 @@ export class LambdaStep extends Step {
     super(name, props);
   }
 
-  /** An output of the function. */
+  private readonly referencedOutputs = new Set<string>();
+
+  /** An output of the function (one of `outputs`). */
   public output(name: string): string {
+    this.referencedOutputs.add(name);
     return stepProperty(this, `OutputParameters['${name}']`).asString;
   }
 
@@ -68,6 +71,7 @@ export class LambdaStep extends Step {
     }
     // An identity policy, not a function resource policy: works for functions of other accounts too.
     iam.Grant.addToPrincipal({ grantee: ctx.pipelineGrantee, actions: ['lambda:InvokeFunction'], resourceArns: [this.props.function.functionArn] });
+    checkOutputs(ctx, this.name, this.props.outputs, this.referencedOutputs);
     return prune({
       FunctionArn: this.props.function.functionArn,
       Arguments: this.props.inputs ?? {},
@@ -100,18 +104,32 @@ export class CallbackStep extends Step {
     super(name, props);
   }
 
-  /** An output sent back by the external process. */
+  private readonly referencedOutputs = new Set<string>();
+
+  /** An output sent back by the external process (one of `outputs`). */
   public output(name: string): string {
+    this.referencedOutputs.add(name);
     return stepProperty(this, `OutputParameters['${name}']`).asString;
   }
 
   /** @internal */
   public _renderBody(ctx: RenderContext): StepBody {
     grantQueueSend(this.props.queue, ctx.pipelineGrantee);
+    checkOutputs(ctx, this.name, this.props.outputs, this.referencedOutputs);
     return prune({
       SqsQueueUrl: this.props.queue.queueUrl,
       Arguments: this.props.inputs ?? {},
       OutputParameters: this.props.outputs?.map((o) => ({ OutputName: o.name, OutputType: o.type ?? OutputType.STRING })),
     });
+  }
+}
+
+/** Output names are unique, and every `output(name)` read names a declared output. */
+function checkOutputs(ctx: RenderContext, step: string, outputs: StepOutput[] | undefined, referenced: Set<string>): void {
+  const declared = (outputs ?? []).map((o) => o.name);
+  const twice = declared.filter((n, i) => declared.indexOf(n) !== i);
+  if (twice.length) ctx.problems.add(`step '${step}' declares the outputs ${[...new Set(twice)].map((n) => `'${n}'`).join(', ')} more than once`);
+  for (const name of referenced) {
+    if (!declared.includes(name)) ctx.problems.add(`output('${name}') of step '${step}': the step declares no such output (outputs: ${declared.join(', ') || 'none'}); add it to outputs`);
   }
 }

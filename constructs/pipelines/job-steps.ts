@@ -1,4 +1,5 @@
 // Job steps: processing, training, tuning and batch transform, from the same specs as deploy-time jobs.
+import { Token } from 'aws-cdk-lib';
 import { PipelineExpression, PropertyFile, stepProperty } from './expressions';
 import { prune } from '../private/job-render';
 import { integer } from '../private/rules';
@@ -6,9 +7,12 @@ import { InstanceType, InstanceUse } from '../core/instance-type';
 import { ProcessingSpec } from '../training/processing-spec';
 import { S3Location } from '../core/s3-location';
 import { TrainingSpec } from '../training/training-spec';
-import { HyperparameterTuningSpec } from '../training/tuning-spec';
+import { HyperparameterTuningSpec, TuningStrategy } from '../training/tuning-spec';
 import { JobStepOptions, RenderContext, Step } from './step';
 import { allowJobs, jobRoleOf, renderJobArguments, StepBody } from './private/step-render';
+
+/** How many of its best training jobs a tuning step reports (TrainingJobSummaries). */
+const MAX_TOP_K = 50;
 
 /** Properties of a ProcessingStep. */
 export interface ProcessingStepProps extends JobStepOptions {
@@ -125,13 +129,13 @@ export class TuningStep extends Step {
   }
 
   /** @internal */
-  public readonly _badTopK: number[] = [];
+  public readonly _topK: number[] = [];
 
   /**
    * The S3 URI of the model artifact of the k-th best trial (0 = best), under the spec's output location.
    */
   public topModelArtifacts(k: number = 0): string {
-    if (!Number.isInteger(k) || k < 0) this._badTopK.push(k);
+    this._topK.push(k);
     const output = this.props.spec.props.trainingSpec.props.outputLocation.uri;
     return PipelineExpression._of({
       'Std:Join': { On: '/', Values: [output.replace(/\/+$/, ''), { Get: `Steps.${this.name}.TrainingJobSummaries[${k}].TrainingJobName` }, 'output/model.tar.gz'] },
@@ -140,7 +144,14 @@ export class TuningStep extends Step {
 
   /** @internal */
   public _renderBody(ctx: RenderContext): StepBody {
-    for (const k of this._badTopK) ctx.problems.add(`topModelArtifacts(${k}) of step '${this.name}': use a whole rank, 0 (the best) or more`);
+    // The step keeps the 50 best training jobs (TrainingJobSummaries), and never more than it runs.
+    const spec = this.props.spec.props;
+    const maxJobs = spec.strategy !== TuningStrategy.GRID && !Token.isUnresolved(spec.maxJobs ?? 10) ? spec.maxJobs ?? 10 : undefined;
+    const limit = Math.min(MAX_TOP_K, maxJobs ?? MAX_TOP_K);
+    for (const k of new Set(this._topK)) {
+      if (Token.isUnresolved(k)) ctx.problems.add(`topModelArtifacts of step '${this.name}' got a deploy-time value: the rank indexes the definition's TrainingJobSummaries and must be a literal`);
+      else if (!Number.isInteger(k) || k < 0 || k >= limit) ctx.problems.add(`topModelArtifacts(${k}) of step '${this.name}': use a whole rank from 0 (the best) to ${limit - 1} (the step keeps the ${MAX_TOP_K} best jobs${maxJobs !== undefined && maxJobs < MAX_TOP_K ? ` and runs at most maxJobs ${maxJobs}` : ''})`);
+    }
     return { Arguments: renderJobArguments(ctx, this._options, this.props.spec, 'hyper-parameter-tuning-job', ['sagemaker:CreateHyperParameterTuningJob', 'sagemaker:DescribeHyperParameterTuningJob', 'sagemaker:StopHyperParameterTuningJob', 'sagemaker:ListTrainingJobsForHyperParameterTuningJob']) };
   }
 }

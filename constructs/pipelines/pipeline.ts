@@ -10,7 +10,7 @@ import { CfnPipeline } from 'aws-cdk-lib/aws-sagemaker';
 import { aws_sagemaker as sagemakerRefs } from 'aws-cdk-lib/interfaces';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
-import { PipelineParameter } from './expressions';
+import { ParameterType, PipelineParameter } from './expressions';
 import { newSources, toDefinitionJson } from './render';
 import { ConditionStep, RenderContext, Step } from './steps';
 import type { StepBody } from './private/step-render';
@@ -424,12 +424,24 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
     const names = new Set(parameters.map((p) => p.name));
     const unknown = Object.keys(schedule.parameters ?? {}).filter((k) => !names.has(k));
     if (unknown.length) throw new SageMakerConstructError(this, `schedule ${index} sets ${describeValue(unknown)}, which are not parameters of the pipeline (declared: ${describeValue([...names])})`);
+    const problems = new ProblemList();
     for (const p of parameters) {
       const value = schedule.parameters?.[p.name];
-      if (value !== undefined && p.enumValues && !Token.isUnresolved(value) && !p.enumValues.includes(value)) {
-        throw new SageMakerConstructError(this, `schedule ${index} sets parameter '${p.name}' to ${describeValue(value)}: use one of ${p.enumValues.join(', ')}`);
+      if (value === undefined || Token.isUnresolved(value)) continue;
+      if (p.enumValues && !p.enumValues.includes(value)) {
+        problems.add(`schedule ${index} sets parameter '${p.name}' to ${describeValue(value)}: use one of ${p.enumValues.join(', ')}`);
       }
+      // The scheduler passes strings; SageMaker parses them as the parameter's type at the execution.
+      const ok = p.type === ParameterType.INTEGER ? /^-?\d+$/.test(value)
+        : p.type === ParameterType.FLOAT ? value.trim() !== '' && Number.isFinite(Number(value))
+          : p.type === ParameterType.BOOLEAN ? value === 'true' || value === 'false' : true;
+      if (!ok) problems.add(`schedule ${index} sets the ${p.type} parameter '${p.name}' to ${describeValue(value)}: use ${p.type === ParameterType.BOOLEAN ? "'true' or 'false'" : `a ${p.type === ParameterType.INTEGER ? 'whole number' : 'number'} written as a string, e.g. '${p.type === ParameterType.INTEGER ? '3' : '0.5'}'`}`);
     }
+    const timezone = schedule.timezone;
+    if (timezone !== undefined && !Token.isUnresolved(timezone) && !isTimeZone(timezone)) {
+      problems.add(`schedule ${index} has the timezone ${describeValue(timezone)}, which is not an IANA time zone name: use e.g. 'UTC', 'Europe/Berlin' or 'America/New_York'`);
+    }
+    problems.throwIfAny(this, `schedule ${index}`);
     const role = new LeastPrivilegeRole(this, `ScheduleRole${index}`, {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
       description: `Starts executions of ${this.node.path} on schedule ${index}`,
@@ -448,6 +460,16 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
         retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
       },
     }).node.addDependency(role);
+  }
+}
+
+/** Whether `name` is a time zone of the IANA database (what EventBridge Scheduler accepts). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(name);
+  } catch {
+    return false;
   }
 }
 

@@ -1,9 +1,10 @@
 // The pipeline step base: retry and cache policies, options, the render context, and Step itself.
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ProblemList } from '../private/errors';
 import { prune } from '../private/job-render';
+import { checkName, STEP_NAME } from '../private/rules';
 
 import { isJobStep, StepBody } from './private/step-render';
 
@@ -93,12 +94,12 @@ export interface CacheOptions {
 /** Options of every step. */
 export interface StepOptions {
   /**
-   * The name shown in Studio.
+   * The name shown in Studio: 1-64 letters, digits, '-' or '_' (the step name's rule).
    * @default - the step name
    */
   readonly displayName?: string;
   /**
-   * A description.
+   * A description: at most 4096 characters.
    * @default - none
    */
   readonly description?: string;
@@ -170,6 +171,11 @@ export abstract class Step {
       if (r._forJobs && !isJobStep(this)) ctx.problems.add(`step '${this.name}' is a ${this.type} step: job retry policies (SageMaker.*) apply to training, processing, tuning and transform steps only`);
       return r._render(ctx.problems, this.name);
     });
+    checkName(ctx.problems, `displayName of step '${this.name}'`, this._options.displayName, STEP_NAME);
+    const description = this._options.description;
+    if (description !== undefined && !Token.isUnresolved(description) && description.length > 4096) {
+      ctx.problems.add(`the description of step '${this.name}' is ${description.length} characters long: at most 4096`);
+    }
     const cache = (this._options as JobStepOptions).cache;
     let cacheConfig: { Enabled: boolean; ExpireAfter?: string } | undefined;
     if (cache) {
