@@ -127,7 +127,7 @@ export abstract class VariantScalableTarget extends Construct {
 
   /** Target tracking on a metric of your choice (e.g. `endpoint.metricCpuUtilization()`). */
   public scaleOnMetric(id: string, props: VariantMetricScalingProps): appscaling.TargetTrackingScalingPolicy {
-    this.checkTarget('targetValue', props.targetValue);
+    this.checkTarget(id, 'targetValue', props.targetValue);
     return this.scalableTarget.scaleToTrackMetric(id, { ...this.trackingOptions(props), customMetric: props.metric, targetValue: props.targetValue });
   }
 
@@ -141,8 +141,9 @@ export abstract class VariantScalableTarget extends Construct {
     };
   }
 
-  protected checkTarget(prop: string, value: number, max?: number): void {
+  protected checkTarget(id: string, prop: string, value: number, max?: number): void {
     const problems = new ProblemList();
+    if (this.scalableTarget.node.tryFindChild(id)) problems.add(`a scaling policy with the id ${describeValue(id)} was already added to variant ${describeValue(this.variantName)}: give each policy its own id`);
     if (!Token.isUnresolved(value) && (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (max !== undefined && value > max))) {
       problems.add(`invalid ${prop} ${describeValue(value)}: use a number above 0${max !== undefined ? ` and at most ${max}` : ''}`);
     }
@@ -166,7 +167,7 @@ export class ScalableInstanceCount extends VariantScalableTarget {
    * instance per minute).
    */
   public scaleOnInvocationsPerInstance(id: string, props: InvocationsPerInstanceScalingProps): appscaling.TargetTrackingScalingPolicy {
-    this.checkTarget('targetInvocationsPerInstance', props.targetInvocationsPerInstance);
+    this.checkTarget(id, 'targetInvocationsPerInstance', props.targetInvocationsPerInstance);
     return this.scalableTarget.scaleToTrackMetric(id, {
       ...this.trackingOptions(props),
       predefinedMetric: appscaling.PredefinedMetric.SAGEMAKER_VARIANT_INVOCATIONS_PER_INSTANCE,
@@ -186,7 +187,7 @@ export class ScalableInstanceCount extends VariantScalableTarget {
       problems.add(`scaleOnBacklogSizePerInstance needs an asynchronous endpoint (asyncInference): variant ${describeValue(this.variantName)} serves real-time requests, which have no backlog; use scaleOnInvocationsPerInstance`);
       problems.throwIfAny(this, 'scaling policy');
     }
-    this.checkTarget('targetBacklogPerInstance', props.targetBacklogPerInstance);
+    this.checkTarget(id, 'targetBacklogPerInstance', props.targetBacklogPerInstance);
     const policy = this.scalableTarget.scaleToTrackMetric(id, {
       ...this.trackingOptions(props),
       customMetric: new cloudwatch.Metric({
@@ -237,7 +238,7 @@ export class ScalableProvisionedConcurrency extends VariantScalableTarget {
    * provisioned concurrency in use).
    */
   public scaleOnUtilization(id: string, props: ProvisionedConcurrencyUtilizationScalingProps): appscaling.TargetTrackingScalingPolicy {
-    this.checkTarget('targetUtilization', props.targetUtilization, 1);
+    this.checkTarget(id, 'targetUtilization', props.targetUtilization, 1);
     return this.scalableTarget.scaleToTrackMetric(id, {
       ...this.trackingOptions(props),
       predefinedMetric: appscaling.PredefinedMetric.SAGEMAKER_VARIANT_PROVISIONED_CONCURRENCY_UTILIZATION,

@@ -284,6 +284,18 @@ export class Endpoint extends EndpointBase {
       if (this.variants.length !== 1) problems.add(`shadowVariants needs exactly one production variant, got ${this.variants.length}`);
       if (this.serverless) problems.add('shadowVariants was given for a serverless endpoint: shadow variants need instance-based production variants');
     }
+    const here = Stack.of(this);
+    for (const model of new Set(all.map((v) => v.model).filter((m) => m !== undefined))) {
+      // A model of another stack in another region or account would be named by a literal, with no
+      // cross-stack reference for CDK to refuse: the endpoint configuration would name a model that
+      // does not exist where it is created.
+      const env = model.env;
+      for (const [what, theirs, ours] of [['region', env?.region, here.region], ['account', env?.account, here.account]] as const) {
+        if (theirs !== undefined && !Token.isUnresolved(theirs) && !Token.isUnresolved(ours) && theirs !== ours) {
+          problems.add(`the model ${model.node.path} is in ${what} ${theirs}, the endpoint in ${ours}: an endpoint hosts models of its own account and region; create the model in the endpoint's stack`);
+        }
+      }
+    }
     const localStorage = all.filter((v) => v.instanceType && !Token.isUnresolved(v.instanceType.name) && hasLocalStorage(v.instanceType.name)).map((v) => v.instanceType!.name);
 
     // --- asynchronous inference

@@ -111,6 +111,9 @@ export interface MonitorOptions {
   readonly role?: iam.IRole;
 }
 
+/** The monitor types (and the monitor's path) each endpoint has. */
+const MONITORS_BY_ENDPOINT = new WeakMap<Endpoint, Map<string, string>>();
+
 abstract class MonitorBase extends Construct implements iam.IGrantable {
   /** The monitoring schedule's name. */
   public readonly monitoringScheduleName: string;
@@ -129,6 +132,11 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
     const problems = new ProblemList();
     problems.addIf(props.outputLocation._uriProblem('outputLocation'));
     if (!props.endpoint.dataCapture) problems.add(`endpoint ${props.endpoint.node.path} does not capture data: set its dataCapture (Model Monitor reads the captured requests and responses)`);
+    const types = MONITORS_BY_ENDPOINT.get(props.endpoint) ?? new Map<string, string>();
+    MONITORS_BY_ENDPOINT.set(props.endpoint, types);
+    const other = types.get(type);
+    if (other) problems.add(`endpoint ${props.endpoint.node.path} already has the ${type} monitor ${other}: SageMaker allows one monitoring schedule of each type per endpoint; monitor more features in that one`);
+    else types.set(type, this.node.path);
     const schedule = props.schedule ?? MonitoringScheduleExpression.hourly();
     if (schedule._problem) problems.add(schedule._problem);
     const maxRuntime = props.maxRuntime ?? Duration.minutes(30);

@@ -592,10 +592,10 @@ describe('Endpoint', () => {
     expect(synth((s) => new Endpoint(s, 'Endpoint', { variants: [realTime(model(s))], encryptionKey: new kms.Key(s, 'Key'), encryptionKeyRemovalPolicy: RemovalPolicy.DESTROY, alarms: { enabled: false } }))).toThrow(PATH_FIRST);
   });
 
-  // FAILS: error without path: the second scaleOnInvocationsPerInstance with the same id hits the constructs
+  // Fixed; was: error without path: the second scaleOnInvocationsPerInstance with the same id hit the constructs
   // library's "There is already a Construct with name 'Invocations'". Belongs in
-  // ScalableInstanceCount.scaleOnInvocationsPerInstance (endpoint-scaling.ts).
-  test.failing('two scaling policies with the same id', () => {
+  // VariantScalableTarget.checkTarget (endpoint-scaling.ts).
+  test('two scaling policies with the same id', () => {
     expect(synth((s) => {
       const scaling = new Endpoint(s, 'Endpoint', { variants: [realTime(model(s))] }).autoScaleInstanceCount('primary', { minCapacity: 1, maxCapacity: 2 });
       scaling.scaleOnInvocationsPerInstance('Invocations', { targetInvocationsPerInstance: 100 });
@@ -603,11 +603,10 @@ describe('Endpoint', () => {
     })).toThrow(PATH_FIRST);
   });
 
-  // FAILS: no error; the model lives in a us-east-1 stack, the endpoint in eu-west-1. Its name is a literal
-  // (no cross-stack reference for CDK to refuse), so the endpoint config names a model that does not
-  // exist in its region and fails at deploy. Belongs in Endpoint constructor (endpoint.ts): compare
-  // Stack.of(model) env with Stack.of(this) env.
-  test.failing('model from a stack in another region', () => {
+  // Fixed; was: no error; the model lives in a us-east-1 stack, the endpoint in eu-west-1. Its name is a literal
+  // (no cross-stack reference for CDK to refuse), so the endpoint config named a model that does not
+  // exist in its region. Belongs in Endpoint constructor (endpoint.ts).
+  test('model from a stack in another region', () => {
     expect(() => {
       const app = new App();
       const modelStack = new Stack(app, 'Models', { env: US });
@@ -677,9 +676,9 @@ describe('Model Monitor', () => {
     expect(synth((s) => new ModelQualityMonitor(s, 'MQ', { endpoint: capturingEndpoint(s), outputLocation: loc(s, 'mon/'), problemType: ProblemType.REGRESSION, groundTruth: loc(s, 'gt/'), startTimeOffset: '-PT1H', endTimeOffset: '-P1D' }))).toThrow(PATH_FIRST);
   });
 
-  // FAILS: no error; two DataQuality schedules on one endpoint (SageMaker allows one schedule per monitoring
-  // type per endpoint; not verifiable offline). Belongs in MonitorBase constructor (monitor.ts): track types per endpoint.
-  test.failing('two data-quality monitors on the same endpoint', () => {
+  // Fixed; was: no error; two DataQuality schedules on one endpoint (SageMaker allows one schedule per monitoring
+  // type per endpoint). Belongs in MonitorBase constructor (monitor.ts).
+  test('two data-quality monitors on the same endpoint', () => {
     expect(synth((s) => {
       const e = capturingEndpoint(s);
       new DataQualityMonitor(s, 'DQ1', { endpoint: e, outputLocation: loc(s, 'mon1/') });
