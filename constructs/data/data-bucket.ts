@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { waiveGuardRules } from '../private/compliance';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
 import { createManagedKey, grantKeyRead, grantKeyReadWrite } from '../private/kms';
-import { daysDuration } from '../private/rules';
+import { checkImport, daysDuration } from '../private/rules';
 
 /** How a DataBucket encrypts objects at rest. */
 export enum DataBucketEncryption {
@@ -243,15 +243,17 @@ export class DataBucket extends DataBucketBase {
       return DataBucket.fromBucketAttributes(scope, id, { bucketName: Fn.select(5, Fn.split(':', bucketArn)) });
     }
     const m = /^arn:aws[a-z-]*:s3:::([^/:]+)$/.exec(bucketArn);
-    if (!m) throw new SageMakerConstructError(scope, `invalid bucketArn ${describeValue(bucketArn)}: expected arn:<partition>:s3:::<bucket name>`);
-    return DataBucket.fromBucketAttributes(scope, id, { bucketName: m[1] });
+    checkImport(scope, id, 'DataBucket.fromBucketArn', (p) => { if (!m) p.add(`invalid bucketArn ${describeValue(bucketArn)}: expected arn:<partition>:s3:::<bucket name>`); });
+    return DataBucket.fromBucketAttributes(scope, id, { bucketName: m![1] });
   }
 
   /** Imports an existing bucket, with its KMS key if it has one. */
   public static fromBucketAttributes(scope: Construct, id: string, attrs: DataBucketAttributes): IDataBucket {
-    if (!Token.isUnresolved(attrs.bucketName) && !isValidBucketName(attrs.bucketName)) {
-      throw new SageMakerConstructError(scope, `invalid bucketName ${describeValue(attrs.bucketName)} to import: use 3-63 lower-case letters, digits, dots or hyphens, starting and ending with a letter or digit`);
-    }
+    checkImport(scope, id, 'DataBucket.fromBucketAttributes', (p) => {
+      if (!Token.isUnresolved(attrs.bucketName) && !isValidBucketName(attrs.bucketName)) {
+        p.add(`invalid bucketName ${describeValue(attrs.bucketName)} to import: use 3-63 lower-case letters, digits, dots or hyphens, starting and ending with a letter or digit`);
+      }
+    });
     class Import extends DataBucketBase {
       public readonly bucket: s3.IBucket;
       public readonly bucketName: string;

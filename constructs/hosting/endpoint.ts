@@ -17,7 +17,7 @@ import { contentHash, hasLocalStorage } from './private/hosting-util';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
 import { createManagedKey, grantKeyReadWrite, grantTopicPublish } from '../private/kms';
 import { generatePhysicalName } from '../private/naming';
-import { checkArn, checkName, checkNow, integer } from '../private/rules';
+import { checkArn, checkImport, checkName, integer } from '../private/rules';
 
 /** Options of an endpoint metric. */
 export interface EndpointMetricOptions extends cloudwatch.MetricOptions {
@@ -215,6 +215,7 @@ const KMS_RULE_IDS = [
 export class Endpoint extends EndpointBase {
   /** Imports an endpoint by name. */
   public static fromEndpointName(scope: Construct, id: string, endpointName: string): IEndpoint {
+    checkImport(scope, id, 'Endpoint.fromEndpointName', (p) => checkName(p, 'endpointName', endpointName));
     class Import extends EndpointBase {
       public readonly endpointName = endpointName;
       public readonly endpointArn = endpointArnFor(scope, endpointName);
@@ -224,8 +225,9 @@ export class Endpoint extends EndpointBase {
 
   /** Imports an endpoint by ARN. */
   public static fromEndpointArn(scope: Construct, id: string, endpointArn: string): IEndpoint {
+    checkImport(scope, id, 'Endpoint.fromEndpointArn', (p) => checkArn(p, 'endpointArn', endpointArn, 'endpoint'));
     class Import extends EndpointBase {
-      public readonly endpointName = Stack.of(scope).splitArn(checkNow(scope, 'Endpoint.fromEndpointArn', (p) => { checkArn(p, 'endpointArn', endpointArn, 'endpoint'); return endpointArn; }), ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
+      public readonly endpointName = Stack.of(scope).splitArn(endpointArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
       public readonly endpointArn = endpointArn;
     }
     return new Import(scope, id);

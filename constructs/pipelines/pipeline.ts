@@ -15,7 +15,7 @@ import { newSources, toDefinitionJson } from './render';
 import { ConditionStep, RenderContext, Step } from './steps';
 import type { StepBody } from './private/step-render';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
-import { checkArn, checkName, checkNow, PIPELINE_NAME, STEP_NAME } from '../private/rules';
+import { checkArn, checkImport, checkName, checkNow, PIPELINE_NAME, STEP_NAME } from '../private/rules';
 import { generatePhysicalName } from '../private/naming';
 import { LeastPrivilegeRole } from '../private/role';
 
@@ -199,6 +199,7 @@ abstract class PipelineBase extends Resource implements IPipeline {
 export class Pipeline extends PipelineBase implements iam.IGrantable {
   /** Imports a pipeline of this account and region by name. */
   public static fromPipelineName(scope: Construct, id: string, pipelineName: string): IPipeline {
+    checkImport(scope, id, 'Pipeline.fromPipelineName', (p) => checkName(p, 'pipelineName', pipelineName, PIPELINE_NAME));
     class Import extends PipelineBase {
       public readonly pipelineName = pipelineName;
       public readonly pipelineArn = Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: Token.isUnresolved(pipelineName) ? pipelineName : pipelineName.toLowerCase() });
@@ -217,10 +218,7 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
     if (Token.isUnresolved(pipelineArn)) {
       pipelineName = Stack.of(scope).splitArn(pipelineArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
     } else {
-      const problems = new ProblemList();
-      pipelineName = checkArn(problems, 'pipelineArn', pipelineArn, 'pipeline', { name: PIPELINE_NAME })!;
-      // named for the import's own path: the construct the user asked for at `id`
-      if (problems.length) problems.throwIfAny(new Construct(scope, id), 'Pipeline.fromPipelineArn');
+      pipelineName = checkImport(scope, id, 'Pipeline.fromPipelineArn', (p) => checkArn(p, 'pipelineArn', pipelineArn, 'pipeline', { name: PIPELINE_NAME }))!;
     }
     class Import extends PipelineBase {
       public readonly pipelineName = pipelineName;

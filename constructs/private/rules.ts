@@ -3,7 +3,7 @@
 // construct reports all its problems at once) and lets unresolved tokens through: CloudFormation
 // checks those at deploy. `checkNow` runs a rule where there is no list to collect into.
 import { Duration, Token } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { SAGEMAKER_NAME_PATTERN } from './contracts/names';
 import { describeValue, ProblemList } from './errors';
 
@@ -212,6 +212,18 @@ export function checkTags(problems: ProblemList, prop: string, tags: { [key: str
 // ---------------------------------------------------------------------------------------------
 
 /**
+ * Runs the rules of an import (`fromXxxArn`, `fromXxxName`...) and throws what they found, named
+ * for the import's own path (`<scope>/<id>`, the construct the user asked for) rather than its
+ * scope's. The construct that names the error is only made when there is one.
+ */
+export function checkImport<T>(scope: IConstruct, id: string, subject: string, rules: (problems: ProblemList) => T): T {
+  const problems = new ProblemList();
+  const result = rules(problems);
+  if (problems.length) problems.throwIfAny(new Construct(scope, id), subject);
+  return result;
+}
+
+/**
  * Runs rules outside a constructor's problem list (an import, an `add*` method) and throws what
  * they found, named for `scope`. Returns what `rules` returns.
  */
@@ -220,4 +232,71 @@ export function checkNow<T>(scope: IConstruct, subject: string, rules: (problems
   const result = rules(problems);
   problems.throwIfAny(scope, subject);
   return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lengths in bytes; lists the API takes only non-empty
+
+/**
+ * The length of `text` in UTF-8 bytes: the unit of S3 key limits (and the safe reading of the
+ * API's URI limits). `text.length` counts UTF-16 code units, so 'é' is 1 there and 2 bytes here.
+ */
+export function utf8Length(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** The rules of a list of strings: how many entries (`minItems` 1: the API refuses an empty list), how long each. */
+export interface StringListRule {
+  readonly minItems: number;
+  readonly maxItems: number;
+  readonly maxLength: number;
+}
+
+/**
+ * A list of strings (container arguments, an entrypoint): its entry count and each entry's length.
+ * An empty list is refused when the API takes at least one entry: omitting the prop is how to pass
+ * none. A list token and token entries pass.
+ */
+export function stringList(problems: ProblemList, prop: string, list: string[] | undefined, rule: StringListRule): string[] | undefined {
+  if (list === undefined || Token.isUnresolved(list)) return list;
+  if (list.length < rule.minItems || list.length > rule.maxItems) {
+    const empty = list.length === 0 ? '; to pass none, omit it' : '';
+    problems.add(`${prop} has ${list.length} entries: use ${rule.minItems} to ${rule.maxItems}${empty}`);
+  }
+  list.forEach((entry, i) => {
+    if (typeof entry !== 'string') problems.add(`${prop}[${i}] is ${describeValue(entry)}: use a string`);
+    else if (!Token.isUnresolved(entry) && entry.length > rule.maxLength) problems.add(`${prop}[${i}] ${describeValue(entry)} is ${entry.length} characters long: at most ${rule.maxLength}`);
+  });
+  return list;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Minutes and literals
+
+/**
+ * Whole minutes of a duration in [min, max]. A duration from a token passes when it is in minutes
+ * (`Duration.minutes(param.valueAsNumber)`): its amount, a token, is returned for the deploy to
+ * check. A token in another unit cannot be converted at synth, so it is a problem.
+ */
+export function minutes(problems: ProblemList, prop: string, d: Duration | undefined, min: number, max: number): number | undefined {
+  if (d === undefined) return undefined;
+  if (d.isUnresolved()) {
+    if (d.unitLabel() === 'minutes') return d.toMinutes();
+    problems.add(`${prop} is a token in ${d.unitLabel()}: give it as Duration.minutes(token), since the API takes whole minutes and a token cannot be converted to minutes at synth`);
+    return undefined;
+  }
+  const n = d.toMinutes({ integral: false });
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.add(`invalid ${prop} ${d.toHumanString()}: use whole minutes from ${min} to ${max} (${Duration.minutes(min).toHumanString()} to ${Duration.minutes(max).toHumanString()})`);
+    return undefined;
+  }
+  return n;
+}
+
+/**
+ * A value the construct needs at synth (it decides what is created, or names a file to read), so
+ * an unresolved token cannot stand for it; `why` says what it decides.
+ */
+export function literal(problems: ProblemList, prop: string, value: string | number | undefined, why: string): void {
+  if (value !== undefined && Token.isUnresolved(value)) problems.add(`${prop} is an unresolved token (${describeValue(value)}): it needs a literal value, because ${why}`);
 }

@@ -48,7 +48,7 @@ describe('DataBucket.fromBucketArn', () => {
 
   test('refuses what is not a bucket ARN and bucket names S3 refuses, naming the path and the value', () => {
     const stack = new Stack(new App(), 'S');
-    expect(() => DataBucket.fromBucketArn(stack, 'Bad', 'arn:aws:s3:::ml-data/prefix')).toThrow(/^\[S\] invalid bucketArn 'arn:aws:s3:::ml-data\/prefix': expected arn:<partition>:s3:::<bucket name>/);
+    expect(() => DataBucket.fromBucketArn(stack, 'Bad', 'arn:aws:s3:::ml-data/prefix')).toThrow(/^\[S\/Bad\] invalid bucketArn 'arn:aws:s3:::ml-data\/prefix': expected arn:<partition>:s3:::<bucket name>/);
     expect(() => DataBucket.fromBucketArn(stack, 'Upper', 'arn:aws:s3:::ML_Data')).toThrow(/invalid bucketName 'ML_Data' to import/);
   });
 });
