@@ -7,7 +7,8 @@ import { DockerImageAsset, Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { BuiltInAlgorithm, Framework, FrameworkImageOptions, ImageScope } from './aws-image-options';
-import { AwsImageRequest, renderAwsImageUri, resolveAwsImage, tableRegions, tableVersions } from './private/aws-images';
+import { AwsImageRequest, builtInAlgorithmOfUri, renderAwsImageUri, resolveAwsImage, tableRegions, tableVersions } from './private/aws-images';
+import { ImageFacts, UNKNOWN_IMAGE } from './private/image-facts';
 import { describeValue, SageMakerConstructError } from '../private/errors';
 
 /** Options for an image built from a local Dockerfile. */
@@ -51,7 +52,7 @@ export abstract class ContainerImage {
    * the table is regenerated).
    */
   public static builtInAlgorithm(algorithm: BuiltInAlgorithm, version?: string): ContainerImage {
-    return new AwsOwnedImage({ key: algorithm, scope: ImageScope.TRAINING, version, defaultToNewest: true });
+    return new AwsOwnedImage({ key: algorithm, scope: ImageScope.TRAINING, version, defaultToNewest: true }, 'algorithm');
   }
 
   /** A framework image (PyTorch, TensorFlow, scikit-learn, XGBoost, Hugging Face). */
@@ -64,12 +65,12 @@ export abstract class ContainerImage {
       processor: options.processor,
       pythonVersion: options.pythonVersion,
       baseFrameworkVersion: options.baseFrameworkVersion,
-    });
+    }, 'framework');
   }
 
   /** The SageMaker Debugger rule evaluator image (repository `sagemaker-debugger-rules`). */
   public static debuggerRules(): ContainerImage {
-    return new AwsOwnedImage({ key: 'debugger', scope: 'debugger', defaultToNewest: true });
+    return new AwsOwnedImage({ key: 'debugger', scope: 'debugger', defaultToNewest: true }, 'tool');
   }
 
   /**
@@ -77,12 +78,12 @@ export abstract class ContainerImage {
    * Like the SDK, the URI has no tag, so the registry's default (latest) image is used.
    */
   public static modelMonitor(): ContainerImage {
-    return new AwsOwnedImage({ key: 'model-monitor', scope: 'monitoring', defaultToNewest: true });
+    return new AwsOwnedImage({ key: 'model-monitor', scope: 'monitoring', defaultToNewest: true }, 'tool');
   }
 
   /** The SageMaker Clarify processing image (repository `sagemaker-clarify-processing`). */
   public static clarify(): ContainerImage {
-    return new AwsOwnedImage({ key: 'clarify', scope: 'processing', defaultToNewest: true });
+    return new AwsOwnedImage({ key: 'clarify', scope: 'processing', defaultToNewest: true }, 'tool');
   }
 
   /**
@@ -133,14 +134,35 @@ export abstract class ContainerImage {
    * @param grantee the role SageMaker uses to pull the image
    */
   public abstract bind(scope: Construct, grantee?: iam.IGrantable): ContainerImageConfig;
+
+  /**
+   * What the library knows about the image without binding it (a built-in algorithm, the scope of a
+   * framework image), for the rules of the specs and models that use it. Images of subclasses of
+   * your own are unknown: those rules pass them.
+   * @internal
+   */
+  public _facts(): ImageFacts {
+    return UNKNOWN_IMAGE;
+  }
 }
+
+const BUILT_IN_ALGORITHMS: readonly string[] = Object.values(BuiltInAlgorithm);
 
 // ---------------------------------------------------------------------------------------------
 // Images SageMaker provides (resolved from the bundled table: private/aws-images.ts)
 
 class AwsOwnedImage extends ContainerImage {
-  constructor(private readonly request: AwsImageRequest) {
+  constructor(private readonly request: AwsImageRequest, private readonly kind: 'algorithm' | 'framework' | 'tool') {
     super();
+  }
+
+  public _facts(): ImageFacts {
+    const { key, scope, version } = this.request;
+    const named = `${key}${version !== undefined && !Token.isUnresolved(version) ? ` ${version}` : ''}`;
+    if (this.kind === 'algorithm') return { known: true, builtInAlgorithm: key, description: `built-in algorithm ${named}` };
+    // XGBoost in framework mode is the algorithm's own image: SageMaker treats it as the algorithm.
+    const builtInAlgorithm = this.kind === 'framework' && BUILT_IN_ALGORITHMS.includes(key) ? key : undefined;
+    return { known: true, builtInAlgorithm, scope, description: `${this.kind} ${named} (${scope})` };
   }
 
   public bind(scope: Construct, _grantee?: iam.IGrantable): ContainerImageConfig {
@@ -165,6 +187,10 @@ class EcrImage extends ContainerImage {
     super();
   }
 
+  public _facts(): ImageFacts {
+    return { known: true, description: 'an image of your ECR repository' };
+  }
+
   public bind(scope: Construct, grantee?: iam.IGrantable): ContainerImageConfig {
     const t = this.tagOrDigest;
     if (!Token.isUnresolved(t)) {
@@ -183,6 +209,10 @@ class AssetImage extends ContainerImage {
 
   constructor(private readonly directory: string, private readonly options: AssetImageOptions) {
     super();
+  }
+
+  public _facts(): ImageFacts {
+    return { known: true, description: `the image built from ${describeValue(this.directory)}` };
   }
 
   public bind(scope: Construct, grantee?: iam.IGrantable): ContainerImageConfig {
@@ -223,6 +253,12 @@ class AssetImage extends ContainerImage {
 class UriImage extends ContainerImage {
   constructor(private readonly uri: string) {
     super();
+  }
+
+  public _facts(): ImageFacts {
+    if (Token.isUnresolved(this.uri)) return UNKNOWN_IMAGE;
+    const builtInAlgorithm = builtInAlgorithmOfUri(this.uri, BUILT_IN_ALGORITHMS);
+    return { known: true, builtInAlgorithm, description: `${builtInAlgorithm ? `built-in algorithm ${builtInAlgorithm} ` : ''}image ${describeValue(this.uri)}` };
   }
 
   public bind(scope: Construct, _grantee?: iam.IGrantable): ContainerImageConfig {

@@ -6,6 +6,7 @@ import { IConstruct } from 'constructs';
 import { IDataBucket } from '../data/data-bucket';
 import { describeValue, SageMakerConstructError } from '../private/errors';
 import { grantKeyRead, grantKeyReadWrite } from '../private/kms';
+import { utf8Length } from '../private/rules';
 
 /**
  * An S3 location a SageMaker job reads from or writes to: a prefix in a `DataBucket`, in any
@@ -47,17 +48,37 @@ export abstract class S3Location {
   }
 
   /**
-   * What is wrong with the URI's shape, naming `what`, or undefined (tokens pass): the form for
-   * callers that collect problems.
+   * What is wrong with the URI, naming `what`, or undefined: the form for callers that collect
+   * problems. Its shape, and its length in UTF-8 bytes (the unit of S3 keys): at most `maxBytes`,
+   * the API's `S3Uri` limit by default (some members allow less, e.g. 512 for data capture and
+   * monitoring outputs). A URI with tokens (a bucket name) is measured by its literal parts alone.
    * @internal
    */
-  public _uriProblem(what: string): string | undefined {
+  public _uriProblem(what: string, maxBytes: number = MAX_S3_URI_BYTES): string | undefined {
     const uri = this.uri;
-    if (!Token.isUnresolved(uri) && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(uri)) {
+    const unresolved = Token.isUnresolved(uri);
+    if (!unresolved && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(uri)) {
       return `invalid ${what} ${describeValue(uri)}: use an s3://bucket/prefix URI`;
+    }
+    const literal = unresolved ? literalParts(uri) : uri;
+    const bytes = utf8Length(literal);
+    if (bytes > maxBytes) {
+      const measured = unresolved ? 'its literal parts are' : 'it is';
+      return `invalid ${what} ${describeValue(uri)}: ${measured} ${bytes} bytes long in UTF-8 (${literal.length} characters); an S3 URI may have at most ${maxBytes} bytes`;
     }
     return undefined;
   }
+}
+
+/** The API's `S3Uri` limit (CreateTrainingJob, CreateProcessingJob...), read as UTF-8 bytes. */
+const MAX_S3_URI_BYTES = 1024;
+
+/** The literal text of a string with tokens, the tokens left out. */
+function literalParts(text: string): string {
+  const joined: unknown = Tokenization.reverseString(text)
+    .mapTokens({ mapToken: () => '' })
+    .join({ join: (left: unknown, right: unknown) => `${left}${right}` });
+  return typeof joined === 'string' ? joined : '';
 }
 
 function normalizePrefix(prefix: string): string {

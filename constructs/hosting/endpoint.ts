@@ -13,7 +13,8 @@ import { ScalableInstanceCount, ScalableProvisionedConcurrency, VariantScalableT
 import { EndpointVariant } from './endpoint-variant';
 import { IModel } from './model';
 import { addVariantAlarms, alarmSettings, renderAsyncInference, renderDataCapture, renderVariant } from './private/endpoint-render';
-import { contentHash, hasLocalStorage } from './private/hosting-util';
+import { contentHash } from './private/hosting-util';
+import { hasLocalStorage } from '../core/private/instance-families';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
 import { createManagedKey, grantKeyReadWrite, grantTopicPublish } from '../private/kms';
 import { generatePhysicalName } from '../private/naming';

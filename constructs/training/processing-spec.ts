@@ -13,7 +13,8 @@ import { Compression, S3DataDistribution, S3DataType } from './training-channel'
 import { RenderOptions } from './training-spec';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
 import { grantJobBasics, prune, renderTags, renderVpcConfig } from '../private/job-render';
-import { checkNow, checkTags, ENVIRONMENT_RULES, integer, seconds, stringMap } from '../private/rules';
+import { checkVolumeKey } from './private/render-resources';
+import { checkNow, checkTags, ENVIRONMENT_RULES, integer, seconds, stringList, StringListRule, stringMap } from '../private/rules';
 import type {
   CreateProcessingJobRequest, ProcessingInstanceType, ProcessingS3CompressionType, ProcessingS3DataDistributionType, ProcessingS3DataType, ProcessingS3InputMode,
   ProcessingS3UploadMode,
@@ -38,12 +39,15 @@ export enum ProcessingUploadMode {
 
 /** One input of a processing job. */
 export interface ProcessingInput {
-  /** The input's name (unique in the job). */
+  /**
+   * The input's name (unique in the job): 1-256 letters, digits, '.', '-' or '_', and at most 231
+   * without a `destination` (the default destination holds it, 256 characters in all).
+   */
   readonly name: string;
   /** Where the data is. */
   readonly location: S3Location;
   /**
-   * Where it appears in the container (under `/opt/ml/processing/`).
+   * Where it appears in the container (under `/opt/ml/processing/`, at most 256 characters).
    * @default '/opt/ml/processing/input/<name>'
    */
   readonly destination?: string;
@@ -59,12 +63,15 @@ export interface ProcessingInput {
 
 /** One output of a processing job. */
 export interface ProcessingOutput {
-  /** The output's name (unique in the job); pipelines refer to outputs by it. */
+  /**
+   * The output's name (unique in the job); pipelines refer to outputs by it. 1-256 letters, digits,
+   * '.', '-' or '_', and at most 230 without a `source` (the default source holds it, 256 characters in all).
+   */
   readonly name: string;
   /** Where it is uploaded. */
   readonly location: S3Location;
   /**
-   * The container folder that is uploaded (under `/opt/ml/processing/`).
+   * The container folder that is uploaded (under `/opt/ml/processing/`, at most 256 characters).
    * @default '/opt/ml/processing/output/<name>'
    */
   readonly source?: string;
@@ -180,12 +187,12 @@ export interface ProcessingSpecProps {
    */
   readonly code?: ProcessingCode;
   /**
-   * The container entrypoint.
+   * The container entrypoint: 1 to 100 strings of at most 256 characters.
    * @default - `python3 /opt/ml/processing/input/code/<script>` with `code`, else the image's
    */
   readonly entrypoint?: string[];
   /**
-   * Arguments passed to the entrypoint.
+   * Arguments passed to the entrypoint: 1 to 100 strings of at most 256 characters (omit it for none).
    * @default - none
    */
   readonly arguments?: string[];
@@ -229,6 +236,13 @@ export interface ProcessingSpecProps {
 }
 
 const IO_NAME = /^[A-Za-z0-9._-]{1,256}$/;
+/** Where inputs and outputs are by default: the folder plus the name. */
+const INPUT_PATH = '/opt/ml/processing/input/';
+const OUTPUT_PATH = '/opt/ml/processing/output/';
+/** `LocalPath` of inputs and outputs (ProcessingLocalPath): at most 256 characters. */
+const MAX_LOCAL_PATH = 256;
+/** ContainerEntrypoint and ContainerArguments: 1 to 100 strings of at most 256 characters. */
+const CONTAINER_STRINGS: StringListRule = { minItems: 1, maxItems: 100, maxLength: 256 };
 
 /**
  * One processing job, described once and rendered to the exact `CreateProcessingJob` request; it runs
@@ -263,6 +277,10 @@ export class ProcessingSpec {
     if (outputs.length > 10) problems.add(`the job has ${outputs.length} outputs: at most 10`);
     checkNames(problems, 'input', inputs.map((i) => i.name));
     checkNames(problems, 'output', outputs.map((o) => o.name));
+    // The container paths derive from the names unless given: name the prop the user set.
+    const own = p.inputs?.length ?? 0;
+    inputs.forEach((i, n) => checkLocalPath(problems, n < own ? `inputs[${n}]` : 'the code input', 'destination', i.name, i.destination, INPUT_PATH));
+    outputs.forEach((o, n) => checkLocalPath(problems, `outputs[${n}]`, 'source', o.name, o.source, OUTPUT_PATH));
     for (const i of inputs) {
       problems.addIf(i.location._uriProblem(`location of input '${i.name}'`));
       if (i.compression === Compression.GZIP && (i.inputMode ?? ProcessingInputMode.FILE) !== ProcessingInputMode.PIPE) {
@@ -280,8 +298,9 @@ export class ProcessingSpec {
     const maxRuntime = seconds(problems, 'maxRuntime', p.maxRuntime ?? Duration.hours(1), 1, 604800);
     const vpcConfig = renderVpcConfig(p.network, problems);
     stringMap(problems, 'environment', p.environment, ENVIRONMENT_RULES.processing);
-    if ((p.entrypoint?.length ?? 0) > 100) problems.add(`entrypoint has ${p.entrypoint!.length} parts: at most 100`);
-    if ((p.arguments?.length ?? 0) > 100) problems.add(`arguments has ${p.arguments!.length} entries: at most 100`);
+    stringList(problems, 'entrypoint', p.entrypoint, CONTAINER_STRINGS);
+    stringList(problems, 'arguments', p.arguments, CONTAINER_STRINGS);
+    if (p.resources.volumeKey) checkVolumeKey(problems, 'resources.volumeKey', [p.resources.instanceType]);
     checkTags(problems, 'tags', p.tags);
     if (problems.length > known) return undefined;
 
@@ -298,7 +317,7 @@ export class ProcessingSpec {
         InputName: i.name,
         S3Input: {
           S3Uri: i.location.uri,
-          LocalPath: i.destination ?? `/opt/ml/processing/input/${i.name}`,
+          LocalPath: i.destination ?? `${INPUT_PATH}${i.name}`,
           // our enums hold the API's strings; the SDK types them as its own unions
           S3DataType: (i.s3DataType ?? S3DataType.S3_PREFIX) as ProcessingS3DataType,
           S3InputMode: (i.inputMode ?? ProcessingInputMode.FILE) as ProcessingS3InputMode,
@@ -309,7 +328,7 @@ export class ProcessingSpec {
       ProcessingOutputConfig: outputs.length ? {
         Outputs: outputs.map((o) => ({
           OutputName: o.name,
-          S3Output: { S3Uri: o.location.uri, LocalPath: o.source ?? `/opt/ml/processing/output/${o.name}`, S3UploadMode: (o.uploadMode ?? ProcessingUploadMode.END_OF_JOB) as ProcessingS3UploadMode },
+          S3Output: { S3Uri: o.location.uri, LocalPath: o.source ?? `${OUTPUT_PATH}${o.name}`, S3UploadMode: (o.uploadMode ?? ProcessingUploadMode.END_OF_JOB) as ProcessingS3UploadMode },
         })),
         KmsKeyId: p.outputKey?.keyArn,
       } : undefined,
@@ -336,6 +355,21 @@ export class ProcessingSpec {
     grantKeyReadWrite(this.props.outputKey, grantee);
     grantVolumeKey(this.props.resources.volumeKey, grantee);
     grantJobBasics(scope, grantee, '/aws/sagemaker/ProcessingJobs', this.props.network?.vpc);
+  }
+}
+
+/**
+ * The container path of an input (`destination`) or output (`source`): at most 256 characters. Without
+ * one, the path is `folder` plus the name, so the name is what must be shorter.
+ */
+function checkLocalPath(problems: ProblemList, at: string, pathProp: string, name: string, localPath: string | undefined, folder: string): void {
+  if (localPath !== undefined) {
+    if (!Token.isUnresolved(localPath) && localPath.length > MAX_LOCAL_PATH) problems.add(`invalid ${at}.${pathProp} ${describeValue(localPath)} (length ${localPath.length}): use at most ${MAX_LOCAL_PATH} characters`);
+    return;
+  }
+  const max = MAX_LOCAL_PATH - folder.length;
+  if (!Token.isUnresolved(name) && name.length > max) {
+    problems.add(`invalid ${at}.name ${describeValue(name)} (length ${name.length}): without a ${pathProp}, the container path is ${folder}<name>, at most ${MAX_LOCAL_PATH} characters, so use a name of at most ${max} characters or set ${at}.${pathProp}`);
   }
 }
 

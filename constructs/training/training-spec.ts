@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import { DebuggerOptions } from './debugger';
+import { checkAlgorithmResources } from './private/algorithm-rules';
 import { renderChannels } from './private/render-channels';
 import { renderDebugger } from './private/render-debugger';
 import { renderResources } from './private/render-resources';
@@ -99,7 +100,7 @@ export interface TrainingSpecProps {
    */
   readonly environment?: { [name: string]: string };
   /**
-   * Metrics read from the logs (not for built-in algorithms, which publish their own).
+   * Metrics read from the logs (at most 40; not for built-in algorithms, which publish their own).
    * @default - none
    */
   readonly metricDefinitions?: MetricDefinition[];
@@ -132,6 +133,8 @@ export interface RenderOptions {
 }
 
 const MAX_RUNTIME = 28 * 24 * 3600;
+/** CreateTrainingJob and CreateHyperParameterTuningJob take at most 40 metric definitions. */
+const MAX_METRIC_DEFINITIONS = 40;
 
 /**
  * One training job, described once and rendered to the exact `CreateTrainingJob` request. The same
@@ -178,6 +181,11 @@ export class TrainingSpec {
     if (p.spot && p.resources.keepAlive !== undefined) problems.add('resources.keepAlive with spot: SageMaker warm pools are not available for managed spot training; drop one of them');
     if (p.debugger?.outputLocation) problems.addIf(p.debugger!.outputLocation!._uriProblem('debugger.outputLocation'));
     const hyperparameters = renderHyperparameters(problems, p.hyperparameters);
+    const facts = p.image?._facts();
+    if (facts?.scope !== undefined && facts.scope !== 'training') {
+      problems.add(`image is the ${facts.description} image: a training job needs a training image; use ContainerImage.framework(..., { scope: ImageScope.TRAINING }) or a built-in algorithm`);
+    }
+    if (facts?.builtInAlgorithm) checkAlgorithmResources(problems, facts.builtInAlgorithm, p.resources, hyperparameters);
     const inputs = renderChannels(scope, problems, p.inputs ?? [], p.resources);
     const resourceConfig = renderResources(scope, problems, p.resources);
     const maxRuntime = seconds(problems, 'maxRuntime', p.maxRuntime ?? Duration.hours(1), 1, MAX_RUNTIME);
@@ -197,6 +205,9 @@ export class TrainingSpec {
     const retries = integer(problems, 'retryAttempts', p.retryAttempts, 1, 30);
     if (p.network?.networkIsolation && (p.environment?.SAGEMAKER_REQUIREMENTS || hyperparameters?.sagemaker_requirements)) {
       problems.add('networkIsolation with a requirements file: installing Python packages at start-up needs the network; bake them into the image or turn isolation off');
+    }
+    if ((p.metricDefinitions?.length ?? 0) > MAX_METRIC_DEFINITIONS) {
+      problems.add(`metricDefinitions has ${p.metricDefinitions!.length} entries: at most ${MAX_METRIC_DEFINITIONS} (the API's MetricDefinitions limit)`);
     }
     for (const m of p.metricDefinitions ?? []) {
       if (m.name.length < 1 || m.name.length > 255) problems.add(`metric name ${describeValue(m.name)} must be 1-255 characters`);

@@ -7,6 +7,36 @@ import type { CreateHyperParameterTuningJobRequest } from '@aws-sdk/client-sagem
 import { prune, renderTags } from '../private/job-render';
 import { checkName, checkNow, checkTags, integer, seconds, TUNING_JOB_NAME } from '../private/rules';
 
+/** Range names and values (ParameterKey, ParameterValue): at most 256 characters. */
+const MAX_PARAMETER_STRING = 256;
+/** The most trials a tuning job may run, as this library checks `maxJobs`. */
+const MAX_JOBS = 10000;
+
+/** Whether `n` is a number known at synth (not undefined, not a token). */
+function literal(n: number | undefined): n is number {
+  return n !== undefined && !Token.isUnresolved(n);
+}
+
+/** `n` when it is known at synth, else `otherwise` (a token's worst case). */
+function literalOr(n: number, otherwise: number): number {
+  return Token.isUnresolved(n) ? otherwise : n;
+}
+
+/**
+ * The objective of an image that is not a built-in algorithm must be one of the metrics its spec
+ * defines: SageMaker reads only those from its logs. Built-in algorithms publish their own metrics;
+ * an algorithm resource (`algorithmName`) declares its own; an image unknown at synth passes.
+ */
+function checkObjectiveMetric(problems: ProblemList, metricName: string, trainingSpec: TrainingSpec): void {
+  const image = trainingSpec.props.image;
+  const facts = image?._facts();
+  if (!facts?.known || facts.builtInAlgorithm || Token.isUnresolved(metricName)) return;
+  const names = (trainingSpec.props.metricDefinitions ?? []).map((m) => m.name);
+  if (names.some((n) => Token.isUnresolved(n)) || names.includes(metricName)) return;
+  const defined = names.length ? `defines only ${names.map((n) => describeValue(n)).join(', ')}` : 'defines no metric';
+  problems.add(`objective.metricName ${describeValue(metricName)} is not a metric of the training spec: its image (${facts.description}) is not a built-in algorithm, so SageMaker reads only the spec's metricDefinitions, and the spec ${defined}; add a metric definition named ${describeValue(metricName)} or optimize one of those`);
+}
+
 /** How a tuning job picks the next hyperparameters. */
 export enum TuningStrategy {
   /** Bayesian optimization. */
@@ -59,7 +89,7 @@ export class HyperparameterRange {
     return new HyperparameterRange('Continuous', name, min, max, undefined, scaling);
   }
 
-  /** One of the values (1 to 30). */
+  /** One of the values (1 to 30, each at most 256 characters). */
   public static categorical(name: string, values: string[]): HyperparameterRange {
     return new HyperparameterRange('Categorical', name, undefined, undefined, values, undefined);
   }
@@ -175,8 +205,12 @@ export class HyperparameterTuningSpec {
     for (const r of p.ranges) {
       if (names.has(r.name)) problems.add(`hyperparameter ${describeValue(r.name)} has more than one range`);
       names.add(r.name);
+      if (!Token.isUnresolved(r.name) && r.name.length > MAX_PARAMETER_STRING) problems.add(`invalid range name ${describeValue(r.name)} (length ${r.name.length}): a hyperparameter name has at most ${MAX_PARAMETER_STRING} characters`);
       if (r.kind === 'Categorical') {
         if (!r.values || r.values.length < 1 || r.values.length > 30) problems.add(`categorical range ${describeValue(r.name)} needs 1 to 30 values, got ${r.values?.length ?? 0}`);
+        (r.values ?? []).forEach((v, i) => {
+          if (!Token.isUnresolved(v) && v.length > MAX_PARAMETER_STRING) problems.add(`categorical range ${describeValue(r.name)} value ${i} ${describeValue(v)} is ${v.length} characters long: at most ${MAX_PARAMETER_STRING}`);
+        });
         continue;
       }
       if (r.min === undefined || r.max === undefined || Token.isUnresolved(r.min) || Token.isUnresolved(r.max)) continue;
@@ -195,7 +229,7 @@ export class HyperparameterTuningSpec {
     if (strategy === TuningStrategy.GRID && p.maxJobs !== undefined) problems.add('maxJobs with strategy GRID: a grid search runs every combination; leave maxJobs unset');
     if (strategy === TuningStrategy.HYPERBAND && p.earlyStopping) problems.add('earlyStopping with strategy HYPERBAND: Hyperband stops trials itself; leave earlyStopping off');
     if (strategy !== TuningStrategy.HYPERBAND && (p.hyperbandMinResource !== undefined || p.hyperbandMaxResource !== undefined)) problems.add('hyperbandMinResource/hyperbandMaxResource need strategy HYPERBAND');
-    if (p.hyperbandMinResource !== undefined && p.hyperbandMaxResource !== undefined && p.hyperbandMinResource > p.hyperbandMaxResource) {
+    if (literal(p.hyperbandMinResource) && literal(p.hyperbandMaxResource) && p.hyperbandMinResource > p.hyperbandMaxResource) {
       problems.add(`hyperbandMinResource ${p.hyperbandMinResource} exceeds hyperbandMaxResource ${p.hyperbandMaxResource}: use min <= max`);
     }
     integer(problems, 'hyperbandMinResource', p.hyperbandMinResource, 1, 1000000);
@@ -204,12 +238,13 @@ export class HyperparameterTuningSpec {
     for (const parent of p.warmStartFrom ?? []) {
       checkName(problems, 'warmStartFrom job name', parent, TUNING_JOB_NAME);
     }
-    const maxJobs = strategy === TuningStrategy.GRID ? undefined : integer(problems, 'maxJobs', p.maxJobs ?? 10, 1, 10000);
+    const maxJobs = strategy === TuningStrategy.GRID ? undefined : integer(problems, 'maxJobs', p.maxJobs ?? 10, 1, MAX_JOBS);
     const maxParallel = integer(problems, 'maxParallelJobs', p.maxParallelJobs ?? 2, 1, 100);
-    if (maxJobs !== undefined && maxParallel !== undefined && maxParallel > maxJobs) problems.add(`maxParallelJobs ${maxParallel} exceeds maxJobs ${maxJobs}`);
+    if (literal(maxJobs) && literal(maxParallel) && maxParallel > maxJobs) problems.add(`maxParallelJobs ${maxParallel} exceeds maxJobs ${maxJobs}`);
     const maxRuntime = p.maxRuntime ? seconds(problems, 'maxRuntime', p.maxRuntime, 120, 15552000) : undefined;
     if (p.warmStartFrom && (p.warmStartFrom.length < 1 || p.warmStartFrom.length > 5)) problems.add(`warmStartFrom lists ${p.warmStartFrom.length} jobs: use 1 to 5`);
     if (p.objective.metricName.length < 1 || p.objective.metricName.length > 255) problems.add(`objective.metricName ${describeValue(p.objective.metricName)} must be 1-255 characters`);
+    checkObjectiveMetric(problems, p.objective.metricName, p.trainingSpec);
     checkName(problems, 'tuning job name', options.jobName, TUNING_JOB_NAME);
     checkTags(problems, 'tags', p.tags);
     if (problems.length > known || !training) return undefined;
@@ -266,15 +301,19 @@ export class HyperparameterTuningSpec {
     this.props.trainingSpec.grantTo(scope, grantee);
   }
 
-  /** The longest the tuning job can take, in seconds (its own limit, or all trials in waves). */
+  /**
+   * The longest the tuning job can take, in seconds (its own limit, or all trials in waves). A
+   * `maxJobs` or `maxParallelJobs` known only at deploy (a token) counts as its worst case: 10000
+   * trials, 1 at a time.
+   */
   public get maxWaitSeconds(): number {
     const p = this.props;
     if (p.maxRuntime && !p.maxRuntime.isUnresolved()) return p.maxRuntime.toSeconds({ integral: false });
     // A grid search runs every combination of its categorical values (it takes no maxJobs).
     const trials = (p.strategy ?? TuningStrategy.BAYESIAN) === TuningStrategy.GRID
       ? p.ranges.reduce((n, r) => n * Math.max(r.values?.length ?? 1, 1), 1)
-      : p.maxJobs ?? 10;
-    const waves = Math.ceil(trials / (p.maxParallelJobs ?? 2));
+      : literalOr(p.maxJobs ?? 10, MAX_JOBS);
+    const waves = Math.ceil(trials / literalOr(p.maxParallelJobs ?? 2, 1));
     return waves * p.trainingSpec.maxWaitSeconds;
   }
 }

@@ -234,3 +234,26 @@ export function renderAwsImageUri(scope: IConstruct, image: ResolvedImage): stri
   }
   return `${mapping.findInMap(region, 'account')}.dkr.ecr.${region}.${Aws.URL_SUFFIX}/${repositoryAndTag}`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Recognizing SageMaker's algorithm images by URI
+
+/**
+ * The built-in algorithm (one of `keys`) whose training image `uri` is: a registry account of the
+ * table for the algorithm's repository, in any region. Undefined for any other URI (your own images,
+ * framework images, a repository of yours that happens to share an algorithm's name).
+ */
+export function builtInAlgorithmOfUri(uri: string, keys: readonly string[]): string | undefined {
+  const m = /^(\d{12})\.dkr\.ecr\.[a-z0-9-]+\.[a-z0-9.]+\/([^:@]+)/.exec(uri);
+  if (!m) return undefined;
+  const [, account, repository] = m;
+  const table = imageTable();
+  for (const key of keys) {
+    for (const node of Object.values(table.images[key]?.training?.versions ?? {})) {
+      for (const variant of [node, ...Object.values(node.pythonVersions ?? {})]) {
+        if (variant.repository === repository && variant.registry && Object.values(table.registries[variant.registry] ?? {}).includes(account)) return key;
+      }
+    }
+  }
+  return undefined;
+}

@@ -101,17 +101,3 @@ export function modelFacts(model: object): ModelFacts | undefined {
   return FACTS.get(model);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Instance types
-
-/**
- * Instance families whose storage is local NVMe, encrypted by the instance's hardware: SageMaker
- * refuses a KMS key (`KmsKeyId`) and a volume size (`VolumeSizeInGB`) for them. Like the SageMaker
- * Python SDK (`volume_size_supported`): every family with a 'd' (c5d, m5d, r6gd, g4dn, p4d, dl1...)
- * plus the newer GPU and Trainium families that only come with instance storage.
- */
-export function hasLocalStorage(instanceType: string): boolean {
-  const family = instanceType.split('.')[1] ?? '';
-  return family.includes('d') || /^(g5|g6|g6e|g7e|p5|p5e|p5en|p6|p6e|trn1|trn1n|trn2)(-|$)/.test(family);
-}
-

@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { InstanceType, InstanceUse } from '../../core/instance-type';
+import { hasLocalStorage } from '../../core/private/instance-families';
 import { describeValue, ProblemList } from '../../private/errors';
 import { prune } from '../../private/job-render';
 import { integer, seconds } from '../../private/rules';
@@ -17,6 +18,8 @@ const trainingInstanceType = (t: InstanceType) => t.name as TrainingInstanceType
 export function renderResources(scope: IConstruct, problems: ProblemList, r: TrainingResources): ResourceConfig | undefined {
   const volume = integer(problems, 'resources.volumeSizeGb', r.volumeSizeGb ?? 30, 1, 16384);
   const keepAlive = r.keepAlive ? seconds(problems, 'resources.keepAlive', r.keepAlive, 0, 3600) : undefined;
+  const types = r.instanceGroups ? r.instanceGroups.map((g) => g.instanceType) : r.instanceType ? [r.instanceType] : [];
+  if (r.volumeKey) checkVolumeKey(problems, 'resources.volumeKey', types);
   if (r.instanceGroups) {
     if (r.instanceType || r.instanceCount !== undefined) problems.add('resources has instanceGroups and instanceType/instanceCount: a heterogeneous cluster is described by instanceGroups alone');
     if (r.instanceGroups.length < 1 || r.instanceGroups.length > 5) problems.add(`resources.instanceGroups has ${r.instanceGroups.length} groups: use 1 to 5`);
@@ -48,4 +51,14 @@ export function renderResources(scope: IConstruct, problems: ProblemList, r: Tra
     VolumeKmsKeyId: r.volumeKey?.keyArn,
     KeepAlivePeriodInSeconds: keepAlive,
   });
+}
+
+/**
+ * A volume KMS key needs instance types with EBS volumes: types with local NVMe storage encrypt it
+ * in hardware, and SageMaker refuses `VolumeKmsKeyId` for them (training and processing alike).
+ */
+export function checkVolumeKey(problems: ProblemList, prop: string, types: InstanceType[]): void {
+  const local = [...new Set(types.map((t) => t.name).filter((name) => !Token.isUnresolved(name) && hasLocalStorage(name)))];
+  if (local.length === 0) return;
+  problems.add(`${prop} was given for ${local.map((t) => describeValue(t)).join(', ')}, whose storage is local NVMe encrypted by the instance's hardware: SageMaker refuses VolumeKmsKeyId for such types; remove ${prop} or use an instance type without local storage (e.g. 'ml.m5.xlarge', 'ml.p3.2xlarge')`);
 }
