@@ -6,6 +6,7 @@ import { CfnModel } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct, IConstruct } from 'constructs';
 import { ModelData } from './model-data';
 import { contentHash, registerModelFacts } from './private/hosting-util';
+import { checkModelPackageRegistry, grantModelPackages } from './private/model-package';
 import { describeValue, ProblemList } from '../private/errors';
 import { grantJobBasics, prune, renderVpcConfig } from '../private/job-render';
 import { generatePhysicalName } from '../private/naming';
@@ -13,6 +14,7 @@ import { LeastPrivilegeRole } from '../private/role';
 import { checkArn, checkName, checkNow, ENVIRONMENT_RULES, nameOk, stringMap } from '../private/rules';
 import { ContainerImage } from '../core/container-image';
 import { NetworkOptions } from '../core/network';
+import { IModelRegistry } from '../registry/model-registry';
 
 /**
  * A SageMaker model: containers, their artifacts and the role they run as. As a grantable, it is
@@ -73,12 +75,27 @@ export interface ModelContainer {
    */
   readonly containerHostname?: string;
   /**
-   * The ARN of a model package version (e.g. `arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/3`)
-   * to deploy instead of an image. Exclusive with `image` and `modelData`. The model's role must
-   * be able to read the package's artifacts and pull its image: grant that on `model.role`.
+   * The ARN of a model package version (e.g. `arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/3`,
+   * or `LatestApprovedModelPackage.modelPackageArn`) to deploy instead of an image. Exclusive with
+   * `image` and `modelData`. SageMaker checks at CreateModel that the model's role can read the
+   * package's artifacts and pull its image, which are not known at synth: give `registry` (a
+   * LatestApprovedModelPackage's registry is known) so the role gets them, or grant them on
+   * `model.role` yourself. The role may `sagemaker:DescribeModelPackage` the package (without a
+   * registry: exactly this ARN, and its versions when it has no version).
    * @default - none: `image` must be given
    */
   readonly modelPackageArn?: string;
+  /**
+   * The registry `modelPackageArn` is a version of. The model's role gets what the registry knows
+   * a version needs (`IModelRegistry.grantModelRead`): `sagemaker:DescribeModelPackage` on its
+   * versions, read access to its `artifactsBucket` under `artifactsPrefix` (and the bucket's key),
+   * and pull access to its `imageRepositories`. Only with `modelPackageArn`. For a registry of
+   * another stack or account, import it with `ModelRegistry.fromModelRegistryAttributes`.
+   * @default - the registry of the LatestApprovedModelPackage whose `modelPackageArn` is given, else
+   * none: a synth warning (`sagemaker-lifecycle-constructs:modelPackageAccess`) says the role may not
+   * read the package's artifacts
+   */
+  readonly registry?: IModelRegistry;
 }
 
 /** Properties of a Model. */
@@ -184,6 +201,7 @@ export class Model extends ModelBase {
       }
       if (c.modelData && !c.image) problems.add(`${at} has modelData without image: model data belongs to an image (a model package brings its own data)`);
       if (c.modelPackageArn !== undefined) checkArn(problems, `${at}.modelPackageArn`, c.modelPackageArn, 'model-package', { versioned: true });
+      checkModelPackageRegistry(problems, at, c);
       if (c.containerHostname !== undefined && !Token.isUnresolved(c.containerHostname)) {
         if (!nameOk(c.containerHostname)) {
           checkName(problems, `${at}.containerHostname`, c.containerHostname);
@@ -216,6 +234,7 @@ export class Model extends ModelBase {
     this.vpc = props.vpc;
     this.networkIsolation = props.networkIsolation ?? false;
     grantJobBasics(this, grantee, '/aws/sagemaker/Endpoints', props.vpc);
+    grantModelPackages(this, grantee, containers);
 
     // Binding validates the images and data (an error names this model) and grants the role.
     const rendered: CfnModel.ContainerDefinitionProperty[] = containers.map((c) => prune({

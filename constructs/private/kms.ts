@@ -94,3 +94,18 @@ export function grantTopicPublish(topic: sns.ITopic, grantee: iam.IGrantable): v
   iam.Grant.addToPrincipalOrResource({ grantee, actions: ['sns:Publish'], resourceArns: [topic.topicArn], resource: topic });
   topic.masterKey?.grant(grantee, ...TOPIC_PUBLISH_KEY_ACTIONS);
 }
+
+/**
+ * Lets principals of `accountId` read what `key` protects through `service` only (e.g.
+ * `s3.<region>.amazonaws.com`): Decrypt and DescribeKey in the key policy, for the account (whose
+ * own IAM policies then decide which of its principals may). Returns false when the key policy
+ * cannot be written here (an imported key).
+ */
+export function allowAccountKeyReadVia(key: kms.IKey, accountId: string, service: string): boolean {
+  return key.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [new iam.AccountPrincipal(accountId)],
+    actions: [...KEY_READ_ACTIONS],
+    resources: ['*'],
+    conditions: { StringEquals: { 'kms:ViaService': service } },
+  })).statementAdded;
+}

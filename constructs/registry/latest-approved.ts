@@ -1,7 +1,8 @@
-import { CustomResource, Stack, Token, TokenComparison } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
-import { IModelRegistry } from './model-registry';
+import { Construct, IConstruct } from 'constructs';
+import { IModelRegistry, ModelRegistry } from './model-registry';
+import { registerModelPackageArn } from './private/registry-util';
 import { describeValue, SageMakerConstructError } from '../private/errors';
 import { LATEST_APPROVED_RESOURCE_TYPE, LatestApprovedAttribute, LatestApprovedProperties } from '../private/contracts/latest-approved';
 import { HandlerProvider } from '../private/provider';
@@ -39,6 +40,14 @@ export interface LatestApprovedModelPackageProps {
  * `sagemaker:DescribeModelPackage` on the registry's versions and `sagemaker:DescribeModelPackageGroup`
  * on the group only. A registry imported from another account is listed by ARN; that account must
  * share it (`ModelRegistry.grantCrossAccount`).
+ *
+ * A `Model` whose container's `modelPackageArn` is this construct's `modelPackageArn` knows the
+ * registry: its role gets `IModelRegistry.grantModelRead` (the registry's artifacts and images).
+ *
+ * Do not resolve a registry created in the same stack: its group is empty when the stack is first
+ * deployed, so that deployment fails (a synth warning says so). Create the registry (and the
+ * pipeline that registers versions) in one stack, and resolve its latest approved version in a
+ * second stack, deployed once a version is approved.
  */
 export class LatestApprovedModelPackage extends Construct {
   /** The ARN of the newest Approved model package version. */
@@ -59,6 +68,9 @@ export class LatestApprovedModelPackage extends Construct {
       throw new SageMakerConstructError(this, `invalid refreshToken ${describeValue(refreshToken)}: use 1-256 characters, not only spaces, or leave it out`);
     }
     this.registry = props.registry;
+    if (props.registry instanceof ModelRegistry && deployedStackOf(props.registry) === deployedStackOf(this)) {
+      Annotations.of(this).addWarningV2('sagemaker-lifecycle-constructs:latestApprovedSameStack', `the registry ${props.registry.node.path} is created in the same stack, so its group has no Approved version when the stack is first deployed: resolving the latest approved version fails that deployment (and its rollback keeps the retained group). Deploy the registry (with the pipeline that registers versions) in one stack, and the hosting that reads the latest approved version in a second stack, deployed after a version is approved (e.g. ModelRegistry.fromModelPackageGroupName there)`);
+    }
 
     const provider = HandlerProvider.of(this);
     provider.addToRolePolicy(new iam.PolicyStatement({
@@ -94,8 +106,16 @@ export class LatestApprovedModelPackage extends Construct {
     resource.node.addDependency(props.registry);
 
     this.modelPackageArn = resource.getAttString('ModelPackageArn' satisfies LatestApprovedAttribute);
+    registerModelPackageArn(this.modelPackageArn, props.registry);
     this.modelPackageVersion = resource.getAttString('ModelPackageVersion' satisfies LatestApprovedAttribute);
     this.modelDataUrl = resource.getAttString('ModelDataUrl' satisfies LatestApprovedAttribute);
     this.image = resource.getAttString('Image' satisfies LatestApprovedAttribute);
   }
+}
+
+/** The stack CloudFormation deploys `scope` with: its stack, or the top parent of a nested stack. */
+function deployedStackOf(scope: IConstruct): Stack {
+  let stack = Stack.of(scope);
+  while (stack.nestedStackParent) stack = stack.nestedStackParent;
+  return stack;
 }

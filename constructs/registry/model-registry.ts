@@ -1,10 +1,14 @@
-import { ArnFormat, IResource, Lazy, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, IResource, Lazy, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as events from 'aws-cdk-lib/aws-events';
 import { aws_sagemaker as sagemakerRefs } from 'aws-cdk-lib/interfaces';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnModelPackageGroup } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { checkAccountId, keyPrefix } from './private/registry-util';
+import { IDataBucket } from '../data/data-bucket';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
+import { allowAccountKeyReadVia } from '../private/kms';
 import { generatePhysicalName } from '../private/naming';
 import { checkArn, checkName, checkNow, checkTags } from '../private/rules';
 
@@ -32,6 +36,18 @@ export interface IModelRegistry extends IResource, sagemakerRefs.IModelPackageGr
   readonly modelPackageGroupArn: string;
   /** The ARN pattern of every model package (version) in this group. */
   readonly modelPackageArnPattern: string;
+  /**
+   * The bucket that holds the model artifacts of this registry's versions, when the registry was
+   * told (`artifactsBucket`).
+   */
+  readonly artifactsBucket?: IDataBucket;
+  /**
+   * The key prefix of the artifacts in `artifactsBucket`, normalized to a folder (`models/`), when given.
+   * Undefined with an `artifactsBucket`: the whole bucket.
+   */
+  readonly artifactsPrefix?: string;
+  /** The ECR repositories of the versions' inference images that the registry was told of (`imageRepositories`). */
+  readonly imageRepositories: ecr.IRepository[];
 
   /** Register new model versions (`CreateModelPackage`) in this group. */
   grantRegister(grantee: iam.IGrantable): iam.Grant;
@@ -39,6 +55,15 @@ export interface IModelRegistry extends IResource, sagemakerRefs.IModelPackageGr
   grantRead(grantee: iam.IGrantable): iam.Grant;
   /** Change a version's approval status (`UpdateModelPackage`). */
   grantApprove(grantee: iam.IGrantable): iam.Grant;
+  /**
+   * What the execution role of a model created from a version of this registry needs, as far as
+   * the registry knows: `sagemaker:DescribeModelPackage` on the versions, read access to the
+   * artifacts (`artifactsBucket` under `artifactsPrefix`, and the bucket's KMS key) and pull
+   * access to `imageRepositories`. SageMaker checks the artifacts and images when it creates the
+   * model. `Model` calls this for a container whose `registry` is given (or whose
+   * `modelPackageArn` comes from a `LatestApprovedModelPackage`).
+   */
+  grantModelRead(grantee: iam.IGrantable): iam.Grant;
   /**
    * An EventBridge rule for "SageMaker Model Package State Change" events of this group.
    */
@@ -81,10 +106,67 @@ export interface CrossAccountGrantOptions {
    * @default false
    */
   readonly allowRegister?: boolean;
+  /**
+   * Let the account read the model artifacts: a bucket policy on `artifactsBucket` (`s3:GetObject`
+   * under `artifactsPrefix`, `s3:ListBucket` limited to it) and, when the bucket has a KMS key, a key
+   * policy statement (`kms:Decrypt`, `kms:DescribeKey` through S3 only). Set it to false when you
+   * write those policies yourself, e.g. for a bucket imported into this app.
+   * @default true
+   */
+  readonly shareArtifacts?: boolean;
+  /**
+   * Let the account pull the inference images: a repository policy statement on each of
+   * `imageRepositories` (`ecr:BatchGetImage`, `ecr:GetDownloadUrlForLayer`,
+   * `ecr:BatchCheckLayerAvailability`). Set it to false when you write those policies yourself,
+   * e.g. for repositories imported into this app.
+   * @default true
+   */
+  readonly shareImages?: boolean;
+}
+
+/**
+ * Where the versions of a registry keep what a model needs besides their description: the
+ * artifacts' bucket and prefix, and the images' repositories.
+ */
+export interface ModelRegistryArtifactsOptions {
+  /**
+   * The bucket the model artifacts (`model.tar.gz`) of the registry's versions are stored in, e.g.
+   * the DataBucket the training jobs or pipeline write to. Models deploying a version of the
+   * registry get read access to it (`grantModelRead`), and `grantCrossAccount` shares it.
+   * @default - unknown: models deploying a version get no read access to its artifacts (a synth
+   * warning says so), and `grantCrossAccount` shares the registry only (with a warning)
+   */
+  readonly artifactsBucket?: IDataBucket;
+  /**
+   * The key prefix (folder) of the artifacts in `artifactsBucket`, e.g. 'models/'. Only with `artifactsBucket`.
+   * @default - the whole bucket
+   */
+  readonly artifactsPrefix?: string;
+  /**
+   * The ECR repositories of the versions' inference images, when they are yours. Models deploying
+   * a version get pull access to them, and `grantCrossAccount` shares them. Images SageMaker
+   * provides (built-in algorithms, framework images) need none.
+   * @default - none
+   */
+  readonly imageRepositories?: ecr.IRepository[];
+}
+
+/** Attributes to import a model package group, with where its versions keep their artifacts. */
+export interface ModelRegistryAttributes extends ModelRegistryArtifactsOptions {
+  /**
+   * The group's name, for a group of this stack's account and region. Give it or `modelPackageGroupArn`.
+   * @default - taken from `modelPackageGroupArn`
+   */
+  readonly modelPackageGroupName?: string;
+  /**
+   * The group's ARN, possibly of another account (shared with `grantCrossAccount`). Give it or `modelPackageGroupName`.
+   * @default - built from `modelPackageGroupName` in this stack's account and region
+   */
+  readonly modelPackageGroupArn?: string;
 }
 
 /** Properties of a ModelRegistry. */
-export interface ModelRegistryProps {
+export interface ModelRegistryProps extends ModelRegistryArtifactsOptions {
   /**
    * The model package group's name: 1-63 letters, digits or hyphens.
    * @default - a unique lower-case name derived from the construct path
@@ -117,6 +199,9 @@ abstract class ModelRegistryBase extends Resource implements IModelRegistry {
 
   public abstract readonly modelPackageGroupName: string;
   public abstract readonly modelPackageGroupArn: string;
+  public abstract readonly artifactsBucket?: IDataBucket;
+  public abstract readonly artifactsPrefix?: string;
+  public abstract readonly imageRepositories: ecr.IRepository[];
 
   public get modelPackageArnPattern(): string {
     return Stack.of(this).formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: `${this.modelPackageGroupName}/*` });
@@ -149,6 +234,13 @@ abstract class ModelRegistryBase extends Resource implements IModelRegistry {
     });
   }
 
+  public grantModelRead(grantee: iam.IGrantable): iam.Grant {
+    let grant = iam.Grant.addToPrincipal({ grantee, actions: ['sagemaker:DescribeModelPackage'], resourceArns: [this.modelPackageArnPattern] });
+    if (this.artifactsBucket) grant = grant.combine(this.artifactsBucket.grantRead(grantee, this.artifactsPrefix));
+    for (const repository of this.imageRepositories) grant = grant.combine(repository.grantPull(grantee));
+    return grant;
+  }
+
   public onApprovalStateChange(id: string, options: ApprovalStateChangeOptions = {}): events.Rule {
     const detail: { [key: string]: string[] } = { ModelPackageGroupName: [this.modelPackageGroupName] };
     if (options.status) detail.ModelApprovalStatus = [options.status];
@@ -176,30 +268,53 @@ abstract class ModelRegistryBase extends Resource implements IModelRegistry {
 export class ModelRegistry extends ModelRegistryBase {
   /** Imports a model package group of this account and region by name. */
   public static fromModelPackageGroupName(scope: Construct, id: string, modelPackageGroupName: string): IModelRegistry {
-    class Import extends ModelRegistryBase {
-      public readonly modelPackageGroupName = modelPackageGroupName;
-      public readonly modelPackageGroupArn = Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: modelPackageGroupName });
-    }
-    checkNow(scope, 'ModelRegistry.fromModelPackageGroupName', (p) => checkName(p, 'modelPackageGroupName', modelPackageGroupName));
-    return new Import(scope, id);
+    return ModelRegistry.fromModelRegistryAttributes(scope, id, { modelPackageGroupName });
   }
 
   /** Imports a model package group by ARN, possibly from another account (shared with `grantCrossAccount`). */
   public static fromModelPackageGroupArn(scope: Construct, id: string, modelPackageGroupArn: string): IModelRegistry {
-    checkNow(scope, 'ModelRegistry.fromModelPackageGroupArn', (p) => checkArn(p, 'modelPackageGroupArn', modelPackageGroupArn, 'model-package-group'));
-    const parts = Stack.of(scope).splitArn(modelPackageGroupArn, ArnFormat.SLASH_RESOURCE_NAME);
+    return ModelRegistry.fromModelRegistryAttributes(scope, id, { modelPackageGroupArn });
+  }
+
+  /**
+   * Imports a model package group by name or ARN, with where its versions keep their artifacts and
+   * images, so that models deploying its versions get read access to them (`grantModelRead`). For
+   * a registry of another account, pass its bucket imported with its key
+   * (`DataBucket.fromBucketAttributes(..., { bucketName, encryptionKey: kms.Key.fromKeyArn(...) })`):
+   * the grants then go into this account's role policies, and the owner shares the bucket, key and
+   * repositories with `grantCrossAccount`.
+   */
+  public static fromModelRegistryAttributes(scope: Construct, id: string, attrs: ModelRegistryAttributes): IModelRegistry {
+    const artifactsPrefix = checkNow(scope, 'ModelRegistry attributes', (p) => {
+      if ((attrs.modelPackageGroupName === undefined) === (attrs.modelPackageGroupArn === undefined)) {
+        p.add(`give exactly one of modelPackageGroupName and modelPackageGroupArn (got ${attrs.modelPackageGroupName === undefined ? 'neither' : 'both'})`);
+      }
+      checkName(p, 'modelPackageGroupName', attrs.modelPackageGroupName);
+      if (attrs.modelPackageGroupArn !== undefined) checkArn(p, 'modelPackageGroupArn', attrs.modelPackageGroupArn, 'model-package-group');
+      return artifactsPrefixOf(p, attrs);
+    });
+    const stack = Stack.of(scope);
+    const parts = attrs.modelPackageGroupArn === undefined ? undefined : stack.splitArn(attrs.modelPackageGroupArn, ArnFormat.SLASH_RESOURCE_NAME);
     class Import extends ModelRegistryBase {
-      public readonly modelPackageGroupName = parts.resourceName!;
-      public readonly modelPackageGroupArn = modelPackageGroupArn;
+      public readonly modelPackageGroupName = parts ? parts.resourceName! : attrs.modelPackageGroupName!;
+      public readonly modelPackageGroupArn = attrs.modelPackageGroupArn
+        ?? stack.formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: attrs.modelPackageGroupName });
+      public readonly artifactsBucket = attrs.artifactsBucket;
+      public readonly artifactsPrefix = artifactsPrefix;
+      public readonly imageRepositories = [...attrs.imageRepositories ?? []];
       public get modelPackageArnPattern(): string {
+        if (!parts) return super.modelPackageArnPattern;
         return Stack.of(this).formatArn({ ...parts, resource: 'model-package', resourceName: `${parts.resourceName}/*` });
       }
     }
-    return new Import(scope, id, { account: parts.account, region: parts.region });
+    return new Import(scope, id, parts && { account: parts.account, region: parts.region });
   }
 
   public readonly modelPackageGroupName: string;
   public readonly modelPackageGroupArn: string;
+  public readonly artifactsBucket?: IDataBucket;
+  public readonly artifactsPrefix?: string;
+  public readonly imageRepositories: ecr.IRepository[];
   private readonly policyStatements: iam.PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: ModelRegistryProps = {}) {
@@ -211,6 +326,7 @@ export class ModelRegistry extends ModelRegistryBase {
       problems.add(`description is ${props.description.length} characters long: use at most 1024`);
     }
     checkTags(problems, 'tags', props.tags);
+    const artifactsPrefix = artifactsPrefixOf(problems, props);
     problems.throwIfAny(this, 'ModelRegistry props');
 
     const resource = new CfnModelPackageGroup(this, 'Resource', {
@@ -225,17 +341,27 @@ export class ModelRegistry extends ModelRegistryBase {
 
     this.modelPackageGroupName = name;
     this.modelPackageGroupArn = resource.attrModelPackageGroupArn;
+    this.artifactsBucket = props.artifactsBucket;
+    this.artifactsPrefix = artifactsPrefix;
+    this.imageRepositories = [...props.imageRepositories ?? []];
   }
 
   /**
-   * Shares this registry with another AWS account through the group's resource policy: the account
-   * may describe and list the versions (and deploy them), and optionally approve or register them.
-   * Principals in that account still need an identity policy of their own.
+   * Shares this registry with another AWS account, so that it can deploy the versions: the group's
+   * resource policy lets the account describe and list the versions (and optionally approve or
+   * register them); the bucket policy of `artifactsBucket` and its key's policy let it read the
+   * artifacts (`shareArtifacts`); the repository policies of `imageRepositories` let it pull the
+   * images (`shareImages`). Principals in that account still need an identity policy of their own
+   * (in that account's app: `ModelRegistry.fromModelRegistryAttributes(...).grantModelRead(role)`,
+   * which `Model` does for a container whose `registry` is given).
+   *
+   * Fails at synth when a policy to write belongs to a bucket, key or repository imported into this
+   * app (its policy cannot be written here): write it where that resource is defined, and pass
+   * `shareArtifacts: false` or `shareImages: false`. Warns when the registry does not know its
+   * `artifactsBucket`: the account then cannot read the model data.
    */
   public grantCrossAccount(accountId: string, options: CrossAccountGrantOptions = {}): void {
-    if (!Token.isUnresolved(accountId) && !/^\d{12}$/.test(accountId)) {
-      throw new SageMakerConstructError(this, `invalid accountId ${describeValue(accountId)}: use a 12-digit AWS account ID`);
-    }
+    checkNow(this, 'grantCrossAccount', (p) => checkAccountId(p, 'accountId', accountId));
     const principal = new iam.AccountPrincipal(accountId);
     // Formatted, not attrModelPackageGroupArn: this statement goes into the group's own policy, and
     // an attribute of the group there would be a circular reference.
@@ -253,5 +379,59 @@ export class ModelRegistry extends ModelRegistryBase {
       actions: ['sagemaker:DescribeModelPackage', 'sagemaker:ListModelPackages', ...(options.allowApprove ? ['sagemaker:UpdateModelPackage'] : [])],
       resources: [this.modelPackageArnPattern],
     }));
+
+    const problems = new ProblemList();
+    const account = describeValue(accountId);
+    if (options.shareArtifacts ?? true) this.shareArtifactsWith(problems, accountId, principal);
+    if (options.shareImages ?? true) {
+      for (const repository of this.imageRepositories) {
+        const added = repository.addToResourcePolicy(new iam.PolicyStatement({
+          principals: [principal],
+          actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+        })).statementAdded;
+        if (!added) {
+          problems.add(`cannot share the image repository ${repository.node.path} with account ${account}: it is imported, so its repository policy cannot be written here. Allow ecr:BatchGetImage, ecr:GetDownloadUrlForLayer and ecr:BatchCheckLayerAvailability for the account where the repository is defined, and pass shareImages: false`);
+        }
+      }
+    }
+    problems.throwIfAny(this, 'grantCrossAccount');
   }
+
+  /** The bucket policy and key policy statements that let `principal` read the artifacts. */
+  private shareArtifactsWith(problems: ProblemList, accountId: string, principal: iam.AccountPrincipal): void {
+    const data = this.artifactsBucket;
+    const account = describeValue(accountId);
+    if (!data) {
+      Annotations.of(this).addWarningV2('sagemaker-lifecycle-constructs:crossAccountArtifacts', `account ${account} may describe and deploy the versions of this registry, but cannot read their model data: the registry does not know where the artifacts are. Set artifactsBucket (and artifactsPrefix) on the ModelRegistry to share them too, or grant the account read access to the artifacts' bucket and key yourself and pass shareArtifacts: false`);
+      return;
+    }
+    const prefix = this.artifactsPrefix ?? '';
+    const read = data.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [principal],
+      actions: ['s3:GetObject'],
+      resources: [data.arnForObjects(`${prefix}*`)],
+    })).statementAdded;
+    data.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [principal],
+      actions: ['s3:ListBucket'],
+      resources: [data.bucketArn],
+      conditions: prefix ? { StringLike: { 's3:prefix': [prefix, `${prefix}*`] } } : undefined,
+    }));
+    if (!read) {
+      problems.add(`cannot share the artifacts in ${data.node.path} with account ${account}: the bucket is imported, so its bucket policy cannot be written here. Allow s3:GetObject on ${prefix || 'its objects'}* and s3:ListBucket for the account (and kms:Decrypt on its key) where the bucket is defined, and pass shareArtifacts: false`);
+      return;
+    }
+    const key = data.encryptionKey;
+    if (key && !allowAccountKeyReadVia(key, accountId, `s3.${data.stack.region}.amazonaws.com`)) {
+      problems.add(`cannot share the key ${key.node.path} of the artifacts in ${data.node.path} with account ${account}: the key is imported, so its key policy cannot be written here. Allow kms:Decrypt and kms:DescribeKey for the account (kms:ViaService s3.<region>.amazonaws.com) where the key is defined, and pass shareArtifacts: false`);
+    }
+  }
+}
+
+/** The artifacts options of props or attributes, checked: returns the normalized prefix. */
+function artifactsPrefixOf(problems: ProblemList, options: ModelRegistryArtifactsOptions): string | undefined {
+  if (options.artifactsPrefix !== undefined && !options.artifactsBucket) {
+    problems.add(`artifactsPrefix ${describeValue(options.artifactsPrefix)} was given without artifactsBucket: set the bucket the prefix is in`);
+  }
+  return keyPrefix(problems, 'artifactsPrefix', options.artifactsPrefix);
 }

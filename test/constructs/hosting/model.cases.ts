@@ -1,13 +1,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
-  BuiltInAlgorithm, ContainerImage, DataBucket, Framework, ImageScope, InstanceType, S3Location, TrainingJob, TrainingSpec,
+  BuiltInAlgorithm, ContainerImage, DataBucket, Framework, ImageScope, InstanceType, LatestApprovedModelPackage, ModelRegistry, S3Location,
+  TrainingJob, TrainingSpec,
 } from '../../../constructs';
 import { Model, ModelContainer, ModelData, ModelProps } from '../../../constructs/hosting';
 import { expectValidSageMakerRequest } from '../../support/sagemaker-api';
@@ -193,6 +194,78 @@ describe('Model options', () => {
   });
 });
 
+describe('Model of a model package: what SageMaker checks at CreateModel', () => {
+  const ARN = 'arn:aws:sagemaker:us-east-1:111122223333:model-package/churn/3';
+  const versions = (group: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:model-package/${group}/*`]] });
+  const roleStatements = (stack: Stack, model: Model): any[] =>
+    managedPolicyOf(Template.fromStack(stack), stack.resolve((model.role.node.defaultChild as iam.CfnRole).logicalId)).policy.Properties.PolicyDocument.Statement;
+  const accessWarnings = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('\\[ack: sagemaker-lifecycle-constructs:modelPackageAccess\\]')).map((w) => String(w.entry.data));
+
+  test('without a registry: DescribeModelPackage on exactly that version, and a warning that the role cannot read its data', () => {
+    const stack = plainStack();
+    const model = new Model(stack, 'Model', { containers: [{ modelPackageArn: ARN }] });
+    const s = roleStatements(stack, model);
+    expect(s).toContainEqual({ Effect: 'Allow', Action: 'sagemaker:DescribeModelPackage', Resource: ARN });
+    expect(s.some((st) => actionsOf(st).some((a) => a.startsWith('s3:') || a.startsWith('kms:')))).toBe(false);
+    const found = accessWarnings(stack);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain(`the model package of containers[0] ('${ARN}') brings model data (and an image) that the model's role may not read`);
+    expect(found[0]).toContain('Pass the container\'s registry');
+    expect(Annotations.fromStack(stack).findWarning('/Test/Model', Match.anyValue())).toHaveLength(1);
+  });
+
+  test('an unversioned package ARN: the package and its versions', () => {
+    const stack = plainStack();
+    const arn = 'arn:aws:sagemaker:us-east-1:865070037744:model-package/marketplace-package';
+    const model = new Model(stack, 'Model', { containers: [{ modelPackageArn: arn }] });
+    expect(roleStatements(stack, model)).toContainEqual({ Effect: 'Allow', Action: 'sagemaker:DescribeModelPackage', Resource: [arn, `${arn}/*`] });
+  });
+
+  test('a deploy-time ARN (a parameter) passes the checks; the role may describe exactly that package', () => {
+    const stack = plainStack();
+    const arn = new CfnParameter(stack, 'PackageArn').valueAsString;
+    const model = new Model(stack, 'Model', { containers: [{ modelPackageArn: arn }] });
+    expect(roleStatements(stack, model)).toContainEqual({ Effect: 'Allow', Action: 'sagemaker:DescribeModelPackage', Resource: { Ref: 'PackageArn' } });
+    expect(stack.resolve(modelResource(stack).resource.Properties.PrimaryContainer)).toEqual({ ModelPackageName: { Ref: 'PackageArn' } });
+  });
+
+  test('with the registry: its versions, its artifacts (and key) and its image repository; no warning', () => {
+    const stack = plainStack();
+    const data = new DataBucket(stack, 'Data');
+    const repo = new ecr.Repository(stack, 'Repo');
+    const registry = new ModelRegistry(stack, 'Registry', { modelPackageGroupName: 'churn', artifactsBucket: data, artifactsPrefix: 'models/', imageRepositories: [repo] });
+    const model = new Model(stack, 'Model', { containers: [{ modelPackageArn: ARN, registry }] });
+    const s = roleStatements(stack, model);
+    expect(s).toContainEqual({ Effect: 'Allow', Action: 'sagemaker:DescribeModelPackage', Resource: versions('churn') });
+    expect(s.find((st) => actionsOf(st).includes('s3:GetObject')).Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Data/), 'Arn'] }, '/models/*']] });
+    expect(s.find((st) => actionsOf(st).includes('kms:Decrypt')).Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DataKey/), 'Arn'] });
+    expect(s.find((st) => actionsOf(st).includes('ecr:BatchGetImage')).Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Repo/), 'Arn'] });
+    for (const st of s) for (const a of actionsOf(st)) expect(a).not.toMatch(/\*/);
+    expect(accessWarnings(stack)).toEqual([]);
+    // The model waits for these grants.
+    expect(modelResource(stack).resource.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^ModelRolePolicy/)]));
+  });
+
+  test('the ARN of a LatestApprovedModelPackage brings its registry: its versions; a warning when the registry knows no artifacts', () => {
+    const stack = plainStack();
+    const latest = new LatestApprovedModelPackage(stack, 'Latest', { registry: ModelRegistry.fromModelPackageGroupName(stack, 'Registry', 'churn') });
+    const model = new Model(stack, 'Model', { containers: [{ modelPackageArn: latest.modelPackageArn }] });
+    expect(roleStatements(stack, model)).toContainEqual({ Effect: 'Allow', Action: 'sagemaker:DescribeModelPackage', Resource: versions('churn') });
+    expect(accessWarnings(stack)).toHaveLength(1);
+  });
+
+  test('registry needs modelPackageArn, and a literal version ARN must be one of its versions', () => {
+    const stack = plainStack();
+    const registry = ModelRegistry.fromModelPackageGroupName(stack, 'Registry', 'fraud');
+    expect(() => new Model(stack, 'NoArn', { containers: [{ image: XGBOOST, registry }] }))
+      .toThrow(/\[Test\/NoArn\] containers\[0\] has registry Test\/Registry without modelPackageArn: .*give the version's modelPackageArn/);
+    expect(() => new Model(stack, 'Other', { containers: [{ modelPackageArn: ARN, registry }] }))
+      .toThrow(/\[Test\/Other\] containers\[0\]\.modelPackageArn 'arn:aws:sagemaker:us-east-1:111122223333:model-package\/churn\/3' is not a version of the registry 'fraud' it names: use an ARN ending in model-package\/fraud\/<version>/);
+    expect(() => new Model(stack, 'Unversioned', { containers: [{ modelPackageArn: 'arn:aws:sagemaker:us-east-1:111122223333:model-package/fraud', registry }] }))
+      .toThrow(/is not a version of the registry 'fraud'/);
+  });
+});
+
 describe('ModelData', () => {
   test('fromAsset uploads a .tar.gz file as an asset and grants s3:GetObject on exactly that object', () => {
     const stack = plainStack();
@@ -349,7 +422,7 @@ describe('Model imports', () => {
 });
 
 describe('Model validity', () => {
-  test('models (AWS image, ECR image with asset data, VPC with network isolation) pass cdk-nag and CloudFormation validation', () => {
+  test('models (AWS image, ECR image with asset data, VPC with network isolation, registered version) pass cdk-nag and CloudFormation validation', () => {
     const stack = testStack();
     const data = new DataBucket(stack, 'Data');
     new Model(stack, 'Xgboost', { containers: [{ image: XGBOOST, modelData: ModelData.fromS3Location(S3Location.inDataBucket(data, 'models/model.tar.gz')) }] });
@@ -358,6 +431,8 @@ describe('Model validity', () => {
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a', 'us-east-1b'], isolatedSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'], isolatedSubnetRouteTableIds: ['rtb-0123456789abcdef0', 'rtb-0123456789abcdef1'] });
     const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc, allowAllOutbound: false });
     new Model(stack, 'Isolated', { containers: [{ image: XGBOOST }], vpc, securityGroups: [sg], networkIsolation: true });
+    const registry = new ModelRegistry(stack, 'Registry', { modelPackageGroupName: 'churn', artifactsBucket: data, artifactsPrefix: 'models/', imageRepositories: [repo] });
+    new Model(stack, 'Package', { containers: [{ modelPackageArn: 'arn:aws:sagemaker:us-east-1:111122223333:model-package/churn/3', registry }] });
     expectNoFindings(stack);
   });
 });

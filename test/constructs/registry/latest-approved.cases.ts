@@ -1,7 +1,7 @@
-import { CfnOutput, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, CfnOutput, NestedStack, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
-import { LatestApprovedModelPackage, ModelRegistry } from '../../../constructs';
+import { DataBucket, LatestApprovedModelPackage, Model, ModelRegistry } from '../../../constructs';
 import { plainStack } from '../../support/stacks';
 import { expectNoFindings, testStack } from '../../support/validity';
 
@@ -18,6 +18,9 @@ function statements(stack: Stack): any[] {
 const versionsOf = (group: string) => ({
   'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:model-package/${group}/*`]],
 });
+
+const SAME_STACK = /\[ack: sagemaker-lifecycle-constructs:latestApprovedSameStack\]/;
+const sameStackWarnings = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('latestApprovedSameStack')).map((w) => String(w.entry.data));
 
 describe('LatestApprovedModelPackage', () => {
   test('a custom resource of the stack provider naming the group; no Nonce by default', () => {
@@ -149,6 +152,53 @@ describe('LatestApprovedModelPackage', () => {
     expect(all).toContainEqual(expect.objectContaining({ Action: 'sagemaker:DescribeModelPackage', Resource: versionsOf('group-b') }));
   });
 
+  test('a registry created in the same stack: a warning says the first deploy fails, and the two-stack fix', () => {
+    const stack = plainStack();
+    const registry = new ModelRegistry(stack, 'Registry', { modelPackageGroupName: 'churn' });
+    new LatestApprovedModelPackage(stack, 'Latest', { registry });
+    const found = Annotations.fromStack(stack).findWarning('/Test/Latest', Match.stringLikeRegexp('latestApprovedSameStack'));
+    expect(found).toHaveLength(1);
+    const message = String(found[0].entry.data);
+    expect(message).toMatch(SAME_STACK);
+    expect(message).toMatch(/the registry Test\/Registry is created in the same stack, so its group has no Approved version when the stack is first deployed/);
+    expect(message).toMatch(/in a second stack, deployed after a version is approved/);
+  });
+
+  test('a registry created in the parent of a nested stack is deployed with it: the same warning', () => {
+    const stack = plainStack();
+    const registry = new ModelRegistry(stack, 'Registry');
+    const nested = new NestedStack(stack, 'Hosting');
+    const latest = new LatestApprovedModelPackage(nested, 'Latest', { registry });
+    const found = latest.node.metadata.filter((m) => m.type === 'aws:cdk:warning' && SAME_STACK.test(String(m.data)));
+    expect(found).toHaveLength(1);
+  });
+
+  test('no such warning for an imported registry, or a registry created in another stack (the two-stack pattern)', () => {
+    const app = new App();
+    const registryStack = new Stack(app, 'Registry');
+    const registry = new ModelRegistry(registryStack, 'Registry', { modelPackageGroupName: 'churn' });
+    const hosting = new Stack(app, 'Hosting');
+    new LatestApprovedModelPackage(hosting, 'Latest', { registry });
+    new LatestApprovedModelPackage(hosting, 'Imported', { registry: ModelRegistry.fromModelPackageGroupName(hosting, 'ByName', 'churn') });
+    expect(sameStackWarnings(hosting)).toEqual([]);
+    expect(sameStackWarnings(registryStack)).toEqual([]);
+    Template.fromStack(hosting).hasResourceProperties(TYPE, { ModelPackageGroupName: 'churn' });
+  });
+
+  test("a Model of the latest approved version gets the registry's grants: describe its versions, read its artifacts", () => {
+    const stack = plainStack();
+    const data = new DataBucket(stack, 'Data');
+    const registry = ModelRegistry.fromModelRegistryAttributes(stack, 'Registry', { modelPackageGroupName: 'churn', artifactsBucket: data, artifactsPrefix: 'models/' });
+    const latest = new LatestApprovedModelPackage(stack, 'Latest', { registry });
+    new Model(stack, 'Model', { containers: [{ modelPackageArn: latest.modelPackageArn }] });
+    const roleStatements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'))
+      .filter((p: any) => JSON.stringify(p.Properties.Roles).includes('ModelRole'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(roleStatements).toContainEqual({ Effect: 'Allow', Action: 'sagemaker:DescribeModelPackage', Resource: versionsOf('churn') });
+    expect(roleStatements).toContainEqual(expect.objectContaining({ Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'], Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Data/), 'Arn'] }, '/models/*']] } }));
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('modelPackageAccess'))).toEqual([]);
+  });
+
   test.each([
     ['', /\[Test\/Latest\] invalid refreshToken '': use 1-256 characters/],
     ['   ', /invalid refreshToken ' {3}'/],
@@ -168,9 +218,9 @@ describe('LatestApprovedModelPackage', () => {
     Template.fromStack(stack).hasResourceProperties(TYPE, { Nonce: 'v12' });
   });
 
-  test('no validation findings (cdk-nag packs and built-in validation), with a created and an imported registry', () => {
+  test('no validation findings (cdk-nag packs and built-in validation), with a registry created in another stack and an imported one', () => {
     const stack = testStack();
-    const registry = new ModelRegistry(stack, 'Registry');
+    const registry = new ModelRegistry(new Stack(stack.node.root as App, 'RegistryStack'), 'Registry');
     new LatestApprovedModelPackage(stack, 'Latest', { registry, refreshToken: 'v1' });
     new LatestApprovedModelPackage(stack, 'Imported', { registry: ModelRegistry.fromModelPackageGroupName(stack, 'Other', 'other-group') });
     expectNoFindings(stack);
