@@ -9,6 +9,7 @@ import { describeValue, SageMakerConstructError } from '../private/errors';
 import { HandlerProvider } from '../private/provider';
 import { DATA_SEED_RESOURCE_TYPE, DataSeedProperties } from '../private/contracts/data-seed';
 import { grantKeyReadWrite } from '../private/kms';
+import { utf8Length } from '../private/rules';
 
 /** The keys each bucket is seeded with, to refuse two seeds of one object. */
 const SEEDED = new WeakMap<IDataBucket, Map<string, string>>();
@@ -41,8 +42,8 @@ export class DataSeed extends Construct {
 
   constructor(scope: Construct, id: string, props: DataSeedProps) {
     super(scope, id);
-    if (!Token.isUnresolved(props.key) && (props.key.length < 1 || props.key.length > 1024 || props.key.startsWith('/') || props.key.endsWith('/'))) {
-      throw new SageMakerConstructError(this, `invalid key ${describeValue(props.key)}: use an object key of 1-1024 characters, not starting or ending with '/'`);
+    if (!Token.isUnresolved(props.key) && (props.key.length < 1 || utf8Length(props.key) > 1024 || props.key.startsWith('/') || props.key.endsWith('/'))) {
+      throw new SageMakerConstructError(this, `invalid key ${describeValue(props.key)} (${utf8Length(props.key)} bytes): use an object key of 1-1024 UTF-8 bytes, not starting or ending with '/'`);
     }
     if (!fs.existsSync(props.source)) {
       throw new SageMakerConstructError(this, `source ${describeValue(props.source)} does not exist: pass the path of a file your app ships`);

@@ -200,6 +200,10 @@ export class Model extends ModelBase {
         problems.add(`${at} has neither image nor modelPackageArn: give the inference image (with optional modelData) or a model package ARN`);
       }
       if (c.modelData && !c.image) problems.add(`${at} has modelData without image: model data belongs to an image (a model package brings its own data)`);
+      const facts = c.image?._facts();
+      if (facts?.scope !== undefined && facts.scope !== 'inference') {
+        problems.add(`${at}.image is ${facts.description}, not an inference image: use scope ImageScope.INFERENCE (or an image of your own that serves)`);
+      }
       if (c.modelPackageArn !== undefined) checkArn(problems, `${at}.modelPackageArn`, c.modelPackageArn, 'model-package', { versioned: true });
       checkModelPackageRegistry(problems, at, c);
       if (c.containerHostname !== undefined && !Token.isUnresolved(c.containerHostname)) {

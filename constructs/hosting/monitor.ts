@@ -12,6 +12,7 @@ import type { MonitorJobCommon } from './private/monitor-job';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
 import { grantJobBasics } from '../private/job-render';
 import { numberIn } from '../private/rules';
+import { hasLocalStorage } from '../core/private/instance-families';
 import { generatePhysicalName } from '../private/naming';
 import { LeastPrivilegeRole } from '../private/role';
 import { ContainerImage } from '../core/container-image';
@@ -130,7 +131,8 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
     super(scope, id);
     this.endpoint = props.endpoint;
     const problems = new ProblemList();
-    problems.addIf(props.outputLocation._uriProblem('outputLocation'));
+    // MonitoringS3Uri: at most 512 bytes
+    problems.addIf(props.outputLocation._uriProblem('outputLocation', 512));
     if (!props.endpoint.dataCapture) problems.add(`endpoint ${props.endpoint.node.path} does not capture data: set its dataCapture (Model Monitor reads the captured requests and responses)`);
     const types = MONITORS_BY_ENDPOINT.get(props.endpoint) ?? new Map<string, string>();
     MONITORS_BY_ENDPOINT.set(props.endpoint, types);
@@ -157,6 +159,9 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
     if (!Number.isInteger(volume) || volume < 1 || volume > 16384) problems.add(`invalid volumeSizeGb ${describeValue(volume)}: use 1 to 16384`);
     const instanceType = props.instanceType ?? InstanceType.ML_M5_XLARGE;
     problems.addIf(instanceType._problem('instanceType', InstanceUse.PROCESSING));
+    if (props.volumeKey && !Token.isUnresolved(instanceType.name) && hasLocalStorage(instanceType.name)) {
+      problems.add(`volumeKey was given for ${instanceType.name}, whose local NVMe storage the hardware encrypts: SageMaker refuses VolumeKmsKeyId for it; remove volumeKey or use an instance type with EBS volumes`);
+    }
     extraProblems(problems);
     problems.throwIfAny(this, `the ${type} monitor`);
 

@@ -18,6 +18,8 @@ import type { EndpointAlarmOptions } from '../endpoint-alarms';
 import type { EndpointVariant } from '../endpoint-variant';
 
 const MEMORY_SIZES = [1024, 2048, 3072, 4096, 5120, 6144];
+/** The API's `DestinationS3Uri` (capture, asynchronous output and failure paths): 512, not the usual 1024. */
+const DESTINATION_S3_URI_BYTES = 512;
 const CONTENT_TYPE = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*\/[a-zA-Z0-9](-*[a-zA-Z0-9.])*$/;
 
 /** A production or shadow variant (`at` names it in messages: 'variants[0]'); `names` collects the names seen. */
@@ -113,8 +115,8 @@ export function renderAsyncInference(problems: ProblemList, a: AsyncInferenceOpt
   if (endpoint.serverless) problems.add('asyncInference was given for a serverless endpoint: asynchronous inference needs instance-based variants');
   if (endpoint.shadowVariants) problems.add('asyncInference was given with shadowVariants: SageMaker does not run shadow tests on asynchronous endpoints');
   if (!a.outputLocation) problems.add('asyncInference has no outputLocation: give the S3 location responses are written to');
-  else problems.addIf(a.outputLocation._uriProblem('asyncInference.outputLocation'));
-  if (a.failureLocation) problems.addIf(a.failureLocation._uriProblem('asyncInference.failureLocation'));
+  else problems.addIf(a.outputLocation._uriProblem('asyncInference.outputLocation', DESTINATION_S3_URI_BYTES));
+  if (a.failureLocation) problems.addIf(a.failureLocation._uriProblem('asyncInference.failureLocation', DESTINATION_S3_URI_BYTES));
   integer(problems, 'asyncInference.maxConcurrentInvocationsPerInstance', a.maxConcurrentInvocationsPerInstance, 1, 1000);
   return {
     outputConfig: prune({
@@ -131,7 +133,7 @@ export function renderAsyncInference(problems: ProblemList, a: AsyncInferenceOpt
 export function renderDataCapture(problems: ProblemList, d: DataCaptureOptions, serverless: boolean): CfnEndpointConfig.DataCaptureConfigProperty {
   if (serverless) problems.add('dataCapture was given for a serverless endpoint: SageMaker does not capture data of serverless endpoints; use instance-based variants');
   if (!d.location) problems.add('dataCapture has no location: give the S3 location captured data is written to');
-  else problems.addIf(d.location._uriProblem('dataCapture.location'));
+  else problems.addIf(d.location._uriProblem('dataCapture.location', DESTINATION_S3_URI_BYTES));
   integer(problems, 'dataCapture.samplingPercentage', d.samplingPercentage, 0, 100);
   const input = d.captureRequest ?? true;
   const output = d.captureResponse ?? true;

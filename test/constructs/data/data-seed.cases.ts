@@ -124,7 +124,7 @@ describe('DataSeed bad input fails at synth', () => {
     ['over 1024 characters', `raw/${'x'.repeat(1021)}`],
   ])('a key %s', (_, key) => {
     expect(() => new DataSeed(stack, `Seed${_.replace(/\W/g, '')}`, { bucket: data, key, source: SOURCE }))
-      .toThrow(/^\[Test\/Seed\w*\] invalid key '.*': use an object key of 1-1024 characters, not starting or ending with '\/'/);
+      .toThrow(/^\[Test\/Seed\w*\] invalid key '.*' \(\d+ bytes\): use an object key of 1-1024 UTF-8 bytes, not starting or ending with '\/'/);
   });
 
   test('a directory as source', () => {

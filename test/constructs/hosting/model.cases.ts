@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -434,5 +434,13 @@ describe('Model validity', () => {
     const registry = new ModelRegistry(stack, 'Registry', { modelPackageGroupName: 'churn', artifactsBucket: data, artifactsPrefix: 'models/', imageRepositories: [repo] });
     new Model(stack, 'Package', { containers: [{ modelPackageArn: 'arn:aws:sagemaker:us-east-1:111122223333:model-package/churn/3', registry }] });
     expectNoFindings(stack);
+  });
+});
+
+describe('Model images for serving', () => {
+  test('a training-scope framework image is refused, naming the image', () => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
+    expect(() => new Model(stack, 'M', { containers: [{ image: ContainerImage.framework(Framework.SKLEARN, { version: '1.2-1', scope: ImageScope.TRAINING }) }] }))
+      .toThrow(/^\[Test\/M\] containers\[0\]\.image is .*\(training\), not an inference image: use scope ImageScope.INFERENCE/);
   });
 });

@@ -35,6 +35,9 @@ export class ConsumerDataStack extends Stack {
       modelPackageGroupName: REGISTRY_NAME,
       description: 'Churn models retrained weekly by the consumer pipeline',
       tags: { team: 'ml-platform' },
+      // where the pipelines write the registered model.tar.gz: shared with the reviewing account too
+      artifactsBucket: this.data,
+      artifactsPrefix: 'pipelines/',
     });
     // A reviewing account may approve versions, but not register them.
     this.registry.grantCrossAccount('444455556666', { allowApprove: true });

@@ -210,15 +210,15 @@ export class ConsumerPlatformStack extends Stack {
     this.scalableTargets.push(batchScaling);
 
     // Serverless endpoint: the newest Approved version of the registry the pipelines stack fills.
-    const registry = ModelRegistry.fromModelPackageGroupName(this, 'ChurnRegistry', REGISTRY_NAME);
+    // The registered artifacts live in the shared data bucket (registered by the pipelines).
+    const registry = ModelRegistry.fromModelRegistryAttributes(this, 'ChurnRegistry', { modelPackageGroupName: REGISTRY_NAME, artifactsBucket: sharedData(this), artifactsPrefix: 'pipelines/' });
     const refresh: unknown = this.node.tryGetContext('refresh');
     const latest = new LatestApprovedModelPackage(this, 'LatestApproved', {
       registry,
       ...(typeof refresh === 'string' ? { refreshToken: refresh } : {}),
     });
+    // The role may describe the versions and read their artifacts: the registry comes with the ARN.
     const approvedModel = new Model(this, 'ApprovedModel', { containers: [{ modelPackageArn: latest.modelPackageArn }] });
-    // The registered artifacts live in the shared data bucket (registered by the pipelines).
-    sharedData(this).grantRead(approvedModel, 'pipelines/');
     const approved = new Endpoint(this, 'Approved', {
       variants: [{ variantName: 'approved', model: approvedModel, serverless: { memorySizeMb: 2048, maxConcurrency: 10, provisionedConcurrency: 2 } }],
       deployment: EndpointDeployment.allAtOnce(),
