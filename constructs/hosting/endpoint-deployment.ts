@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { CfnEndpoint } from 'aws-cdk-lib/aws-sagemaker';
 import { describeValue, ProblemList } from '../private/errors';
 import { prune } from '../private/job-render';
-import { seconds } from '../private/rules';
+import { isLiteral, seconds } from '../private/rules';
 
 /** How traffic moves from the old fleet to the new one during a blue/green endpoint update. */
 export enum TrafficShifting {
@@ -120,7 +120,7 @@ export class EndpointDeployment {
     // Traffic waits waitInterval after every shift but the last: once for a canary, once per linear step but the last.
     const linearSteps = type === TrafficShifting.LINEAR && size !== undefined && !Token.isUnresolved(size) && size > 0 ? Math.ceil(100 / size) : undefined;
     const waits = linearSteps !== undefined ? Math.max(linearSteps - 1, 1) : 1;
-    if (timeout !== undefined && wait !== undefined && timeout <= waits * wait + (termination ?? 0)) {
+    if (isLiteral(timeout) && isLiteral(wait) && (termination === undefined || isLiteral(termination)) && timeout <= waits * wait + (termination ?? 0)) {
       const needed = waits * wait + (termination ?? 0);
       problems.add(waits > 1
         ? `deployment maximumExecutionTimeout ${timeout} s must be longer than ${linearSteps} linear steps of ${size}% need: ${waits} waitIntervals plus terminationWait (${needed} s)`

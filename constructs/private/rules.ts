@@ -81,6 +81,11 @@ export function checkArn(problems: ProblemList, prop: string, arn: string, resou
 // ---------------------------------------------------------------------------------------------
 // Numbers, durations, choices
 
+/** Whether a number is known at synth: given and not a token (comparisons with a token are meaningless). */
+export function isLiteral(n: number | undefined): n is number {
+  return n !== undefined && !Token.isUnresolved(n);
+}
+
 /** A whole number in [min, max]; returns it when valid or a token, else undefined. */
 export function integer(problems: ProblemList, prop: string, value: number | undefined, min: number, max: number): number | undefined {
   if (value === undefined || Token.isUnresolved(value)) return value;
@@ -103,9 +108,14 @@ export function numberIn(problems: ProblemList, prop: string, value: number | un
   return value;
 }
 
-/** Whole seconds of a duration in [min, max]. */
+/**
+ * Whole seconds of a duration in [min, max]. A deploy-time duration made in seconds
+ * (`Duration.seconds(param.valueAsNumber)`) is returned as its number token, for CloudFormation to
+ * check; one in another unit cannot be converted at synth and is refused.
+ */
 export function seconds(problems: ProblemList, prop: string, d: Duration | undefined, min: number, max: number): number | undefined {
-  if (d === undefined || d.isUnresolved()) return undefined;
+  if (d === undefined) return undefined;
+  if (d.isUnresolved()) return tokenAmount(problems, prop, d, 'seconds');
   const s = d.toSeconds({ integral: false });
   if (!Number.isInteger(s) || s < min || s > max) {
     problems.add(`invalid ${prop} ${d.toHumanString()}: use whole seconds from ${min} to ${max} (${Duration.seconds(max).toHumanString()})`);
@@ -116,7 +126,8 @@ export function seconds(problems: ProblemList, prop: string, d: Duration | undef
 
 /** Whole days of a duration in [min, max] (`max` MAX_SAFE_INTEGER: no upper bound). */
 export function days(problems: ProblemList, prop: string, d: Duration | undefined, min: number, max: number): number | undefined {
-  if (d === undefined || d.isUnresolved()) return undefined;
+  if (d === undefined) return undefined;
+  if (d.isUnresolved()) return tokenAmount(problems, prop, d, 'days');
   const n = d.toDays({ integral: false });
   if (!Number.isInteger(n) || n < min || n > max) {
     problems.add(`invalid ${prop} ${d.toHumanString()}: use a whole number of days${max === Number.MAX_SAFE_INTEGER ? `, ${min} or more` : ` from ${min} to ${max}`}`);
@@ -125,22 +136,23 @@ export function days(problems: ProblemList, prop: string, d: Duration | undefine
   return n;
 }
 
+/** The number token of a deploy-time duration made in `unit`; a problem when it is in another unit. */
+function tokenAmount(problems: ProblemList, prop: string, d: Duration, unit: 'seconds' | 'minutes' | 'days'): number | undefined {
+  try {
+    return unit === 'seconds' ? d.toSeconds() : unit === 'minutes' ? d.toMinutes() : d.toDays();
+  } catch {
+    problems.add(`${prop} is a deploy-time value in a unit other than ${unit}: give it as Duration.${unit}(<token>), which the template can hold as a number of ${unit}`);
+    return undefined;
+  }
+}
+
 /**
- * A duration that a template holds in days: a literal is checked like `days`, a token passes when
- * it was made in days (`Duration.days(param.valueAsNumber)`), since CloudFormation then receives
- * the number itself; a token in another unit cannot be converted at synth and is refused.
+ * A duration that a template holds in days: a literal is checked like `days`, a deploy-time one
+ * passes when it was made in days (`Duration.days(param.valueAsNumber)`).
  */
 export function daysDuration(problems: ProblemList, prop: string, d: Duration | undefined, min: number, max: number): Duration | undefined {
   if (d === undefined) return undefined;
-  if (d.isUnresolved()) {
-    try {
-      d.toDays();
-      return d;
-    } catch {
-      problems.add(`${prop} is a deploy-time value in a unit other than days: give it as Duration.days(<token>), which the template can hold as a number of days`);
-      return undefined;
-    }
-  }
+  if (d.isUnresolved()) return tokenAmount(problems, prop, d, 'days') === undefined ? undefined : d;
   const n = days(problems, prop, d, min, max);
   return n === undefined ? undefined : Duration.days(n);
 }
@@ -280,11 +292,7 @@ export function stringList(problems: ProblemList, prop: string, list: string[] |
  */
 export function minutes(problems: ProblemList, prop: string, d: Duration | undefined, min: number, max: number): number | undefined {
   if (d === undefined) return undefined;
-  if (d.isUnresolved()) {
-    if (d.unitLabel() === 'minutes') return d.toMinutes();
-    problems.add(`${prop} is a token in ${d.unitLabel()}: give it as Duration.minutes(token), since the API takes whole minutes and a token cannot be converted to minutes at synth`);
-    return undefined;
-  }
+  if (d.isUnresolved()) return tokenAmount(problems, prop, d, 'minutes');
   const n = d.toMinutes({ integral: false });
   if (!Number.isInteger(n) || n < min || n > max) {
     problems.add(`invalid ${prop} ${d.toHumanString()}: use whole minutes from ${min} to ${max} (${Duration.minutes(min).toHumanString()} to ${Duration.minutes(max).toHumanString()})`);

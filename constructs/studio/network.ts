@@ -23,3 +23,15 @@ export const DEFAULT_STUDIO_VPC_ENDPOINTS: StudioVpcEndpoint[] = [
   StudioVpcEndpoint.S3, StudioVpcEndpoint.SAGEMAKER_API, StudioVpcEndpoint.SAGEMAKER_RUNTIME, StudioVpcEndpoint.STS,
   StudioVpcEndpoint.CLOUDWATCH_LOGS, StudioVpcEndpoint.CLOUDWATCH_MONITORING, StudioVpcEndpoint.ECR,
 ];
+
+/** Who may reach the interface VPC endpoints a domain creates, on HTTPS (443). */
+export enum StudioVpcEndpointAccess {
+  /** The domain's apps and jobs only (its app security group). */
+  DOMAIN_ONLY = 'DOMAIN_ONLY',
+  /**
+   * The domain's apps and jobs, and every workload of the VPC: HTTPS from the VPC's CIDR block
+   * (`vpc.vpcCidrBlock`). The endpoints' private DNS names answer for the whole VPC, so this keeps
+   * the VPC's other workloads reaching these services.
+   */
+  VPC_CIDR = 'VPC_CIDR',
+}

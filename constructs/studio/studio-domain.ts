@@ -6,16 +6,18 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { CfnDomain, CfnStudioLifecycleConfig } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
-import { createManagedKey, grantKeyReadWrite } from '../private/kms';
+import { createManagedKey } from '../private/kms';
 import { generatePhysicalName } from '../private/naming';
 import { HandlerProvider } from '../private/provider';
 import { LeastPrivilegeRole } from '../private/role';
 import { DOMAIN_CLEANUP_RESOURCE_TYPE, DomainCleanupProperties } from '../private/contracts/domain-cleanup';
-import { checkArn, checkName, checkNow, STUDIO_DOMAIN_ID } from '../private/rules';
+import { checkArn, checkImport, checkName, checkNow, literal, minutes, STUDIO_DOMAIN_ID } from '../private/rules';
 import { LifecycleConfigOptions, StudioAppType } from './lifecycle-config';
-import { DEFAULT_STUDIO_VPC_ENDPOINTS, StudioVpcEndpoint } from './network';
+import { DEFAULT_STUDIO_VPC_ENDPOINTS, StudioVpcEndpoint, StudioVpcEndpointAccess } from './network';
+import { grantStudioUse, StudioUse } from './private/grants';
+import { childId, describeName } from './private/ids';
 import { lifecycleConfigContent } from './private/lifecycle-config';
-import { addStudioVpcEndpoints, checkVpcEndpoints, createAppSecurityGroup, createStudioVpc, selectDomainSubnets } from './private/network';
+import { addStudioVpcEndpoints, checkVpcEndpoints, createAppSecurityGroup, createStudioVpc, defaultSubnets, endpointAccess, selectDomainSubnets } from './private/network';
 import { SpaceOptions, StudioSpace } from './space';
 import { StudioUserProfile, UserProfileOptions } from './user-profile';
 
@@ -88,12 +90,33 @@ export interface StudioDomainProps {
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
-   * VPC endpoints to create in the domain's VPC.
+   * VPC endpoints to create in the domain's VPC. In a `vpc` of yours, the S3 gateway endpoint's
+   * route goes on the route tables of the domain's subnets only. In a `vpc` of yours that already
+   * has the endpoints Studio needs (a shared VPC), pass `[]`, or only the missing ones: a second
+   * interface endpoint with private DNS for a service, or a second S3 route on a route table, fails
+   * to deploy. Your endpoints must then accept HTTPS from the domain's apps:
+   * `endpoint.connections.allowDefaultPortFrom(domain)`.
    * @default - DEFAULT_STUDIO_VPC_ENDPOINTS with VPC_ONLY, none with PUBLIC_INTERNET_ONLY
    */
   readonly vpcEndpoints?: StudioVpcEndpoint[];
   /**
-   * The default execution role of users and spaces.
+   * Who may reach the interface endpoints the domain creates, on HTTPS. They are created with
+   * private DNS, whose names answer for the whole VPC: from then on every workload of the VPC calls
+   * STS, CloudWatch Logs, the SageMaker API, ECR... through them, and is refused unless let in. So
+   * in a `vpc` of yours the default lets in the VPC's CIDR block (`vpc.vpcCidrBlock`), and what
+   * already runs there keeps working; leaving private DNS off instead would cut Studio's own apps
+   * off, as they call the services by their usual names. DOMAIN_ONLY in a VPC of yours is for a VPC
+   * where nothing else runs. `ec2.IVpc` does not know secondary CIDR blocks: let them in with
+   * `domain.interfaceVpcEndpoints[0].connections.allowDefaultPortFrom(ec2.Peer.ipv4(cidr))` (the
+   * endpoints share one security group). A `vpc` imported without `vpcCidrBlock` needs this prop,
+   * or `vpcEndpoints: []`.
+   * @default - DOMAIN_ONLY in the VPC the domain creates; VPC_CIDR with a `vpc` of yours
+   */
+  readonly vpcEndpointAccess?: StudioVpcEndpointAccess;
+  /**
+   * The default execution role of users and spaces. The domain gives it what Studio needs (a role
+   * it cannot change, imported with `mutable: false` or from another account, gets a synth
+   * warning listing that instead).
    * @default - a new least-privilege role (no AWS managed policies); widen it with `grant*()` of other constructs
    */
   readonly executionRole?: iam.IRole;
@@ -104,17 +127,22 @@ export interface StudioDomainProps {
   readonly encryptionKey?: kms.IKey;
   /**
    * Shut JupyterLab and Code Editor apps down after this much idle time (60 to 525,600 minutes).
+   * Users may choose a timeout from 60 minutes to the larger of this and 1,440. From a token, give
+   * it in minutes, `Duration.minutes(param.valueAsNumber)` (checked at deploy); the longest timeout
+   * users may choose is then this one, as CloudFormation cannot compute the larger of two numbers.
    * @default Duration.hours(1)
    */
   readonly idleTimeout?: Duration;
   /**
-   * Default EBS volume size of a space, in GiB (5 to 16,384).
+   * Default EBS volume size of a space, in GiB (5 to 16,384). A token is checked at deploy and
+   * needs `maxSpaceEbsSizeGb` too.
    * @default 5
    */
   readonly defaultSpaceEbsSizeGb?: number;
   /**
-   * Largest EBS volume a user may choose for a space, in GiB (default size to 16,384).
-   * @default 100
+   * Largest EBS volume a user may choose for a space, in GiB (default size to 16,384). A token is
+   * checked at deploy.
+   * @default - 100, or `defaultSpaceEbsSizeGb` when that is larger
    */
   readonly maxSpaceEbsSizeGb?: number;
   /**
@@ -143,8 +171,11 @@ abstract class StudioDomainBase extends Resource implements IStudioDomain {
 
 const IDLE_MIN = 60;
 const IDLE_MAX = 525600;
+/** Space EBS volume sizes SageMaker takes, in GiB. */
+const EBS_MIN = 5;
+const EBS_MAX = 16384;
 
-/** The idle timeout and space volume sizes of a domain, once its props are checked. */
+/** The idle timeout and space volume sizes of a domain, once its props are checked (tokens stay tokens). */
 interface DomainLimits {
   readonly idleMinutes: number;
   readonly defaultEbsGb: number;
@@ -157,7 +188,7 @@ interface DomainLimits {
  * execution role, idle shutdown of JupyterLab and Code Editor apps, Docker off, and retained on
  * stack delete. With `RemovalPolicy.DESTROY`, `cdk destroy` removes it completely.
  */
-export class StudioDomain extends StudioDomainBase {
+export class StudioDomain extends StudioDomainBase implements ec2.IConnectable {
   /** Imports an existing domain. */
   public static fromDomainAttributes(scope: Construct, id: string, attrs: StudioDomainAttributes): IStudioDomain {
     class Import extends StudioDomainBase {
@@ -168,7 +199,7 @@ export class StudioDomain extends StudioDomainBase {
         return attrs.executionRole;
       }
     }
-    checkNow(scope, 'StudioDomain.fromDomainAttributes', (p) => checkName(p, 'domainId', attrs.domainId, STUDIO_DOMAIN_ID));
+    checkImport(scope, id, 'StudioDomain.fromDomainAttributes', (p) => checkName(p, 'domainId', attrs.domainId, STUDIO_DOMAIN_ID));
     return new Import(scope, id);
   }
 
@@ -182,10 +213,7 @@ export class StudioDomain extends StudioDomainBase {
     if (Token.isUnresolved(domainArn)) {
       domainId = Stack.of(scope).splitArn(domainArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
     } else {
-      const problems = new ProblemList();
-      domainId = checkArn(problems, 'domainArn', domainArn, 'domain', { name: STUDIO_DOMAIN_ID })!;
-      // named for the import's own path: the construct the user asked for at `id`
-      if (problems.length) problems.throwIfAny(new Construct(scope, id), 'StudioDomain.fromDomainArn');
+      domainId = checkImport(scope, id, 'StudioDomain.fromDomainArn', (p) => checkArn(p, 'domainArn', domainArn, 'domain', { name: STUDIO_DOMAIN_ID }))!;
     }
     class Import extends StudioDomainBase {
       public readonly domainId = domainId;
@@ -205,8 +233,19 @@ export class StudioDomain extends StudioDomainBase {
   public readonly homeEfsFileSystemId: string;
   /** The ID of the security group SageMaker creates for the domain's EFS traffic. */
   public readonly securityGroupIdForDomainBoundary: string;
-  /** The security group of the apps (and of the VPC endpoints it creates). */
+  /** The security group of the apps. */
   public readonly securityGroup: ec2.ISecurityGroup;
+  /**
+   * The apps' security group, to let them reach what they need: for an endpoint of yours,
+   * `endpoint.connections.allowDefaultPortFrom(domain)`.
+   */
+  public readonly connections: ec2.Connections;
+  /**
+   * The interface VPC endpoints the domain created (none when it created none), to share them:
+   * `domain.interfaceVpcEndpoints[0].connections.allowDefaultPortFrom(peer)`. They share one
+   * security group, so that opens all of them to `peer`.
+   */
+  public readonly interfaceVpcEndpoints: ec2.InterfaceVpcEndpoint[];
   /** The VPC of the domain. */
   public readonly vpc: ec2.IVpc;
   /** The default execution role. */
@@ -222,6 +261,9 @@ export class StudioDomain extends StudioDomainBase {
   private readonly idleMinutes: number;
   private readonly defaultEbsGb: number;
   private readonly maxEbsGb: number;
+  private readonly studioUse: StudioUse;
+  /** The user profiles' own execution roles that were given what Studio needs. */
+  private readonly profileRoles = new Set<iam.IRole>();
   private readonly profiles = new Map<string, StudioUserProfile>();
   private readonly spaces = new Map<string, StudioSpace>();
   private readonly lifecycleConfigArns: Record<StudioAppType, string[]> = { [StudioAppType.JUPYTER_LAB]: [], [StudioAppType.CODE_EDITOR]: [] };
@@ -251,7 +293,13 @@ export class StudioDomain extends StudioDomainBase {
     this.vpc = props.vpc ?? createStudioVpc(this, this.removalPolicy, props.encryptionKey ? undefined : this.encryptionKey as kms.Key);
     const subnetIds = selectDomainSubnets(this, this.vpc, props.vpcSubnets, vpcOnly);
     this.securityGroup = createAppSecurityGroup(this, this.vpc);
-    if (vpcOnly || props.vpcEndpoints) addStudioVpcEndpoints(this, this.vpc, this.securityGroup, endpoints);
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup] });
+    this.interfaceVpcEndpoints = vpcOnly || props.vpcEndpoints
+      ? addStudioVpcEndpoints(this, this.vpc, this.securityGroup, endpoints, {
+        access: endpointAccess(props.vpcEndpointAccess, props.vpc !== undefined),
+        gatewaySubnets: props.vpc && (props.vpcSubnets ?? defaultSubnets(props.vpc)),
+      })
+      : [];
 
     // Identity
     const identity = props.executionRole ? { role: props.executionRole, grantPrincipal: props.executionRole } : this.createExecutionRole();
@@ -265,7 +313,8 @@ export class StudioDomain extends StudioDomainBase {
     this.homeEfsFileSystemId = this.resource.attrHomeEfsFileSystemId;
     this.securityGroupIdForDomainBoundary = this.resource.attrSecurityGroupIdForDomainBoundary;
 
-    this.grantStudioUse(vpcOnly);
+    this.studioUse = { domainArn: this.domainArn, domainId: this.domainId, key: this.encryptionKey, vpcId: vpcOnly ? this.vpc.vpcId : undefined };
+    grantStudioUse(this, this.studioUse, this.executionRole, this.grantPrincipal);
     // Always present, so that switching DESTROY to RETAIN is an update to Mode RETAIN rather than the
     // removal (and so the delete, with Mode DESTROY) of the cleanup resource.
     this.cleanup = this.addCleanup();
@@ -276,42 +325,62 @@ export class StudioDomain extends StudioDomainBase {
     return [this.securityGroup.securityGroupId, this.securityGroupIdForDomainBoundary];
   }
 
-  /** Adds a user profile. Names are unique per domain. */
+  /**
+   * Adds a user profile. Names are unique per domain; a name may be a token (a CfnParameter's
+   * value), checked at deploy. A profile's own `executionRole` is given what the domain's role is
+   * given for Studio.
+   */
   public addUserProfile(name: string, options: UserProfileOptions = {}): StudioUserProfile {
+    const id = childId(this, 'UserProfile', name);
+    const described = describeName(this, name);
     const problems = new ProblemList();
     checkName(problems, 'userProfileName', name);
-    if (this.profiles.has(name)) problems.add(`user profile ${describeValue(name)} was already added: user profile names are unique per domain`);
+    if (this.node.tryFindChild(id)) problems.add(`user profile ${described} was already added: user profile names are unique per domain`);
     if (this.authMode === StudioAuthMode.IAM && (options.singleSignOnUserValue || options.singleSignOnUserIdentifier)) {
-      problems.add(`singleSignOnUserValue/singleSignOnUserIdentifier were given for user profile ${describeValue(name)} of a domain with authMode IAM: they are only allowed with StudioAuthMode.SSO`);
+      problems.add(`singleSignOnUserValue/singleSignOnUserIdentifier were given for user profile ${described} of a domain with authMode IAM: they are only allowed with StudioAuthMode.SSO`);
     }
     if (this.authMode === StudioAuthMode.SSO && !options.singleSignOnUserValue) {
-      problems.add(`user profile ${describeValue(name)} of an SSO domain needs singleSignOnUserValue (the IAM Identity Center user name)`);
+      problems.add(`user profile ${described} of an SSO domain needs singleSignOnUserValue (the IAM Identity Center user name)`);
     }
-    problems.throwIfAny(this, `user profile '${name}'`);
-    const profile = new StudioUserProfile(this, `UserProfile-${name}`, this, name, options);
+    problems.throwIfAny(this, `user profile ${described}`);
+    const profile = new StudioUserProfile(this, id, this, name, options);
     profile.resource.applyRemovalPolicy(this.removalPolicy);
     this.profiles.set(name, profile);
     this.cleanup.node.addDependency(profile.resource);
+    const role = options.executionRole;
+    // Once per role: each grant is a managed policy, and a role takes at most 10 to 20 of them.
+    if (role && role !== this.executionRole && !this.profileRoles.has(role)) {
+      this.profileRoles.add(role);
+      grantStudioUse(profile, this.studioUse, role);
+    }
     return profile;
   }
 
-  /** Adds a JupyterLab or Code Editor space owned by a user profile of this domain. */
+  /**
+   * Adds a JupyterLab or Code Editor space owned by a user profile of this domain. The name, the
+   * display name and the volume size may be tokens, checked at deploy.
+   */
   public addSpace(name: string, options: SpaceOptions): StudioSpace {
+    const id = childId(this, 'Space', name);
+    const described = describeName(this, name);
     const problems = new ProblemList();
     checkName(problems, 'spaceName', name);
     if (options.displayName !== undefined && !Token.isUnresolved(options.displayName) && (options.displayName.length < 1 || options.displayName.length > 64)) {
-      problems.add(`invalid displayName ${describeValue(options.displayName)} of space '${name}': use 1-64 characters`);
+      problems.add(`invalid displayName ${describeValue(options.displayName)} of space ${described}: use 1-64 characters`);
     }
     const ebs = options.ebsSizeGb ?? this.defaultEbsGb;
-    if (this.spaces.has(name)) problems.add(`space ${describeValue(name)} was already added: space names are unique per domain`);
+    if (this.node.tryFindChild(id)) problems.add(`space ${described} was already added: space names are unique per domain`);
     if (![...this.profiles.values()].includes(options.owner)) {
-      problems.add(`the owner of space ${describeValue(name)} is not a user profile of this domain: use a profile returned by addUserProfile of ${this.node.path}`);
+      problems.add(`the owner of space ${described} is not a user profile of this domain: use a profile returned by addUserProfile of ${this.node.path}`);
     }
-    if (!Number.isInteger(ebs) || ebs < 5 || ebs > this.maxEbsGb) {
-      problems.add(`invalid ebsSizeGb ${describeValue(ebs)} for space ${describeValue(name)}: use a whole number of GiB from 5 to the domain's maxSpaceEbsSizeGb (${this.maxEbsGb})`);
+    // A token maximum is checked at deploy; a literal size must still be one SageMaker takes.
+    const maxEbs = Token.isUnresolved(this.maxEbsGb) ? EBS_MAX : this.maxEbsGb;
+    if (!Token.isUnresolved(ebs) && (!Number.isInteger(ebs) || ebs < EBS_MIN || ebs > maxEbs)) {
+      const allowed = Token.isUnresolved(this.maxEbsGb) ? `${EBS_MAX} (the domain's maxSpaceEbsSizeGb is a token, checked at deploy)` : `the domain's maxSpaceEbsSizeGb (${maxEbs})`;
+      problems.add(`invalid ebsSizeGb ${describeValue(ebs)} for space ${described}: use a whole number of GiB from ${EBS_MIN} to ${allowed}`);
     }
-    problems.throwIfAny(this, `space '${name}'`);
-    const space = new StudioSpace(this, `Space-${name}`, this, name, options, ebs);
+    problems.throwIfAny(this, `space ${described}`);
+    const space = new StudioSpace(this, id, this, name, options, ebs);
     space.resource.applyRemovalPolicy(this.removalPolicy);
     this.spaces.set(name, space);
     this.cleanup.node.addDependency(space.resource);
@@ -320,6 +389,10 @@ export class StudioDomain extends StudioDomainBase {
 
   /** Adds a Studio lifecycle configuration (a shell script run when an app starts). */
   public addLifecycleConfig(id: string, options: LifecycleConfigOptions): CfnStudioLifecycleConfig {
+    checkNow(this, 'addLifecycleConfig', (p) => {
+      literal(p, 'lifecycle config id', id, 'it is a construct id');
+      literal(p, `appType of lifecycle config '${id}'`, options.appType, "it decides at synth which app type's settings offer the configuration");
+    });
     if (this.node.tryFindChild(id)) {
       throw new SageMakerConstructError(this, `lifecycle config '${id}' was already added: use a different id`);
     }
@@ -356,7 +429,9 @@ export class StudioDomain extends StudioDomainBase {
   }
 
   private idleSettings(): CfnDomain.AppLifecycleManagementProperty {
-    return { idleSettings: { lifecycleManagement: 'ENABLED', idleTimeoutInMinutes: this.idleMinutes, minIdleTimeoutInMinutes: IDLE_MIN, maxIdleTimeoutInMinutes: Math.max(this.idleMinutes, 1440) } };
+    // A token timeout is also the longest users may choose: CloudFormation has no maximum function.
+    const longest = Token.isUnresolved(this.idleMinutes) ? this.idleMinutes : Math.max(this.idleMinutes, 1440);
+    return { idleSettings: { lifecycleManagement: 'ENABLED', idleTimeoutInMinutes: this.idleMinutes, minIdleTimeoutInMinutes: IDLE_MIN, maxIdleTimeoutInMinutes: longest } };
   }
 
   /** Checks all the props at once; returns the idle timeout and space volume sizes they set. */
@@ -364,22 +439,21 @@ export class StudioDomain extends StudioDomainBase {
     const vpcOnly = networkMode === StudioNetworkMode.VPC_ONLY;
     const problems = new ProblemList();
     checkName(problems, 'domainName', name);
-    let idleMinutes = 60;
-    if (props.idleTimeout) {
-      const minutes = props.idleTimeout.toMinutes({ integral: false });
-      if (!Number.isInteger(minutes) || minutes < IDLE_MIN || minutes > IDLE_MAX) {
-        problems.add(`invalid idleTimeout ${props.idleTimeout.toHumanString()}: use whole minutes from ${IDLE_MIN} to ${IDLE_MAX} (1 hour to 365 days)`);
-      } else {
-        idleMinutes = minutes;
-      }
-    }
+    literal(problems, 'networkMode', props.networkMode, 'it decides at synth what the domain creates (VPC endpoints, network-interface permissions)');
+    literal(problems, 'authMode', props.authMode, 'it decides at synth what each user profile needs (singleSignOnUserValue with SSO)');
+    const idleMinutes = minutes(problems, 'idleTimeout', props.idleTimeout, IDLE_MIN, IDLE_MAX) ?? 60;
     const defaultEbsGb = props.defaultSpaceEbsSizeGb ?? 5;
-    const maxEbsGb = props.maxSpaceEbsSizeGb ?? Math.max(100, defaultEbsGb);
-    if (!Number.isInteger(defaultEbsGb) || defaultEbsGb < 5 || defaultEbsGb > 16384) {
-      problems.add(`invalid defaultSpaceEbsSizeGb ${describeValue(defaultEbsGb)}: use a whole number of GiB from 5 to 16384`);
+    const tokenDefault = Token.isUnresolved(defaultEbsGb);
+    if (tokenDefault && props.maxSpaceEbsSizeGb === undefined) {
+      problems.add('defaultSpaceEbsSizeGb is a token (checked at deploy), so the default maxSpaceEbsSizeGb, the larger of 100 and defaultSpaceEbsSizeGb, cannot be computed at synth: pass maxSpaceEbsSizeGb too (a literal or a token)');
     }
-    if (!Number.isInteger(maxEbsGb) || maxEbsGb < defaultEbsGb || maxEbsGb > 16384) {
-      problems.add(`invalid maxSpaceEbsSizeGb ${describeValue(maxEbsGb)}: use a whole number of GiB from defaultSpaceEbsSizeGb (${defaultEbsGb}) to 16384`);
+    const maxEbsGb = props.maxSpaceEbsSizeGb ?? (tokenDefault ? 100 : Math.max(100, defaultEbsGb));
+    if (!tokenDefault && (!Number.isInteger(defaultEbsGb) || defaultEbsGb < EBS_MIN || defaultEbsGb > EBS_MAX)) {
+      problems.add(`invalid defaultSpaceEbsSizeGb ${describeValue(defaultEbsGb)}: use a whole number of GiB from ${EBS_MIN} to ${EBS_MAX}`);
+    }
+    // Against a token default, only SageMaker's own bounds can be checked at synth.
+    if (!Token.isUnresolved(maxEbsGb) && (!Number.isInteger(maxEbsGb) || maxEbsGb < (tokenDefault ? EBS_MIN : defaultEbsGb) || maxEbsGb > EBS_MAX)) {
+      problems.add(`invalid maxSpaceEbsSizeGb ${describeValue(maxEbsGb)}: use a whole number of GiB from defaultSpaceEbsSizeGb (${tokenDefault ? `a token; at least ${EBS_MIN}` : defaultEbsGb}) to ${EBS_MAX}`);
     }
     if (props.enableDockerAccess && !vpcOnly) {
       problems.add(`enableDockerAccess needs networkMode VPC_ONLY, got ${describeValue(networkMode)}: SageMaker allows Docker only in VPC-only domains`);
@@ -387,7 +461,7 @@ export class StudioDomain extends StudioDomainBase {
     if (props.vpcSubnets && !props.vpc) {
       problems.add('vpcSubnets was given without vpc: pass the VPC the subnets belong to');
     }
-    checkVpcEndpoints(problems, { endpoints, requested: props.vpcEndpoints, vpcOnly, vpcGiven: !!props.vpc });
+    checkVpcEndpoints(problems, { endpoints, requested: props.vpcEndpoints, vpcOnly, vpc: props.vpc, access: props.vpcEndpointAccess });
     problems.throwIfAny(this, 'StudioDomain props');
     return { idleMinutes, defaultEbsGb, maxEbsGb };
   }
@@ -430,58 +504,6 @@ export class StudioDomain extends StudioDomainBase {
     });
     resource.applyRemovalPolicy(this.removalPolicy);
     return resource;
-  }
-
-  /** What the execution role needs to open Studio, run apps in spaces and run jobs in the VPC. */
-  private grantStudioUse(vpcOnly: boolean): void {
-    const stack = Stack.of(this);
-    const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'sagemaker', resource, resourceName });
-    const domainId = this.resource.attrDomainId;
-    const statements = [
-      new iam.PolicyStatement({
-        sid: 'StudioDomainUse',
-        actions: ['sagemaker:DescribeDomain', 'sagemaker:DescribeUserProfile', 'sagemaker:DescribeSpace', 'sagemaker:DescribeApp', 'sagemaker:CreateApp', 'sagemaker:DeleteApp', 'sagemaker:UpdateSpace', 'sagemaker:ListTags', 'sagemaker:AddTags'],
-        resources: [this.resource.attrDomainArn, arn('user-profile', `${domainId}/*`), arn('space', `${domainId}/*`), arn('app', `${domainId}/*`)],
-      }),
-      new iam.PolicyStatement({
-        sid: 'StudioLists',
-        actions: ['sagemaker:ListApps', 'sagemaker:ListSpaces', 'sagemaker:ListUserProfiles', 'sagemaker:ListDomains'],
-        resources: ['*'],
-      }),
-      new iam.PolicyStatement({
-        sid: 'StudioLogs',
-        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams', 'logs:GetLogEvents'],
-        resources: [stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws/sagemaker/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-      }),
-      new iam.PolicyStatement({
-        sid: 'PassOwnRole',
-        actions: ['iam:PassRole'],
-        resources: [this.executionRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
-      }),
-    ];
-    if (vpcOnly) {
-      statements.push(new iam.PolicyStatement({
-        sid: 'JobNetworkInterfaces',
-        actions: ['ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface', 'ec2:DeleteNetworkInterfacePermission'],
-        resources: [stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: '*' }), stack.formatArn({ service: 'ec2', resource: 'subnet', resourceName: '*' }), stack.formatArn({ service: 'ec2', resource: 'security-group', resourceName: '*' })],
-        conditions: { StringEquals: { 'ec2:Vpc': stack.formatArn({ service: 'ec2', resource: 'vpc', resourceName: this.vpc.vpcId }) } },
-      }), new iam.PolicyStatement({
-        sid: 'JobNetworkDescribe',
-        actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeDhcpOptions'],
-        resources: ['*'],
-      }));
-    }
-    for (const s of statements) this.grantPrincipal.addToPrincipalPolicy(s);
-    grantKeyReadWrite(this.encryptionKey, this.grantPrincipal);
-    // Apps attach the home EFS and space EBS volumes encrypted with the domain key: the services
-    // create grants on it on the role's behalf (only for AWS resources, as the key policy demands).
-    this.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'DomainKeyGrantsForAwsResources',
-      actions: ['kms:CreateGrant'],
-      resources: [this.encryptionKey.keyArn],
-      conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-    }));
   }
 
   private addCleanup(): CustomResource {

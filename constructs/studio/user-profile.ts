@@ -6,7 +6,13 @@ import type { StudioDomain } from './studio-domain';
 /** Options of `addUserProfile`. */
 export interface UserProfileOptions {
   /**
-   * The profile's own execution role.
+   * The profile's own execution role. The domain gives it what it gives its own role for Studio
+   * (apps in the domain's spaces, the domain's KMS key, network interfaces in its VPC, logs under
+   * `/aws/sagemaker/`, passing itself to SageMaker), in a customer-managed policy of the profile
+   * (`<profile>/ExecutionRolePolicy`) attached to the role, once per role. A role this app cannot
+   * change (imported with `mutable: false`, or from another account) gets a synth warning listing
+   * those permissions instead. `grant*()` to the domain go to the domain's role only: grant to
+   * this role directly.
    * @default - the domain's execution role
    */
   readonly executionRole?: iam.IRole;

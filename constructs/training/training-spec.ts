@@ -14,7 +14,7 @@ import { JobNetworkOptions } from '../core/network';
 import { S3Location } from '../core/s3-location';
 import { describeValue, ProblemList } from '../private/errors';
 import { grantJobBasics, prune, renderHyperparameters, renderTags, renderVpcConfig } from '../private/job-render';
-import { checkArn, checkName, checkNow, checkTags, ENVIRONMENT_RULES, integer, seconds, stringMap } from '../private/rules';
+import { checkArn, checkName, checkNow, checkTags, ENVIRONMENT_RULES, integer, isLiteral, seconds, stringMap } from '../private/rules';
 import { grantKeyReadWrite, grantVolumeKey } from '../private/kms';
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 
@@ -192,7 +192,7 @@ export class TrainingSpec {
     let maxWait: number | undefined;
     if (p.spot) {
       maxWait = p.spot.maxWaitTime ? seconds(problems, 'spot.maxWaitTime', p.spot.maxWaitTime, 1, MAX_RUNTIME) : this.maxWaitSeconds;
-      if (maxWait !== undefined && maxRuntime !== undefined && maxWait < maxRuntime) {
+      if (isLiteral(maxWait) && isLiteral(maxRuntime) && maxWait < maxRuntime) {
         problems.add(`spot.maxWaitTime ${describeValue(maxWait)} s is shorter than maxRuntime ${describeValue(maxRuntime)} s: the wait includes the runtime, so use at least ${maxRuntime} s`);
       }
       if (!p.checkpoint && !p.allowSpotWithoutCheckpoint) {

@@ -3,6 +3,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
 import {
   DataBucket, ModelRegistry, SpaceSharing, StudioAppType, StudioAuthMode, StudioDomain, StudioNetworkMode, StudioVpcEndpoint,
 } from '../../../constructs';
@@ -256,6 +257,8 @@ describe('StudioDomain bad input fails at synth with path, value and what is all
     ['lifecycle script too long', (s) => new StudioDomain(s, 'Studio').addLifecycleConfig('L', { appType: StudioAppType.JUPYTER_LAB, script: 'x'.repeat(13000) }), /SageMaker allows at most 16384/],
     ['two default lifecycle configs for one app type', (s) => { const d = new StudioDomain(s, 'Studio'); d.addLifecycleConfig('A', { appType: StudioAppType.JUPYTER_LAB, script: 'a' }); d.addLifecycleConfig('B', { appType: StudioAppType.JUPYTER_LAB, script: 'b' }); }, /lifecycle config 'B' would be the second default of JupyterLab \(after 'A'\)/],
     ['imported domain id', (s) => StudioDomain.fromDomainAttributes(s, 'I', { domainId: 'my-domain' }), /invalid domainId 'my-domain'/],
+    ['imported domain id, named for the import', (s) => StudioDomain.fromDomainAttributes(new Construct(s, 'Imports'), 'Legacy', { domainId: 'my-domain' }), /^\[Test\/Imports\/Legacy\] invalid domainId 'my-domain'/],
+    ['imported domain ARN, named for the import', (s) => StudioDomain.fromDomainArn(new Construct(s, 'Imports'), 'Shared', 'arn:aws:sagemaker:eu-west-1:111122223333:domain/my-domain'), /^\[Test\/Imports\/Shared\] invalid domainArn/],
   ])('%s', (_name, build, error) => {
     expect(() => build(plainStack())).toThrow(error);
   });

@@ -1,7 +1,7 @@
 // Inputs SageMaker refuses, refused at synth instead: each message starts with the construct path,
 // names the prop the user set and its value, and says what is allowed. Values known only at deploy
 // (pipeline parameters) pass and are never read as numbers.
-import { Duration } from 'aws-cdk-lib';
+import { CfnParameter, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import {
@@ -173,5 +173,20 @@ describe('pipeline parameters as instance counts and job counts are deploy-time 
     expect(JSON.stringify(args)).not.toMatch(/e\+\d+/);
     expect(args.HyperParameterTuningJobConfig.ResourceLimits).toEqual({ MaxNumberOfTrainingJobs: { Get: 'Parameters.MaxJobs' }, MaxParallelTrainingJobs: { Get: 'Parameters.MaxParallelJobs' } });
     expect(args.TrainingJobDefinition.ResourceConfig.InstanceCount).toEqual({ Get: 'Parameters.InstanceCount' });
+  });
+});
+
+describe('durations from CloudFormation parameters', () => {
+  const { stack, training, processing, render } = setup();
+  const seconds = new CfnParameter(stack, 'MaxRuntime', { type: 'Number' }).valueAsNumber;
+
+  test('Duration.seconds(<parameter>) reaches the request as the parameter; comparisons with it are skipped', () => {
+    const spec = training({ maxRuntime: Duration.seconds(seconds), spot: { maxWaitTime: Duration.seconds(seconds) }, allowSpotWithoutCheckpoint: true });
+    expect(render(spec).StoppingCondition).toEqual({ MaxRuntimeInSeconds: { Ref: 'MaxRuntime' }, MaxWaitTimeInSeconds: { Ref: 'MaxRuntime' } });
+    expect(render(processing({ maxRuntime: Duration.seconds(seconds) })).StoppingCondition).toEqual({ MaxRuntimeInSeconds: { Ref: 'MaxRuntime' } });
+  });
+
+  test('a parameter in another unit is refused, saying how to give it', () => {
+    expect(() => render(training({ maxRuntime: Duration.minutes(seconds) }))).toThrow(/maxRuntime is a deploy-time value in a unit other than seconds: give it as Duration.seconds\(<token>\)/);
   });
 });
