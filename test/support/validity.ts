@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, AppProps, Stack, Validations } from 'aws-cdk-lib';
+import { App, AppProps, CloudFormationValidatePlugin, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { applyComplianceChecks } from '../../lib/compliance';
 
@@ -16,6 +16,9 @@ export interface Finding {
   readonly description: string;
 }
 
+/** One instance for every test app: its validation engine loads once per Jest worker. */
+const CFN_VALIDATE = new CloudFormationValidatePlugin();
+
 /**
  * An App configured like the project's app: cdk.json's feature flags (built-in validation on) and
  * the four cdk-nag packs. Output goes to a temporary folder.
@@ -27,6 +30,9 @@ export function testApp(props: AppProps = {}): App {
     context: { ...cdkJson.context, ...props.context },
   });
   applyComplianceChecks(app);
+  // The built-in CloudFormation validation, registered explicitly: jest-env.js turns off its
+  // automatic registration for the tests that do not assert validity.
+  Validations.of(app).addPlugins(CFN_VALIDATE);
   return app;
 }
 
