@@ -1,6 +1,6 @@
 // Renders and checks the parts of an endpoint configuration: variants, asynchronous inference,
 // data capture, and the per-variant alarms. Internal: the Endpoint construct composes them.
-import { Duration, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { CfnEndpointConfig } from 'aws-cdk-lib/aws-sagemaker';
@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { modelFacts } from './hosting-util';
 import { hasLocalStorage } from '../../core/private/instance-families';
 import { InstanceUse } from '../../core/instance-type';
+import { waiveGuardRules } from '../../private/compliance';
 import { describeValue, ProblemList } from '../../private/errors';
 import { prune } from '../../private/job-render';
 import { checkName, integer, seconds } from '../../private/rules';
@@ -177,6 +178,9 @@ export function alarmSettings(problems: ProblemList, options: EndpointAlarmOptio
   return { enabled, latencyThreshold, latencyMicros, errorThreshold, options };
 }
 
+const ALARM_ACTION_RULES = ['HIPAA.Security::HIPAA.Security-CloudWatchAlarmAction', 'NIST.800.53.R5::NIST.800.53.R5-CloudWatchAlarmAction'];
+const NO_TOPIC_REASON = 'Created without an action because the endpoint was given no alarms.topic: the alarm shows the variant\'s health in CloudWatch and is returned in endpoint.alarms for the caller to wire to its own notification; pass alarms.topic (e.g. an AlertsTopic) to notify, or alarms.enabled: false.';
+
 /** Two alarms per production variant (5xx errors, p99 model latency), under `scope`. */
 export function addVariantAlarms(scope: Construct, endpoint: IEndpoint, variantNames: string[], s: AlarmSettings): cloudwatch.IAlarm[] {
   if (!s.enabled) return [];
@@ -200,7 +204,13 @@ export function addVariantAlarms(scope: Construct, endpoint: IEndpoint, variantN
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     for (const alarm of [errors, latency]) {
-      if (s.options.topic) alarm.addAlarmAction(new cw_actions.SnsAction(s.options.topic));
+      if (s.options.topic) {
+        alarm.addAlarmAction(new cw_actions.SnsAction(s.options.topic));
+      } else {
+        // No topic was given: the alarms are returned (`endpoint.alarms`) for the caller to wire.
+        Validations.of(alarm).acknowledge(...ALARM_ACTION_RULES.map((id) => ({ id, reason: NO_TOPIC_REASON })));
+        waiveGuardRules(alarm.node.defaultChild as CfnResource, { cloudwatch_alarm_action_check: NO_TOPIC_REASON });
+      }
       alarms.push(alarm);
     }
   }

@@ -720,6 +720,15 @@ describe('Endpoint validity', () => {
   });
 });
 
+describe('Endpoint defaults under every compliance pack', () => {
+  test('an endpoint with its default alarms and no topic synthesizes with no finding: the alarms say why they have no action', () => {
+    const stack = testStack();
+    new Endpoint(stack, 'Plain', { variants: [realTime(model(stack))] });
+    expectNoFindings(stack);
+    expect(acknowledgements(stack).filter((a) => a.id.includes('CloudWatchAlarmAction')).map((a) => a.reason)).toEqual(expect.arrayContaining([expect.stringMatching(/no alarms.topic/)]));
+  });
+});
+
 describe('Endpoint asynchronous inference with encrypted topics', () => {
   test('the model may publish with exact SNS and KMS actions, no action wildcard', () => {
     const stack = plainStack();

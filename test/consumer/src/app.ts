@@ -3,6 +3,7 @@ import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Ch
 import { ConsumerDataStack } from './data-stack';
 import { ConsumerPipelinesStack } from './pipelines-stack';
 import { ConsumerPlatformStack } from './platform-stack';
+import { ConsumerServingAccountStack, ConsumerSharedVpcStack } from './shared-vpc-stack';
 import { ML_ENV } from './shared';
 import { writeNormalizedTemplates } from './snapshot';
 
@@ -24,6 +25,11 @@ new ConsumerPipelinesStack(app, 'ConsumerPipelines', {
   registry: data.registry,
   alerts: data.alerts,
 });
+
+// A second composition: Studio in a shared VPC with a profile's own role, and a serving account
+// that deploys from the ML account's registry.
+new ConsumerSharedVpcStack(app, 'ConsumerSharedVpc', { env, description: 'Studio in a VPC other workloads use' });
+new ConsumerServingAccountStack(app, 'ConsumerServing', { env: { account: '444455556666', region: ML_ENV.region }, description: 'Serving account' });
 
 // CONSUMER_SNAPSHOT_DIR=<dir> node dist/app.js writes normalized templates for snapshot reviews.
 const snapshotDir = process.env['CONSUMER_SNAPSHOT_DIR'];
