@@ -11,7 +11,7 @@ import { Endpoint } from './endpoint';
 import type { MonitorJobCommon } from './private/monitor-job';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
 import { grantJobBasics } from '../private/job-render';
-import { numberIn } from '../private/rules';
+import * as rules from '../private/rules';
 import { hasLocalStorage } from '../core/private/instance-families';
 import { generatePhysicalName } from '../private/naming';
 import { LeastPrivilegeRole } from '../private/role';
@@ -142,10 +142,10 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
     const schedule = props.schedule ?? MonitoringScheduleExpression.hourly();
     if (schedule._problem) problems.add(schedule._problem);
     const maxRuntime = props.maxRuntime ?? Duration.minutes(30);
-    const seconds = maxRuntime.toSeconds({ integral: false });
+    const seconds = maxRuntime.isUnresolved() ? rules.seconds(problems, 'maxRuntime', maxRuntime, 1, 86400) : maxRuntime.toSeconds({ integral: false });
     // MonitoringStoppingCondition: at most 1 hour on hourly schedules (30 minutes for model quality and bias), at most a day otherwise.
     const runtimeLimit = schedule._intervalSeconds <= 3600 ? (type === 'ModelQuality' ? 1800 : 3600) : 86400;
-    if (!Number.isInteger(seconds) || seconds < 1 || seconds > runtimeLimit) {
+    if (!maxRuntime.isUnresolved() && (!Number.isInteger(seconds) || seconds! < 1 || seconds! > runtimeLimit)) {
       problems.add(`invalid maxRuntime ${maxRuntime.toHumanString()}: use whole seconds from 1 to ${runtimeLimit} (a ${type} job on this schedule may run at most ${Duration.seconds(runtimeLimit).toHumanString()})`);
     }
     const capture = props.endpoint.dataCapture;
@@ -156,7 +156,7 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
       problems.add(`endpoint ${props.endpoint.node.path} has dataCapture.${option} false: a ${type} monitor reads the captured ${reads}`);
     }
     const volume = props.volumeSizeGb ?? 20;
-    if (!Number.isInteger(volume) || volume < 1 || volume > 16384) problems.add(`invalid volumeSizeGb ${describeValue(volume)}: use 1 to 16384`);
+    rules.integer(problems, 'volumeSizeGb', volume, 1, 16384);
     const instanceType = props.instanceType ?? InstanceType.ML_M5_XLARGE;
     problems.addIf(instanceType._problem('instanceType', InstanceUse.PROCESSING));
     if (props.volumeKey && !Token.isUnresolved(instanceType.name) && hasLocalStorage(instanceType.name)) {
@@ -185,7 +185,7 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
     const common: MonitorJobCommon = {
       endpointName: props.endpoint.endpointName,
       roleArn: this.role.roleArn,
-      stoppingCondition: { maxRuntimeInSeconds: seconds },
+      stoppingCondition: { maxRuntimeInSeconds: seconds! },
       jobResources: { clusterConfig: { instanceCount: 1, instanceType: instanceType.name, volumeSizeInGb: volume, volumeKmsKeyId: props.volumeKey?.keyArn } },
       outputConfig: {
         kmsKeyId: props.outputKey?.keyArn,
@@ -386,7 +386,7 @@ export class ModelQualityMonitor extends MonitorBase {
   constructor(scope: Construct, id: string, props: ModelQualityMonitorProps) {
     super(scope, id, props, 'ModelQuality', (problems) => {
       const t = props.probabilityThreshold;
-      numberIn(problems, 'probabilityThreshold', t, 0, 1);
+      rules.numberIn(problems, 'probabilityThreshold', t, 0, 1);
       if (props.problemType !== ProblemType.BINARY_CLASSIFICATION && (props.probabilityAttribute || t !== undefined)) {
         problems.add(`probabilityAttribute/probabilityThreshold are for BinaryClassification, got ${props.problemType}`);
       }

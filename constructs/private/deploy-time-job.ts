@@ -41,6 +41,9 @@ export const JOB_NAME_BUDGETS = {
  */
 export function jobNameBase(scope: Construct, request: unknown, options: { prefix?: string; runId?: string; maxBaseLength: number; synthHashLength: number }): string {
   const maxPrefix = options.maxBaseLength - 1 - options.synthHashLength;
+  if (options.runId !== undefined && Token.isUnresolved(options.runId)) {
+    throw new SageMakerConstructError(scope, 'runId is a deploy-time value: it needs a literal (e.g. from context: -c runId=7), because it is hashed into the job name at synth');
+  }
   const hash = createHash('sha256').update(JSON.stringify(Stack.of(scope).resolve(request))).update(options.runId ?? '').digest('hex').slice(0, options.synthHashLength);
   const prefix = options.prefix ?? generatePhysicalName(scope, { maxLength: maxPrefix });
   if (Token.isUnresolved(prefix)) {

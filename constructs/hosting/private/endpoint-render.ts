@@ -165,7 +165,9 @@ export function alarmSettings(problems: ProblemList, options: EndpointAlarmOptio
   const enabled = options.enabled ?? true;
   const latencyThreshold = options.latencyThreshold ?? Duration.seconds(1);
   let latencyMicros = 1_000_000;
-  if (!latencyThreshold.isUnresolved()) {
+  if (latencyThreshold.isUnresolved()) {
+    problems.add('alarms.latencyThreshold is a deploy-time value: it needs a literal duration, because the alarm threshold is computed in microseconds (the ModelLatency unit) at synth');
+  } else {
     const ms = latencyThreshold.toMilliseconds({ integral: false });
     if (!(ms > 0) || ms > 3_600_000) problems.add(`invalid alarms.latencyThreshold ${latencyThreshold.toHumanString()}: use a duration above 0 and at most 1 hour`);
     latencyMicros = Math.round(ms * 1000);
