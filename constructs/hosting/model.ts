@@ -11,7 +11,7 @@ import { describeValue, ProblemList } from '../private/errors';
 import { grantJobBasics, prune, renderVpcConfig } from '../private/job-render';
 import { generatePhysicalName } from '../private/naming';
 import { LeastPrivilegeRole } from '../private/role';
-import { checkArn, checkName, checkNow, ENVIRONMENT_RULES, nameOk, stringMap } from '../private/rules';
+import { checkArn, checkImport, checkName, ENVIRONMENT_RULES, nameOk, stringMap } from '../private/rules';
 import { ContainerImage } from '../core/container-image';
 import { NetworkOptions } from '../core/network';
 import { IModelRegistry } from '../registry/model-registry';
@@ -146,13 +146,13 @@ function modelArnFor(scope: IConstruct, name: string): string {
 export class Model extends ModelBase {
   /** Imports a model by name (its execution role unknown). */
   public static fromModelName(scope: Construct, id: string, modelName: string): IModel {
-    checkNow(scope, 'Model.fromModelName', (p) => checkName(p, 'modelName', modelName));
+    checkImport(scope, id, 'Model.fromModelName', (p) => checkName(p, 'modelName', modelName));
     return Model.fromModelAttributes(scope, id, { modelName });
   }
 
   /** Imports a model by ARN (its execution role unknown). */
   public static fromModelArn(scope: Construct, id: string, modelArn: string): IModel {
-    checkNow(scope, 'Model.fromModelArn', (p) => checkArn(p, 'modelArn', modelArn, 'model'));
+    checkImport(scope, id, 'Model.fromModelArn', (p) => checkArn(p, 'modelArn', modelArn, 'model'));
     const modelName = Stack.of(scope).splitArn(modelArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
     class Import extends ModelBase {
       public readonly modelName = modelName;

@@ -10,7 +10,7 @@ import { IDataBucket } from '../data/data-bucket';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
 import { allowAccountKeyReadVia } from '../private/kms';
 import { generatePhysicalName } from '../private/naming';
-import { checkArn, checkName, checkNow, checkTags } from '../private/rules';
+import { checkArn, checkImport, checkName, checkNow, checkTags } from '../private/rules';
 
 /** The approval status of a model package version. */
 export enum ModelApprovalStatus {
@@ -285,7 +285,7 @@ export class ModelRegistry extends ModelRegistryBase {
    * repositories with `grantCrossAccount`.
    */
   public static fromModelRegistryAttributes(scope: Construct, id: string, attrs: ModelRegistryAttributes): IModelRegistry {
-    const artifactsPrefix = checkNow(scope, 'ModelRegistry attributes', (p) => {
+    const artifactsPrefix = checkImport(scope, id, 'ModelRegistry attributes', (p) => {
       if ((attrs.modelPackageGroupName === undefined) === (attrs.modelPackageGroupArn === undefined)) {
         p.add(`give exactly one of modelPackageGroupName and modelPackageGroupArn (got ${attrs.modelPackageGroupName === undefined ? 'neither' : 'both'})`);
       }

@@ -291,13 +291,13 @@ describe('ModelRegistry', () => {
       ['name ending in a hyphen', (s) => new ModelRegistry(s, 'R', { modelPackageGroupName: 'models-' }), /invalid modelPackageGroupName 'models-'/],
       ['description too long', (s) => new ModelRegistry(s, 'R', { description: 'x'.repeat(1025) }), /description is 1025 characters long: use at most 1024/],
       ['bad account id', (s) => new ModelRegistry(s, 'R').grantCrossAccount('12345'), /invalid accountId '12345': use a 12-digit AWS account ID/],
-      ['bad import name', (s) => ModelRegistry.fromModelPackageGroupName(s, 'I', 'bad name'), /\[Test\] invalid modelPackageGroupName 'bad name'/],
+      ['bad import name', (s) => ModelRegistry.fromModelPackageGroupName(s, 'I', 'bad name'), /\[Test\/I\] invalid modelPackageGroupName 'bad name'/],
       ['bad import ARN', (s) => ModelRegistry.fromModelPackageGroupArn(s, 'I', 'arn:aws:sagemaker:us-east-1:111122223333:model-package/x/1'), /invalid modelPackageGroupArn .*model-package-group\/<name>/],
       ['prefix without bucket', (s) => new ModelRegistry(s, 'R', { artifactsPrefix: 'models/' }), /\[Test\/R\] artifactsPrefix 'models\/' was given without artifactsBucket: set the bucket the prefix is in/],
       ['prefix with a leading slash', (s) => new ModelRegistry(s, 'R', { artifactsBucket: DataBucket.fromBucketName(s, 'D', 'models'), artifactsPrefix: '/models' }), /\[Test\/R\] invalid artifactsPrefix '\/models': use a key prefix without a leading '\/' or '\*'/],
-      ['import with neither name nor ARN', (s) => ModelRegistry.fromModelRegistryAttributes(s, 'I', {}), /\[Test\] give exactly one of modelPackageGroupName and modelPackageGroupArn \(got neither\)/],
+      ['import with neither name nor ARN', (s) => ModelRegistry.fromModelRegistryAttributes(s, 'I', {}), /\[Test\/I\] give exactly one of modelPackageGroupName and modelPackageGroupArn \(got neither\)/],
       ['import with name and ARN', (s) => ModelRegistry.fromModelRegistryAttributes(s, 'I', { modelPackageGroupName: 'a', modelPackageGroupArn: 'arn:aws:sagemaker:us-east-1:111122223333:model-package-group/a' }), /\(got both\)/],
-      ['import with a bad prefix', (s) => ModelRegistry.fromModelRegistryAttributes(s, 'I', { modelPackageGroupName: 'a', artifactsBucket: DataBucket.fromBucketName(s, 'D', 'models'), artifactsPrefix: 'models/*' }), /\[Test\] invalid artifactsPrefix 'models\/\*'/],
+      ['import with a bad prefix', (s) => ModelRegistry.fromModelRegistryAttributes(s, 'I', { modelPackageGroupName: 'a', artifactsBucket: DataBucket.fromBucketName(s, 'D', 'models'), artifactsPrefix: 'models/*' }), /\[Test\/I\] invalid artifactsPrefix 'models\/\*'/],
     ])('%s', (_n, build, error) => {
       expect(() => build(plainStack())).toThrow(error);
     });
