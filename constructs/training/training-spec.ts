@@ -186,6 +186,11 @@ export class TrainingSpec {
       problems.add(`image is the ${facts.description} image: a training job needs a training image; use ContainerImage.framework(..., { scope: ImageScope.TRAINING }) or a built-in algorithm`);
     }
     if (facts?.builtInAlgorithm) checkAlgorithmResources(problems, facts.builtInAlgorithm, p.resources, hyperparameters);
+    // A built-in algorithm publishes its own metrics; script mode (sagemaker_program, e.g. XGBoost
+    // as a framework) runs the user's code, whose metrics the definitions describe.
+    if (facts?.builtInAlgorithm && p.metricDefinitions?.length && hyperparameters?.sagemaker_program === undefined) {
+      problems.add(`metricDefinitions were given for the built-in algorithm ${facts.builtInAlgorithm}: SageMaker refuses to override the metrics of its algorithms (they publish their own, e.g. validation:auc); remove metricDefinitions, or run your own script (hyperparameter sagemaker_program)`);
+    }
     const inputs = renderChannels(scope, problems, p.inputs ?? [], p.resources);
     const resourceConfig = renderResources(scope, problems, p.resources);
     const maxRuntime = seconds(problems, 'maxRuntime', p.maxRuntime ?? Duration.hours(1), 1, MAX_RUNTIME);

@@ -280,10 +280,9 @@ describe('TrainingSpec / TrainingJob', () => {
     expect(synth((s) => new TrainingJob(s, 'Job', { spec: trainingSpec(s, { inputs: [{ name: 'train', location: loc(s, 'train/'), shuffleSeed: NaN }] }) }))).toThrow(PATH_FIRST);
   });
 
-  // FAILS: no error; SageMaker refuses MetricDefinitions for its built-in algorithms ("You can't override
-  // the metric definitions for Amazon SageMaker algorithms"), and the spec's own doc says so.
-  // Belongs in TrainingSpec.render (training-spec.ts).
-  test.failing('metricDefinitions with a built-in algorithm image', () => {
+  // Fixed; was: no error; SageMaker refuses MetricDefinitions for its built-in algorithms ("You can't override
+  // the metric definitions for Amazon SageMaker algorithms"). Belongs in TrainingSpec.render (training-spec.ts).
+  test('metricDefinitions with a built-in algorithm image', () => {
     expect(synth((s) => new TrainingJob(s, 'Job', { spec: trainingSpec(s, { metricDefinitions: [{ name: 'auc', regex: 'auc:([0-9.]+)' }] }) }))).toThrow(PATH_FIRST);
   });
 
