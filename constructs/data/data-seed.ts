@@ -11,6 +11,9 @@ import { DATA_SEED_RESOURCE_TYPE, DataSeedProperties } from '../private/contract
 import { grantKeyReadWrite } from '../private/kms';
 import { utf8Length } from '../private/rules';
 
+/** CopyObject copies at most 5 GiB in one request, which is what the handler sends. */
+const MAX_SEED_BYTES = 5 * 1024 ** 3;
+
 /** The keys each bucket is seeded with, to refuse two seeds of one object. */
 const SEEDED = new WeakMap<IDataBucket, Map<string, string>>();
 
@@ -48,6 +51,10 @@ export class DataSeed extends Construct {
     if (!fs.existsSync(props.source)) {
       throw new SageMakerConstructError(this, `source ${describeValue(props.source)} does not exist: pass the path of a file your app ships`);
     }
+    const stat = fs.statSync(props.source);
+    if (stat.isFile() && stat.size > MAX_SEED_BYTES) {
+      throw new SageMakerConstructError(this, `source ${describeValue(path.basename(props.source))} is ${stat.size} bytes: DataSeed copies with a single S3 CopyObject, at most 5 GiB (${MAX_SEED_BYTES} bytes); upload larger data with your own process`);
+    }
     const claimed = SEEDED.get(props.bucket) ?? new Map<string, string>();
     SEEDED.set(props.bucket, claimed);
     if (!Token.isUnresolved(props.key) && claimed.has(props.key)) {
@@ -66,11 +73,17 @@ export class DataSeed extends Construct {
     const folder = props.key.includes('/') ? props.key.slice(0, props.key.lastIndexOf('/') + 1) : undefined;
     if (folder !== undefined) {
       props.bucket.grantWrite(provider, folder);
+      // The Delete reads the object's owner tag before deleting (same scope as the write grant).
+      iam.Grant.addToPrincipal({
+        grantee: provider,
+        actions: ['s3:GetObjectTagging'],
+        resourceArns: [props.bucket.arnForObjects(`${folder}*`)],
+      });
     } else {
       // A key at the root (or a token): the object itself, not the whole bucket.
       iam.Grant.addToPrincipal({
         grantee: provider,
-        actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:DeleteObject'],
+        actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:DeleteObject', 's3:GetObjectTagging'],
         resourceArns: [props.bucket.arnForObjects(props.key)],
       });
       grantKeyReadWrite(props.bucket.encryptionKey, provider);

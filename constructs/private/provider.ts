@@ -19,10 +19,19 @@ const BUNDLE_DIR = path.join(__dirname, '..', '..', 'assets', 'handlers', 'provi
 const PROVIDER_ID = 'SageMakerConstructsProvider';
 
 /**
+ * How long the provider framework polls isComplete: under the 3600 s CloudFormation waits for a
+ * custom resource (its `ServiceTimeout`, default and maximum), so the framework reports the timeout
+ * itself (and the rollback's Delete carries the real physical id) before CloudFormation stops
+ * waiting on its own.
+ */
+export const PROVIDER_TOTAL_TIMEOUT = Duration.minutes(55);
+
+/**
  * The stack's one custom-resource provider (`HandlerProvider.of(scope)`), built on the
  * `custom-resources.Provider` framework. Its functions run the handler bundle built at build time
  * (scripts/build.mjs), which dispatches by resource type; `isComplete` is polled every
- * 30 seconds for up to 2 hours, for waits longer than a Lambda may run. The functions get a
+ * 30 seconds for up to 55 minutes (CloudFormation waits at most an hour for a custom resource), for
+ * waits longer than a Lambda may run. The functions get a
  * least-privilege role (no AWS managed policy) that each construct extends with what its resource
  * needs, a log group with a retention, and the current Node.js LTS runtime.
  */
@@ -74,7 +83,8 @@ export class HandlerProvider extends Construct implements iam.IGrantable {
       onEventHandler: fn('OnEvent', 'index.onEvent'),
       isCompleteHandler: fn('IsComplete', 'index.isComplete'),
       queryInterval: Duration.seconds(30),
-      totalTimeout: Duration.hours(2),
+      // below the custom resources' ServiceTimeout (CloudFormation waits at most an hour for one)
+      totalTimeout: PROVIDER_TOTAL_TIMEOUT,
       logGroup,
       disableWaiterStateMachineLogging: false,
       waiterStateMachineLogOptions: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },

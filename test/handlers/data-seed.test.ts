@@ -1,9 +1,11 @@
 import {
   DATA_SEED_RESOURCE_TYPE,
+  OWNER_TAG_KEY,
   copySource,
   dataSeedOnEvent,
   parseDataSeedProperties,
   parseS3Uri,
+  seedOwner,
 } from '../../constructs/data/handlers/data-seed';
 import { CustomResourceEvent, RequestType } from '../../constructs/private/handlers/runtime';
 import { Script, ScriptedClient, accessDenied, always, awsError, testRuntime, throttling } from '../support/scripted-client';
@@ -51,6 +53,11 @@ function harness(script: Script = {}) {
 
 const copied = { CopyObjectResult: { ETag: '"abc"', ChecksumSHA256: 'q1w2e3=' } };
 
+/** The owner tag of the resource the fixtures' events describe (stack Test/1, logical id Seed). */
+const OWNER = seedOwner({ StackId: 'arn:aws:cloudformation:eu-west-1:111122223333:stack/Test/1', LogicalResourceId: 'Seed' })!;
+const ours = { TagSet: [{ Key: 'team', Value: 'ml' }, { Key: OWNER_TAG_KEY, Value: OWNER }] };
+const untagged = { TagSet: [] };
+
 // ---------------------------------------------------------------------------------------------------
 // Properties and helpers
 // ---------------------------------------------------------------------------------------------------
@@ -96,6 +103,9 @@ describe('create and update', () => {
       Bucket: DATA_BUCKET,
       Key: DEST_KEY,
       ChecksumAlgorithm: 'SHA256',
+      // the copy names its owner, so a Delete of another resource never removes it
+      TaggingDirective: 'REPLACE',
+      Tagging: `sagemaker-constructs%3Adata-seed=${OWNER}`,
     }]);
     expect(h.logs).toEqual([expect.objectContaining({ resource: 'SageMakerDataSeed', action: 'CopyObject', destination: PHYSICAL_ID, result: 'copied' })]);
   });
@@ -155,15 +165,17 @@ describe('create and update', () => {
 
 describe('delete', () => {
   test('GIVEN RemoveOnDelete true WHEN Delete THEN DeleteObject of the object the physical id names', async () => {
-    const h = harness({ DeleteObjectCommand: [{}] });
+    const h = harness({ GetObjectTaggingCommand: [ours], DeleteObjectCommand: [{}] });
     const res = await dataSeedOnEvent(event('Delete', props({ RemoveOnDelete: 'true' })), h.clients);
     expect(res).toEqual({ PhysicalResourceId: PHYSICAL_ID });
+    expect(h.s3.commandNames()).toEqual(['GetObjectTaggingCommand', 'DeleteObjectCommand']);
+    expect(h.s3.inputsOf('GetObjectTaggingCommand')).toEqual([{ Bucket: DATA_BUCKET, Key: DEST_KEY }]);
     expect(h.s3.inputsOf('DeleteObjectCommand')).toEqual([{ Bucket: DATA_BUCKET, Key: DEST_KEY }]);
     expect(h.logs).toContainEqual(expect.objectContaining({ action: 'DeleteObject', result: 'requested' }));
   });
 
   test('GIVEN an old destination after an Update WHEN Delete THEN the old object (from the physical id) is deleted', async () => {
-    const h = harness({ DeleteObjectCommand: [{}] });
+    const h = harness({ GetObjectTaggingCommand: [ours], DeleteObjectCommand: [{}] });
     await dataSeedOnEvent(event('Delete', props({ RemoveOnDelete: 'true', DestinationKey: 'elsewhere.csv' }), { PhysicalResourceId: 's3://old-bucket/old/key.csv' }), h.clients);
     expect(h.s3.inputsOf('DeleteObjectCommand')).toEqual([{ Bucket: 'old-bucket', Key: 'old/key.csv' }]);
   });
@@ -179,20 +191,21 @@ describe('delete', () => {
     ['NoSuchKey', awsError('NoSuchKey', 'The specified key does not exist.', 404)],
     ['NoSuchBucket', awsError('NoSuchBucket', 'The specified bucket does not exist', 404)],
   ])('GIVEN %s WHEN Delete THEN success', async (_name, err) => {
-    const h = harness({ DeleteObjectCommand: [err] });
+    // (the object vanishes between GetObjectTagging and DeleteObject)
+    const h = harness({ GetObjectTaggingCommand: [ours], DeleteObjectCommand: [err] });
     await expect(dataSeedOnEvent(event('Delete', props({ RemoveOnDelete: 'true' })), h.clients)).resolves.toEqual({ PhysicalResourceId: PHYSICAL_ID });
     expect(h.logs).toContainEqual(expect.objectContaining({ action: 'DeleteObject', result: 'gone' }));
   });
 
   test('GIVEN throttling WHEN Delete THEN retried then deleted', async () => {
-    const h = harness({ DeleteObjectCommand: [awsError('SlowDown', 'Please reduce your request rate.', 503), {}] });
+    const h = harness({ GetObjectTaggingCommand: [ours], DeleteObjectCommand: [awsError('SlowDown', 'Please reduce your request rate.', 503), {}] });
     await dataSeedOnEvent(event('Delete', props({ RemoveOnDelete: 'true' })), h.clients);
     expect(h.s3.countOf('DeleteObjectCommand')).toBe(2);
     expect(h.delays).toEqual([100]);
   });
 
   test('GIVEN the delete is denied WHEN Delete THEN it fails', async () => {
-    const h = harness({ DeleteObjectCommand: [accessDenied('Access Denied')] });
+    const h = harness({ GetObjectTaggingCommand: [ours], DeleteObjectCommand: [accessDenied('Access Denied')] });
     await expect(dataSeedOnEvent(event('Delete', props({ RemoveOnDelete: 'true' })), h.clients)).rejects.toThrow('Access Denied');
   });
 
@@ -205,5 +218,76 @@ describe('delete', () => {
     const res = await dataSeedOnEvent(event('Delete', props({ RemoveOnDelete: 'true' }), { PhysicalResourceId: id }), h.clients);
     expect(res).toEqual({ PhysicalResourceId: id ?? 'req-1' });
     expect(h.s3.calls).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Owner-checked Delete: a renamed or moved DataSeed never loses its object to the old resource's Delete
+// ---------------------------------------------------------------------------------------------------
+
+describe('owner-checked delete', () => {
+  const RENAMED = 'SeedRenamed';
+
+  test('GIVEN a rename (new logical id) WHEN CloudFormation creates the new seed, then deletes the old one THEN the object stays', async () => {
+    // GIVEN the new resource's Create, which writes the same key tagged with its own owner
+    const tags: Record<string, string> = {};
+    const h = harness({
+      CopyObjectCommand: [(input: { Tagging: string }) => { tags.owner = input.Tagging.split('=')[1]; return copied; }],
+      GetObjectTaggingCommand: [() => ({ TagSet: [{ Key: OWNER_TAG_KEY, Value: tags.owner }] })],
+    });
+    await expect(dataSeedOnEvent(event('Create', props({ RemoveOnDelete: 'true' }), { LogicalResourceId: RENAMED }), h.clients))
+      .resolves.toEqual({ PhysicalResourceId: PHYSICAL_ID });
+    // WHEN the old resource (logical id Seed, same physical id) is deleted in the cleanup phase
+    const res = await dataSeedOnEvent(event('Delete', props({ RemoveOnDelete: 'true' })), h.clients);
+    // THEN CloudFormation is told success and the object the new resource wrote is not deleted
+    expect(res).toEqual({ PhysicalResourceId: PHYSICAL_ID });
+    expect(h.s3.countOf('DeleteObjectCommand')).toBe(0);
+    expect(tags.owner).toBe(seedOwner({ StackId: 'arn:aws:cloudformation:eu-west-1:111122223333:stack/Test/1', LogicalResourceId: RENAMED }));
+    expect(h.logs).toContainEqual(expect.objectContaining({ action: 'DeleteObject', owner: OWNER, objectOwner: tags.owner, result: 'kept-written-by-another-resource' }));
+  });
+
+  test('GIVEN a move to another stack WHEN the old stack deletes its seed THEN the object stays', async () => {
+    const other = seedOwner({ StackId: 'arn:aws:cloudformation:eu-west-1:111122223333:stack/Other/2', LogicalResourceId: 'Seed' });
+    expect(other).not.toBe(OWNER);
+    const h = harness({ GetObjectTaggingCommand: [{ TagSet: [{ Key: OWNER_TAG_KEY, Value: other }] }] });
+    await expect(dataSeedOnEvent(event('Delete', props({ RemoveOnDelete: 'true' })), h.clients)).resolves.toEqual({ PhysicalResourceId: PHYSICAL_ID });
+    expect(h.s3.commandNames()).toEqual(['GetObjectTaggingCommand']);
+  });
+
+  test('GIVEN an object written before the owner tag existed (an existing stack) WHEN Delete THEN it is deleted, as before', async () => {
+    const h = harness({ GetObjectTaggingCommand: [untagged], DeleteObjectCommand: [{}] });
+    await expect(dataSeedOnEvent(event('Delete', props({ RemoveOnDelete: 'true' })), h.clients)).resolves.toEqual({ PhysicalResourceId: PHYSICAL_ID });
+    expect(h.s3.inputsOf('DeleteObjectCommand')).toEqual([{ Bucket: DATA_BUCKET, Key: DEST_KEY }]);
+    expect(h.logs).toContainEqual(expect.objectContaining({ action: 'DeleteObject', objectOwner: 'untagged', result: 'requested' }));
+  });
+
+  test('GIVEN an existing stack WHEN Update at the same destination THEN the id is kept and the copy is tagged with its owner', async () => {
+    const h = harness({ CopyObjectCommand: [copied] });
+    await expect(dataSeedOnEvent(event('Update', props({ SourceKey: 'new-hash.csv' }), { OldResourceProperties: props() }), h.clients))
+      .resolves.toEqual({ PhysicalResourceId: PHYSICAL_ID });
+    expect(h.s3.inputsOf('CopyObjectCommand')[0]).toEqual(expect.objectContaining({ TaggingDirective: 'REPLACE', Tagging: `sagemaker-constructs%3Adata-seed=${OWNER}` }));
+  });
+
+  test.each([
+    ['NoSuchKey', awsError('NoSuchKey', 'The specified key does not exist.', 404)],
+    ['NoSuchBucket', awsError('NoSuchBucket', 'The specified bucket does not exist', 404)],
+  ])('GIVEN GetObjectTagging answers %s WHEN Delete THEN success without DeleteObject', async (_name, err) => {
+    const h = harness({ GetObjectTaggingCommand: [err] });
+    await expect(dataSeedOnEvent(event('Delete', props({ RemoveOnDelete: 'true' })), h.clients)).resolves.toEqual({ PhysicalResourceId: PHYSICAL_ID });
+    expect(h.s3.commandNames()).toEqual(['GetObjectTaggingCommand']);
+    expect(h.logs).toContainEqual(expect.objectContaining({ action: 'DeleteObject', result: 'gone' }));
+  });
+
+  test('GIVEN GetObjectTagging is denied WHEN Delete THEN it fails (nothing is deleted blind)', async () => {
+    const h = harness({ GetObjectTaggingCommand: [accessDenied('Access Denied')] });
+    await expect(dataSeedOnEvent(event('Delete', props({ RemoveOnDelete: 'true' })), h.clients)).rejects.toThrow('Access Denied');
+    expect(h.s3.countOf('DeleteObjectCommand')).toBe(0);
+  });
+
+  test('the owner is stable per stack and logical id, and fits an S3 tag value', () => {
+    const a = seedOwner({ StackId: 'arn:aws:cloudformation:eu-west-1:111122223333:stack/Test/1', LogicalResourceId: 'Seed' });
+    expect(a).toBe(OWNER);
+    expect(a).toMatch(/^[0-9a-f]{40}$/);
+    expect(seedOwner({ StackId: undefined, LogicalResourceId: 'Seed' })).toBeUndefined();
   });
 });

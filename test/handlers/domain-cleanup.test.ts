@@ -774,3 +774,136 @@ describe('StudioDomainCleanup with DeleteDomain (what StudioDomain deploys with 
     expect(h.calls.sequence().some((c) => DESTRUCTIVE.test(c.split(':')[1]))).toBe(false);
   });
 });
+
+// ---------------------------------------------------------------------------------------------------
+// Permanent refusals, poll deadlines and transient errors
+// ---------------------------------------------------------------------------------------------------
+
+describe('StudioDomainCleanup: a teardown that always ends', () => {
+  test('a Failed app whose DeleteApp is refused (ValidationException) is left behind, named in the log, and the teardown moves on', async () => {
+    // GIVEN a Failed app that SageMaker refuses to delete, and a space to delete after it
+    const refusal = 'App JupyterLab broken of user profile alice is in Failed state and cannot be deleted';
+    const h = harness({
+      sagemaker: {
+        ...emptyDomain,
+        ListAppsCommand: [always({ Apps: [app('broken', 'Failed', { UserProfileName: 'alice' })] })],
+        DeleteAppCommand: [validationError(refusal)],
+        ListSpacesCommand: [{ Spaces: [space('shared')] }, always({ Spaces: [] })],
+        DeleteSpaceCommand: [{}],
+      },
+    });
+    // WHEN polled THEN the first poll already reaches the spaces, the second completes
+    await expect(domainCleanupIsComplete(domainEvent('Delete'), h.clients)).resolves.toEqual({ IsComplete: false });
+    expect(h.sagemaker.countOf('DeleteSpaceCommand')).toBe(1);
+    // (the next poll lists the Failed app again but does not wait for it: the Delete is re-sent once and refused again)
+    h.sagemaker.on('DeleteAppCommand', validationError(refusal));
+    await expect(domainCleanupIsComplete(domainEvent('Delete'), h.clients)).resolves.toEqual({ IsComplete: true });
+    expect(h.logs).toContainEqual(expect.objectContaining({
+      action: 'DeleteApp', appName: 'broken', appType: 'JupyterLab', UserProfileName: 'alice', status: 'Failed',
+      result: 'refused-left-behind', error: `ValidationException: ${refusal}`,
+    }));
+  });
+
+  test('a ValidationException on an app that is not Failed is still "not now" (it is transitioning)', async () => {
+    const h = harness({
+      sagemaker: {
+        ...emptyDomain,
+        ListAppsCommand: [always({ Apps: [app('starting', 'Pending', { UserProfileName: 'alice' })] })],
+        DeleteAppCommand: [always(validationError('App is in Pending state'))],
+      },
+    });
+    await expect(domainCleanupIsComplete(domainEvent('Delete'), h.clients)).resolves.toEqual({ IsComplete: false });
+    expect(h.sagemaker.countOf('ListSpacesCommand')).toBe(0);
+    expect(h.logs).toContainEqual(expect.objectContaining({ action: 'DeleteApp', appName: 'starting', result: 'retry-next-poll' }));
+  });
+
+  /**
+   * 180 apps; every DeleteApp is throttled 4 times before it is accepted (1.5 s of backoff) and every
+   * call takes 250 ms on a fake clock that the injected sleep advances. An accepted app is listed as
+   * Deleted from the next poll on.
+   */
+  function throttledDomain(apps = 180) {
+    let clock = 0;
+    const names = Array.from({ length: apps }, (_, i) => `app${i}`);
+    const accepted = new Set<string>();
+    const tick = <T>(reply: T) => () => { clock += 250; return reply; };
+    const attempts = new Map<string, number>();
+    const h = harness({
+      sagemaker: {
+        DescribeDomainCommand: [always(tick(inService))],
+        ListAppsCommand: [always((input: { NextToken?: string }) => {
+          clock += 250;
+          const start = input.NextToken ? Number(input.NextToken) : 0;
+          const page = names.slice(start, start + 100).map((n) => app(n, accepted.has(n) ? 'Deleted' : 'InService', { UserProfileName: 'alice' }));
+          return { Apps: page, ...(start + 100 < names.length ? { NextToken: String(start + 100) } : {}) };
+        })],
+        DeleteAppCommand: [always((input: { AppName: string }) => {
+          clock += 250;
+          const n = (attempts.get(input.AppName) ?? 0) + 1;
+          attempts.set(input.AppName, n);
+          if (n % 5 !== 0) return throttling();
+          accepted.add(input.AppName);
+          return {};
+        })],
+        ListSpacesCommand: [always(tick({ Spaces: [] }))],
+        ListUserProfilesCommand: [always(tick({ UserProfiles: [] }))],
+      },
+    });
+    const clients = { ...h.clients, now: () => clock, sleep: async (ms: number) => { clock += ms; } };
+    return { h, clients, accepted, now: () => clock };
+  }
+
+  test('a poll stops at its deadline and answers "not yet"; later polls carry on until every app is gone', async () => {
+    // GIVEN 180 apps under sustained throttling: about 1.75 s each, over 5 minutes in all
+    const { h, clients, accepted, now } = throttledDomain();
+    // WHEN the Provider framework polls until complete
+    const results: boolean[] = [];
+    const durations: number[] = [];
+    for (let i = 0; i < 20 && !results.includes(true); i++) {
+      const start = now();
+      results.push((await domainCleanupIsComplete(domainEvent('Delete'), clients)).IsComplete);
+      durations.push(now() - start);
+    }
+    // THEN no poll ran past the 90 s budget by more than one throttled call, the first ones said "not yet"
+    // with the reason logged, and the teardown completed with every app deleted exactly once
+    expect(durations.every((d) => d <= 90_000 + 5_000)).toBe(true);
+    expect(results.slice(0, 2)).toEqual([false, false]);
+    expect(results[results.length - 1]).toBe(true);
+    expect(accepted.size).toBe(180);
+    expect(h.logs).toContainEqual(expect.objectContaining({ action: 'poll', result: 'deadline-reached', where: 'deletions' }));
+    expect(h.logs.filter((l) => l.result === 'failed')).toEqual([]);
+  });
+
+  test("the deadline follows the Lambda's remaining time when that is shorter than the budget", async () => {
+    // GIVEN 100 s left in the invocation: the poll keeps 60 s back and works for 40 s at most
+    const { clients, now } = throttledDomain();
+    const start = now();
+    await expect(domainCleanupIsComplete(domainEvent('Delete'), { ...clients, remainingTimeMs: () => 100_000 }))
+      .resolves.toEqual({ IsComplete: false });
+    expect(now() - start).toBeGreaterThanOrEqual(40_000);
+    expect(now() - start).toBeLessThanOrEqual(40_000 + 5_000);
+  });
+
+  test.each([
+    ['a 500 InternalFailure', () => awsError('InternalFailure', 'We encountered an internal error', 500)],
+    ['a 503 ServiceUnavailable', () => awsError('ServiceUnavailable', 'Service unavailable', 503)],
+    ['an SDK TimeoutError', () => Object.assign(new Error('Connection timed out after 30000 ms'), { name: 'TimeoutError' })],
+    ['a connection reset', () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
+  ])('%s on ListApps is "not yet", and the next poll carries on', async (_what, transient) => {
+    // GIVEN ListApps fails transiently once, then lists nothing
+    const h = harness({ sagemaker: { ...emptyDomain, ListAppsCommand: [transient(), always({ Apps: [] })] } });
+    // WHEN polled twice THEN the first poll says "not yet" (logged), the second completes
+    await expect(domainCleanupIsComplete(domainEvent('Delete'), h.clients)).resolves.toEqual({ IsComplete: false });
+    expect(h.logs).toContainEqual(expect.objectContaining({ action: 'poll', result: 'transient-error' }));
+    await expect(domainCleanupIsComplete(domainEvent('Delete'), h.clients)).resolves.toEqual({ IsComplete: true });
+  });
+
+  test('a transient error after the domain (EFS 500) is "not yet" too', async () => {
+    const h = harness({
+      sagemaker: { DescribeDomainCommand: [always(resourceNotFound())] },
+      efs: { DescribeFileSystemsCommand: [awsError('InternalServerError', 'internal', 500)] },
+    });
+    const e = domainEvent('Delete', { DeleteDomain: 'true', HomeEfsFileSystemId: FS_ID, VpcId: VPC_ID });
+    await expect(domainCleanupIsComplete(e, h.clients)).resolves.toEqual({ IsComplete: false });
+  });
+});

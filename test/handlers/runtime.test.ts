@@ -2,6 +2,7 @@ import {
   NOT_FOUND_ERRORS,
   isNotFoundError,
   isThrottlingError,
+  isTransientError,
   paginate,
   readStringList,
   runtime,
@@ -113,6 +114,25 @@ describe('error classification', () => {
     expect(isThrottlingError(http429('Whatever'))).toBe(true);
     expect(isThrottlingError(accessDenied())).toBe(false);
     expect(isThrottlingError(undefined)).toBe(false);
+  });
+
+  test('isTransientError: throttling, 5xx, server faults, timeouts and lost connections; not client errors', () => {
+    const nodeError = (code: string) => Object.assign(new Error(code), { code });
+    const named = (name: string) => Object.assign(new Error(name), { name });
+    for (const err of [
+      throttling(), http429('Whatever'),
+      awsError('InternalFailure', 'internal', 500), awsError('ServiceUnavailable', 'unavailable', 503),
+      Object.assign(new Error('x'), { name: 'Odd', $fault: 'server' }),
+      named('TimeoutError'), nodeError('ETIMEDOUT'),
+      nodeError('ECONNRESET'), nodeError('EPIPE'), nodeError('ECONNREFUSED'), named('NetworkingError'),
+    ]) {
+      expect(isTransientError(err)).toBe(true);
+    }
+    for (const err of [accessDenied(), validationError('bad'), resourceNotFound(), awsError('ResourceInUse', 'in use'), new Error('plain'), undefined]) {
+      expect(isTransientError(err)).toBe(false);
+    }
+    // throttling alone stays what isThrottlingError reports
+    expect(isThrottlingError(awsError('InternalFailure', 'internal', 500))).toBe(false);
   });
 });
 

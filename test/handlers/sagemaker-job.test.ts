@@ -492,23 +492,37 @@ describe('delete', () => {
     expect(h.logs).toContainEqual(expect.objectContaining({ action: 'StopTrainingJob', result: 'already-finished' }));
   });
 
+  // The physical id of a failed or unanswered create is not a job: the job name comes from the
+  // properties the Delete carries (here a legacy Request naming the job), and that job is stopped
+  // if the create started it. The id itself is never described.
   test.each([
     ['the CDK framework marker of a failed create', 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED'],
     ['an ARN', JOB_ARN],
     ['a name with underscores', 'not_a_job'],
     ['no id', undefined],
-  ])('GIVEN %s as physical id WHEN Delete THEN success without any call', async (_what, id) => {
-    const h = harness();
+    ['an id CloudFormation invented for a create that never answered', 'Test-Job-1ABCDEFGHIJKL'],
+  ])('GIVEN %s as physical id WHEN Delete THEN the Request\'s job is looked at, never the id', async (_what, id) => {
+    const h = harness({ DescribeTrainingJobCommand: [resourceNotFound(), resourceNotFound()] });
     const e = trainingEvent('Delete', trainingRequest(), { PhysicalResourceId: id });
     await expect(sageMakerJobOnEvent(e, h.clients)).resolves.toEqual({ PhysicalResourceId: id ?? 'req-1' });
+    await expect(sageMakerJobIsComplete(e, h.clients)).resolves.toEqual({ IsComplete: true });
+    expect(h.sagemaker.inputsOf('DescribeTrainingJobCommand')).toEqual([{ TrainingJobName: JOB }, { TrainingJobName: JOB }]);
+    expect(h.sagemaker.countOf('StopTrainingJobCommand')).toBe(0);
+  });
+
+  test('GIVEN properties that do not parse and a physical id that is not a job name WHEN Delete THEN success without any call', async () => {
+    const h = harness();
+    const e = { ...trainingEvent('Delete', trainingRequest(), { PhysicalResourceId: 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED' }), ResourceProperties: { Request: '{not json' } };
+    await expect(sageMakerJobOnEvent(e, h.clients)).resolves.toEqual({ PhysicalResourceId: 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED' });
     await expect(sageMakerJobIsComplete(e, h.clients)).resolves.toEqual({ IsComplete: true });
     expect(h.sagemaker.calls).toEqual([]);
   });
 
-  test('GIVEN a tuning physical id longer than a tuning job name WHEN Delete THEN success without any call', async () => {
-    const h = harness();
+  test('GIVEN a tuning physical id longer than a tuning job name WHEN Delete THEN the Request\'s tuning job is stopped, the id never described', async () => {
+    const h = harness({ DescribeHyperParameterTuningJobCommand: [describedTuning('InProgress')], StopHyperParameterTuningJobCommand: [{}] });
     await sageMakerJobOnEvent(tuningEvent('Delete', tuningRequest(), { PhysicalResourceId: 'a'.repeat(40) }), h.clients);
-    expect(h.sagemaker.calls).toEqual([]);
+    expect(h.sagemaker.inputsOf('DescribeHyperParameterTuningJobCommand')).toEqual([{ HyperParameterTuningJobName: TUNING }]);
+    expect(h.sagemaker.inputsOf('StopHyperParameterTuningJobCommand')).toEqual([{ HyperParameterTuningJobName: TUNING }]);
   });
 
   test('GIVEN throttling WHEN Delete THEN retried, then the stop succeeds', async () => {
@@ -841,12 +855,13 @@ describe('isComplete and Delete of a retry attempt', () => {
     expect(h.sagemaker.inputsOf('StopTrainingJobCommand')).toEqual([{ TrainingJobName: R2 }]);
   });
 
-  test('GIVEN a foreign physical id WHEN Delete with a NameBase THEN success without any call', async () => {
-    const h = harness();
+  test('GIVEN a foreign physical id WHEN Delete with a NameBase THEN the derived names are looked at, never the id', async () => {
+    const h = harness({ DescribeTrainingJobCommand: [existingJobs({})] });
     const e = named('Delete', { physicalId: 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED' });
     await expect(sageMakerJobOnEvent(e, h.clients)).resolves.toEqual({ PhysicalResourceId: 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED' });
     await expect(sageMakerJobIsComplete(e, h.clients)).resolves.toEqual({ IsComplete: true });
-    expect(h.sagemaker.calls).toEqual([]);
+    expect(h.sagemaker.inputsOf('DescribeTrainingJobCommand')).toEqual([{ TrainingJobName: FIRST }, { TrainingJobName: FIRST }]);
+    expect(h.sagemaker.countOf('StopTrainingJobCommand')).toBe(0);
   });
 });
 

@@ -101,6 +101,7 @@ interface AwsErrorLike {
   readonly Code?: string;
   readonly message?: string;
   readonly $metadata?: { readonly httpStatusCode?: number };
+  readonly $fault?: string;
 }
 
 /** The AWS error code (SDK v3 `name`, or `Code`/`code`), '' when there is none. */
@@ -133,6 +134,34 @@ export const THROTTLING_ERRORS: ReadonlySet<string> = new Set([
 export function isThrottlingError(err: unknown): boolean {
   if (THROTTLING_ERRORS.has(errorName(err))) return true;
   return ((err ?? {}) as AwsErrorLike).$metadata?.httpStatusCode === 429;
+}
+
+/** Codes (or Node.js `code`s) of a call that timed out or lost its connection: it may or may not have been served. */
+export const NETWORK_ERRORS: ReadonlySet<string> = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNREFUSED',
+  'EAI_AGAIN',
+  'NetworkingError',
+]);
+
+/**
+ * Whether the error is worth trying again later: throttling, a server fault (HTTP 5xx or
+ * `$fault: 'server'`), a timeout or a lost connection. A caller that created something must treat
+ * such an error as "maybe done" (describe before creating again).
+ */
+export function isTransientError(err: unknown): boolean {
+  if (isThrottlingError(err)) return true;
+  const e = (err ?? {}) as AwsErrorLike & { readonly errno?: unknown };
+  const status = e.$metadata?.httpStatusCode;
+  if (typeof status === 'number' && status >= 500) return true;
+  if (e.$fault === 'server') return true;
+  return [e.name, e.code, e.Code].some((c) => typeof c === 'string' && NETWORK_ERRORS.has(c));
 }
 
 /** Not-found codes recognised by every handler; a handler adds its own through `extraNames`. */

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
@@ -78,9 +80,12 @@ describe('DataSeed', () => {
       Effect: 'Allow',
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DataKey/), 'Arn'] },
     });
-    // Nothing else on the data bucket: no read, no list.
+    // Nothing else on the data bucket: no read, no list; only the object tags (the owner-checked Delete
+    // reads the seed's owner tag before deleting), in the same folder.
+    const tagReads = statements.filter((s) => ([] as string[]).concat(s.Action).includes('s3:GetObjectTagging') && JSON.stringify(s.Resource).includes(dataBucketId));
+    expect(tagReads).toEqual([{ Action: 's3:GetObjectTagging', Effect: 'Allow', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [dataBucketId, 'Arn'] }, '/raw/churn/*']] } }]);
     const onData = statements.filter((s) => JSON.stringify(s.Resource).includes(dataBucketId));
-    expect(onData).toEqual(writes);
+    expect(onData).toEqual([...writes, ...tagReads]);
   });
 
   test('attributes', () => {
@@ -97,7 +102,7 @@ describe('DataSeed options', () => {
     const writes = providerStatements(Template.fromStack(stack)).filter((s) => ([] as string[]).concat(s.Action).includes('s3:PutObject'));
     expect(writes).toHaveLength(1);
     expect(writes[0].Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Data/), 'Arn'] }, '/churn.csv']] });
-    expect(([] as string[]).concat(writes[0].Action)).toEqual(expect.arrayContaining(['s3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject']));
+    expect(([] as string[]).concat(writes[0].Action)).toEqual(expect.arrayContaining(['s3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject', 's3:GetObjectTagging']));
     expect(providerStatements(Template.fromStack(stack))).toContainEqual(expect.objectContaining({
       Action: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DataKey/), 'Arn'] },
     }));
@@ -125,6 +130,20 @@ describe('DataSeed bad input fails at synth', () => {
   ])('a key %s', (_, key) => {
     expect(() => new DataSeed(stack, `Seed${_.replace(/\W/g, '')}`, { bucket: data, key, source: SOURCE }))
       .toThrow(/^\[Test\/Seed\w*\] invalid key '.*' \(\d+ bytes\): use an object key of 1-1024 UTF-8 bytes, not starting or ending with '\/'/);
+  });
+
+  test('a source over 5 GiB (the single CopyObject limit)', () => {
+    // a sparse file: its size is known without writing 5 GiB
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'data-seed-'));
+    const big = path.join(dir, 'big.csv');
+    try {
+      fs.writeFileSync(big, '');
+      fs.truncateSync(big, 5 * 1024 ** 3 + 1);
+      expect(() => new DataSeed(stack, 'Big', { bucket: data, key: 'raw/big.csv', source: big }))
+        .toThrow(/^\[Test\/Big\] source 'big.csv' is 5368709121 bytes: DataSeed copies with a single S3 CopyObject, at most 5 GiB/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a directory as source', () => {

@@ -13,19 +13,26 @@
  *   checksum of the copy. The physical id is `s3://<DestinationBucket>/<DestinationKey>`: an Update
  *   to another destination copies there and returns the new id, and CloudFormation then sends a
  *   Delete for the old one.
+ *   The copy is tagged `sagemaker-constructs:data-seed=<owner>`, the owner being a hash of the stack id
+ *   and the logical id of the resource (TaggingDirective REPLACE).
  * - Delete: with RemoveOnDelete 'true', DeleteObject of the object the physical id names (an object
- *   or bucket already gone is success); otherwise nothing. A physical id that is not an s3:// URI (a
- *   create that failed before answering) is success without any call.
+ *   or bucket already gone is success), only if it is still this resource's: GetObjectTagging first,
+ *   and an object tagged for another owner (a renamed or moved DataSeed whose Create has just written
+ *   the same key, before CloudFormation deletes the old resource) is kept. An object without the tag
+ *   (written before the tag existed) is deleted, as before. Otherwise nothing. A physical id that is
+ *   not an s3:// URI (a create that failed before answering) is success without any call.
  *
  * Throttling (`SlowDown` included) is retried with backoff by the shared runtime.
  */
-import { CopyObjectCommand, DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'crypto';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectTaggingCommand, GetObjectTaggingCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import {
   CustomResourceEvent,
   OnEventResponse,
   RuntimeOptions,
   SdkClient,
   errorText,
+  isNotFoundError,
   readString,
   runtime,
 } from '../../../private/handlers/runtime';
@@ -38,6 +45,19 @@ const RESOURCE = 'SageMakerDataSeed';
 
 /** What DeleteObject answers when the object or its bucket is already gone. */
 const GONE_ERRORS = ['NoSuchKey', 'NoSuchBucket', 'NotFound'];
+
+/** The tag the copy carries, naming the resource that wrote it. */
+export const OWNER_TAG_KEY = 'sagemaker-constructs:data-seed';
+
+/**
+ * The owner of a seed object: a hash of the stack id and the logical id (unique per stack and logical
+ * resource, stable across updates, within S3's 256-character tag values), or undefined when the event
+ * lacks either.
+ */
+export function seedOwner(event: Pick<CustomResourceEvent, 'StackId' | 'LogicalResourceId'>): string | undefined {
+  if (!event.StackId || !event.LogicalResourceId) return undefined;
+  return createHash('sha256').update(`${event.StackId}\n${event.LogicalResourceId}`).digest('hex').slice(0, 40);
+}
 
 export interface DataSeedClients extends RuntimeOptions {
   readonly s3: SdkClient;
@@ -108,12 +128,14 @@ export async function dataSeedOnEvent(event: CustomResourceEvent, clients: DataS
         destination: id,
         ...(event.RequestType === 'Update' ? { previousDestination: event.PhysicalResourceId, destinationChanged: event.PhysicalResourceId !== id } : {}),
       };
+      const owner = seedOwner(event);
       try {
         await rt.send(clients.s3, new CopyObjectCommand({
           CopySource: copySource(sourceBucket, sourceKey),
           Bucket: destinationBucket,
           Key: destinationKey,
           ChecksumAlgorithm: 'SHA256',
+          ...(owner ? { TaggingDirective: 'REPLACE', Tagging: `${encodeURIComponent(OWNER_TAG_KEY)}=${owner}` } : {}),
         }));
       } catch (err) {
         rt.log({ ...entry, result: 'failed', error: errorText(err) });
@@ -133,8 +155,26 @@ export async function dataSeedOnEvent(event: CustomResourceEvent, clients: DataS
         rt.log({ action: 'Delete', destination: id, result: 'retained' });
         return { PhysicalResourceId: id! };
       }
+      // Only this resource's object: a renamed or moved seed may have just written the same key.
+      const owner = seedOwner(event);
+      let tagged: string | undefined;
+      try {
+        const tags: GetObjectTaggingCommandOutput = await rt.send(clients.s3, new GetObjectTaggingCommand({ Bucket: target.bucket, Key: target.key }));
+        tagged = tags.TagSet?.find((t) => t.Key === OWNER_TAG_KEY)?.Value;
+      } catch (err) {
+        if (isNotFoundError(err, GONE_ERRORS)) {
+          rt.log({ action: 'DeleteObject', destination: id, result: 'gone' });
+          return { PhysicalResourceId: id! };
+        }
+        rt.log({ action: 'GetObjectTagging', destination: id, result: 'failed', error: errorText(err) });
+        throw err;
+      }
+      if (tagged !== undefined && tagged !== owner) {
+        rt.log({ action: 'DeleteObject', destination: id, owner, objectOwner: tagged, result: 'kept-written-by-another-resource' });
+        return { PhysicalResourceId: id! };
+      }
       await rt.deleteItem(clients.s3, new DeleteObjectCommand({ Bucket: target.bucket, Key: target.key }),
-        { action: 'DeleteObject', destination: id });
+        { action: 'DeleteObject', destination: id, ...(tagged === undefined ? { objectOwner: 'untagged' } : {}) });
       return { PhysicalResourceId: id! };
     }
     default:

@@ -12,6 +12,12 @@
  * It is a state machine driven by the Provider's isComplete polls: every poll re-reads the state from
  * the AWS APIs, requests the next deletions and reports incomplete until nothing is left. Nothing here
  * sleeps to wait for a deletion; the only sleeps are the short backoffs between throttled retries.
+ * Every poll has a deadline (POLL_BUDGET_MS, or the Lambda's remaining time less POLL_RESERVE_MS when
+ * the context is passed): once it has passed, the poll stops and reports incomplete, so a poll never
+ * ends in a Lambda timeout (which CloudFormation would get as FAILED). Throttling past the retries and
+ * transient errors (5xx, timeouts, connection resets) also report incomplete; the next poll carries on.
+ * A Failed app whose DeleteApp SageMaker refuses (ValidationException) is logged, with the refusal,
+ * and left behind rather than retried until CloudFormation's timeout.
  *
  * Bundled at build time by esbuild with `@aws-sdk/*` external (the Node.js 24 Lambda runtime provides
  * the SDK), through the provider's dispatcher.
@@ -58,6 +64,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import {
   CustomResourceEvent,
+  DeleteOutcome,
   IsCompleteResponse,
   OnEventResponse,
   Runtime,
@@ -67,6 +74,7 @@ import {
   errorText,
   isNotFoundError,
   isThrottlingError,
+  isTransientError,
   logger,
   paginate,
   readString,
@@ -102,10 +110,52 @@ export { DOMAIN_CLEANUP_RESOURCE_TYPE };
 
 export interface DomainCleanupClients extends RuntimeOptions {
   readonly sagemaker: SdkClient;
+  /** Clock of the poll deadline. Default: Date.now. Tests inject a fake clock. */
+  readonly now?: () => number;
+  /**
+   * Work budget of one isComplete poll: once spent, the poll stops requesting deletions and answers
+   * "not yet" (the next poll, 30 s later, carries on). Default POLL_BUDGET_MS.
+   */
+  readonly pollBudgetMs?: number;
+  /**
+   * What is left of the Lambda invocation (the Lambda context's getRemainingTimeInMillis): the poll
+   * also stops POLL_RESERVE_MS before that, so a poll never ends in a Lambda timeout (which reports
+   * FAILED, not "poll again"). Default: the budget alone.
+   */
+  readonly remainingTimeMs?: () => number;
+  /** Absolute time (of `now`) after which a poll stops; set by domainCleanupIsComplete. */
+  readonly deadlineAt?: number;
 }
 
-export interface EfsCleanupClients extends RuntimeOptions {
-  readonly sagemaker: SdkClient;
+/** Default work budget of one poll: well under the handler Lambda's 300 s timeout. */
+export const POLL_BUDGET_MS = 90_000;
+
+/** Time kept back from the Lambda's remaining time for the last call in flight and the answer. */
+export const POLL_RESERVE_MS = 60_000;
+
+/** Thrown (and caught by the poll wrapper) when a poll's deadline has passed: "not yet", not failure. */
+export class PollDeadlineReached extends Error {
+  constructor(public readonly where: string) {
+    super(`poll deadline reached (${where})`);
+    this.name = 'PollDeadlineReached';
+  }
+}
+
+/** Throws PollDeadlineReached once the deadline the clients carry has passed (no deadline: never). */
+function checkDeadline(clients: { readonly now?: () => number; readonly deadlineAt?: number }, where: string): void {
+  if (clients.deadlineAt === undefined) return;
+  if ((clients.now ?? Date.now)() >= clients.deadlineAt) throw new PollDeadlineReached(where);
+}
+
+/** The absolute deadline of a poll starting now: the budget, or the Lambda's remaining time less the reserve. */
+export function pollDeadline(clients: DomainCleanupClients): number {
+  const start = (clients.now ?? Date.now)();
+  let budget = Math.max(0, clients.pollBudgetMs ?? POLL_BUDGET_MS);
+  if (clients.remainingTimeMs) budget = Math.min(budget, Math.max(0, clients.remainingTimeMs() - POLL_RESERVE_MS));
+  return start + budget;
+}
+
+export interface EfsCleanupClients extends DomainCleanupClients {
   readonly efs: SdkClient;
   readonly ec2: SdkClient;
 }
@@ -219,6 +269,8 @@ export async function domainCleanupIsComplete(
   const full = props.deleteDomain && clients.efs !== undefined && clients.ec2 !== undefined;
   // The domain cannot be deleted while any profile or space exists, the stack's own included.
   const toEmpty: CleanupProperties = full ? { ...props, stackUserProfiles: [], stackSpaces: [] } : props;
+  // Every poll has a deadline, so hundreds of items under throttling never run into the Lambda's timeout.
+  clients = { ...clients, deadlineAt: clients.deadlineAt ?? pollDeadline(clients) };
   return pollUnlessThrottled(log, props.domainId, async () => {
     try {
       const progress = await emptyDomain(clients, toEmpty);
@@ -237,13 +289,24 @@ export async function domainCleanupIsComplete(
   });
 }
 
-/** Runs one poll: throttling means "not yet" (the next poll retries); any other error fails the delete. */
+/**
+ * Runs one poll: the deadline, throttling and transient errors (5xx, timeouts, connection resets) mean
+ * "not yet" (the next poll carries on); any other error fails the delete.
+ */
 async function pollUnlessThrottled(log: ReturnType<typeof logger>, domainId: string, poll: () => Promise<IsCompleteResponse>): Promise<IsCompleteResponse> {
   try {
     return await poll();
   } catch (err) {
+    if (err instanceof PollDeadlineReached) {
+      log({ action: 'poll', domainId, result: 'deadline-reached', where: err.where });
+      return { IsComplete: false };
+    }
     if (isThrottlingError(err)) {
       log({ action: 'poll', domainId, result: 'throttled', error: errorText(err) });
+      return { IsComplete: false };
+    }
+    if (isTransientError(err)) {
+      log({ action: 'poll', domainId, result: 'transient-error', error: errorText(err) });
       return { IsComplete: false };
     }
     log({ action: 'poll', domainId, result: 'failed', error: errorText(err) });
@@ -256,6 +319,7 @@ async function pollUnlessThrottled(log: ReturnType<typeof logger>, domainId: str
  * `Deleting` is left alone; `ResourceInUse` (an app still winding down) is retried on the next poll.
  */
 export async function requestDomainDeletion(clients: DomainCleanupClients, props: CleanupProperties): Promise<void> {
+  checkDeadline(clients, 'DeleteDomain');
   const rt = cleanupRuntime(clients, 'StudioDomainCleanup');
   const domain: DescribeDomainCommandOutput = await rt.send(clients.sagemaker, new DescribeDomainCommand({ DomainId: props.domainId }));
   if (domain.Status === 'Deleting') return;
@@ -282,6 +346,7 @@ export async function emptyDomain(clients: DomainCleanupClients, props: CleanupP
   const rt = cleanupRuntime(clients, 'StudioDomainCleanup');
   const sm = clients.sagemaker;
   const domainId = props.domainId;
+  const deadline = (): void => checkDeadline(clients, 'deletions');
 
   const domain: DescribeDomainCommandOutput = await rt.send(sm, new DescribeDomainCommand({ DomainId: domainId }));
   rt.log({
@@ -298,6 +363,9 @@ export async function emptyDomain(clients: DomainCleanupClients, props: CleanupP
       listPage: (NextToken) => rt.send(sm, new ListAppsCommand({ DomainIdEquals: domainId, NextToken, MaxResults: 100 })),
       items: (page) => page.Apps,
       goneStatus: 'Deleted',
+      // A Failed app runs nothing: when SageMaker refuses to delete it (ValidationException), retrying
+      // would loop until CloudFormation's timeout. It is logged with the refusal and left behind.
+      refusalIsFinal: (app, err) => app.Status === 'Failed' && errorName(err) === 'ValidationException',
       request: (app) => {
         const owner = app.SpaceName ? { SpaceName: app.SpaceName } : { UserProfileName: app.UserProfileName };
         return {
@@ -305,7 +373,7 @@ export async function emptyDomain(clients: DomainCleanupClients, props: CleanupP
           logEntry: { action: 'DeleteApp', domainId, appType: app.AppType, appName: app.AppName, status: app.Status, ...owner },
         };
       },
-    })],
+    }, deadline)],
     // Phase 2: spaces the stack does not own.
     ['spaces', () => runDeletionPhase<SpaceDetails, ListSpacesCommandOutput>(rt, sm, {
       listPage: (NextToken) => rt.send(sm, new ListSpacesCommand({ DomainIdEquals: domainId, NextToken, MaxResults: 100 })),
@@ -315,7 +383,7 @@ export async function emptyDomain(clients: DomainCleanupClients, props: CleanupP
         command: new DeleteSpaceCommand({ DomainId: domainId, SpaceName: space.SpaceName }),
         logEntry: { action: 'DeleteSpace', domainId, spaceName: space.SpaceName, status: space.Status },
       }),
-    })],
+    }, deadline)],
     // Phase 3: user profiles the stack does not own.
     ['userProfiles', () => runDeletionPhase<UserProfileDetails, ListUserProfilesCommandOutput>(rt, sm, {
       listPage: (NextToken) => rt.send(sm, new ListUserProfilesCommand({ DomainIdEquals: domainId, NextToken, MaxResults: 100 })),
@@ -325,9 +393,10 @@ export async function emptyDomain(clients: DomainCleanupClients, props: CleanupP
         command: new DeleteUserProfileCommand({ DomainId: domainId, UserProfileName: profile.UserProfileName }),
         logEntry: { action: 'DeleteUserProfile', domainId, userProfileName: profile.UserProfileName, status: profile.Status },
       }),
-    })],
+    }, deadline)],
   ];
   for (const [phase, run] of phases) {
+    checkDeadline(clients, phase);
     const pending = await run();
     if (pending > 0) return { phase, pending };
   }
@@ -352,6 +421,46 @@ interface DeletionPhase<Item, Page> {
   readonly goneStatus?: string;
   /** The delete command of an item and the log entry of its outcome. */
   readonly request: (item: Item) => { readonly command: unknown; readonly logEntry: Record<string, unknown> };
+  /**
+   * A refusal of the delete (a retry-next-poll error) that will never change for this item: the item
+   * is logged as 'refused-left-behind', with the error, and no longer waited for.
+   * @default - every refusal is retried on the next poll
+   */
+  readonly refusalIsFinal?: (item: Item, err: unknown) => boolean;
+}
+
+/**
+ * rt.deleteItem, except that a refusal `isFinal` says will never change counts as 'gone' (logged as
+ * 'refused-left-behind', with the error) instead of 'retry'.
+ */
+async function deleteOne(
+  rt: Runtime,
+  client: SdkClient,
+  command: unknown,
+  logEntry: Record<string, unknown>,
+  isFinal: (err: unknown) => boolean,
+): Promise<DeleteOutcome> {
+  try {
+    await rt.send(client, command);
+    rt.log({ ...logEntry, result: 'requested' });
+    return 'requested';
+  } catch (err) {
+    const throttled = isThrottlingError(err);
+    if (isNotFoundError(err)) {
+      rt.log({ ...logEntry, result: 'gone' });
+      return 'gone';
+    }
+    if (!throttled && isFinal(err)) {
+      rt.log({ ...logEntry, result: 'refused-left-behind', error: errorText(err) });
+      return 'gone';
+    }
+    if (!throttled && RETRY_NEXT_POLL_ERRORS.has(errorName(err))) {
+      rt.log({ ...logEntry, result: 'retry-next-poll', error: errorText(err) });
+      return 'retry';
+    }
+    rt.log({ ...logEntry, result: throttled ? 'throttled' : 'failed', error: errorText(err) });
+    throw err;
+  }
 }
 
 /**
@@ -363,6 +472,7 @@ async function runDeletionPhase<Item extends { readonly Status?: string }, Page>
   rt: Runtime,
   client: SdkClient,
   phase: DeletionPhase<Item, Page>,
+  beforeDelete: () => void,
 ): Promise<number> {
   let items = await paginate<Item, Page>(phase.listPage, phase.items);
   const owned = phase.stackOwned;
@@ -380,8 +490,12 @@ async function runDeletionPhase<Item extends { readonly Status?: string }, Page>
       pending++;
       continue;
     }
+    beforeDelete();
     const { command, logEntry } = phase.request(item);
-    const outcome = await rt.deleteItem(client, command, logEntry);
+    const isFinal = phase.refusalIsFinal;
+    const outcome = isFinal
+      ? await deleteOne(rt, client, command, logEntry, (err) => isFinal(item, err))
+      : await rt.deleteItem(client, command, logEntry);
     if (outcome !== 'gone') pending++;
   }
   return pending;
@@ -422,9 +536,11 @@ export async function cleanUpAfterDomain(clients: EfsCleanupClients, props: Clea
   }
   rt.log({ action: 'DescribeDomain', domainId, result: 'domain-gone' });
 
+  checkDeadline(clients, 'efs');
   const efsPending = await deleteHomeEfs(rt, clients.efs, props);
   if (efsPending > 0) return { phase: 'efs', pending: efsPending };
 
+  checkDeadline(clients, 'securityGroups');
   const sgPending = await deleteNfsSecurityGroups(rt, clients.ec2, props);
   if (sgPending > 0) return { phase: 'securityGroups', pending: sgPending };
 
@@ -635,10 +751,17 @@ export async function onEvent(event: CustomResourceEvent): Promise<OnEventRespon
   }
 }
 
-export async function isComplete(event: CustomResourceEvent): Promise<IsCompleteResponse> {
+/** The part of the Lambda context the poll deadline uses. */
+export interface LambdaContextLike {
+  getRemainingTimeInMillis(): number;
+}
+
+export async function isComplete(event: CustomResourceEvent, context?: LambdaContextLike): Promise<IsCompleteResponse> {
   switch (event.ResourceType) {
     case DOMAIN_CLEANUP_RESOURCE_TYPE:
-      return domainCleanupIsComplete(event, defaultClients());
+      return domainCleanupIsComplete(event, context?.getRemainingTimeInMillis
+        ? { ...defaultClients(), remainingTimeMs: () => context.getRemainingTimeInMillis() }
+        : defaultClients());
     default:
       unknownResourceType(event);
       return { IsComplete: true };

@@ -28,18 +28,28 @@
  * - Create: walks the attempt names: a name without a job is created (`ResourceInUse`, a create
  *   racing another, means it exists and is adopted); an InProgress or Completed job is adopted (a
  *   retried create, or a rollback to a request that already ran); a Stopped, Stopping or Failed one
- *   is skipped. Nothing here sleeps: isComplete polls the job.
- * - Update: a physical id that is one of the attempt names of the new request changes nothing.
- *   Otherwise it is a Create of the new job; CloudFormation then sends a Delete for the old id.
+ *   is skipped. A create answered by a transient error (5xx, timeout, lost connection, throttling
+ *   past the retries) may have been accepted: the name is described and the job adopted if it
+ *   exists, else the create is tried again (at most `MAX_CREATE_TRIES`). Nothing here sleeps:
+ *   isComplete polls the job.
+ * - Update: a physical id that is one of the attempt names of the new request changes nothing,
+ *   except in the rollback of a failed update (OldResourceProperties resolve to another name): the
+ *   job that update started is stopped (best effort, a rollback does not fail on it). Otherwise it
+ *   is a Create of the new job; CloudFormation then sends a Delete for the old id.
  * - isComplete (Create/Update): InProgress/Stopping is incomplete; Completed returns the attributes
- *   (see `trainingJobData` / `tuningJobData`); Failed and Stopped fail the deployment with the reason.
- * - Delete: stops the job named by the physical id while it runs and waits until it is no longer
- *   InProgress/Stopping. A job already finished or gone, or a physical id that is not a job name (a
- *   create that failed before answering), is success. SageMaker keeps finished jobs: nothing is
- *   deleted.
+ *   (see `trainingJobData` / `tuningJobData`); Failed and Stopped fail the deployment with the reason
+ *   (a job that reached its own MaxRuntimeInSeconds says so).
+ * - Delete: the job name depends only on properties the Delete carries (NameBase, Request, StackId).
+ *   A physical id that is one of the request's attempt names names the job; any other id (the one
+ *   CloudFormation invents for a create that never answered, `<stack>-<logical id>-<suffix>`, a
+ *   framework marker, a tuning id over 32 characters) is never described: the attempts of the
+ *   request are walked and the running one is stopped. Without a NameBase (legacy), the Request's
+ *   job name. The delete waits until no such job is InProgress/Stopping. SageMaker keeps finished
+ *   jobs: nothing is deleted.
  *
- * Throttling is retried with backoff (shared runtime); an isComplete poll still throttled after the
- * retries reports incomplete (the next poll tries again) instead of failing the deployment.
+ * Throttling is retried with backoff (shared runtime). A transient error (`isTransientError`) on an
+ * isComplete poll, or on a Delete, reports incomplete (the next poll tries again) instead of failing
+ * the deployment.
  */
 import { createHash } from 'crypto';
 import {
@@ -66,6 +76,7 @@ import {
   errorText,
   isNotFoundError,
   isThrottlingError,
+  isTransientError,
   runtime,
 } from '../../../private/handlers/runtime';
 
@@ -349,27 +360,141 @@ export async function sageMakerJobOnEvent(event: CustomResourceEvent, clients: S
       const current = event.PhysicalResourceId;
       if (job.retries ? isAttemptOf(current, job.name) : current === job.name) {
         rt.log({ action: 'Update', jobName: current, result: 'unchanged' });
+        await stopRolledBackJob(rt, api, clients.sagemaker, event, job, 'rolled-back-job');
         return { PhysicalResourceId: current! };
       }
-      return { PhysicalResourceId: await startJob(rt, api, clients.sagemaker, job, 'Update', current) };
+      const started = await startJob(rt, api, clients.sagemaker, job, 'Update', current);
+      // A rollback may also come with the failed update's physical id: its job must not run on
+      // either. In a forward update the old request's job has completed: nothing is stopped.
+      await stopRolledBackJob(rt, api, clients.sagemaker, event, job, 'replaced-job');
+      return { PhysicalResourceId: started };
     }
     case 'Delete': {
       const id = event.PhysicalResourceId;
-      if (!isJobName(id, event.ResourceType)) {
+      const target = deleteTarget(rt, event);
+      if (target === undefined) {
         rt.log({ action: 'Delete', physicalResourceId: id, result: 'skipped-not-a-job-name' });
         return { PhysicalResourceId: id ?? event.RequestId ?? 'none' };
       }
       try {
-        await stopIfRunning(rt, api, clients.sagemaker, id);
+        await stopTarget(rt, api, clients.sagemaker, target);
       } catch (err) {
         // isComplete describes (and stops) the job again on every poll: do not fail the delete now.
-        if (!isThrottlingError(err)) throw err;
-        rt.log({ action: 'Delete', jobName: id, result: 'throttled-deferred-to-poll', error: errorText(err) });
+        if (!isTransientError(err)) throw err;
+        rt.log({ action: 'Delete', jobName: targetLabel(target), result: 'transient-error-deferred-to-poll', error: errorText(err) });
       }
-      return { PhysicalResourceId: id };
+      return { PhysicalResourceId: id ?? event.RequestId ?? 'none' };
     }
     default:
       throw new Error(`unsupported request type ${String((event as { RequestType?: unknown }).RequestType)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Which job a Delete (or a rollback Update) stops
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * What a Delete stops: `{ name }` the one job named by the physical id, or `{ attemptsOf }` every
+ * attempt of a request's first name (the running one is stopped). Undefined: nothing to stop.
+ */
+type DeleteTarget = { readonly name: string } | { readonly attemptsOf: string; readonly attempts: number };
+
+function targetLabel(target: DeleteTarget): string {
+  return 'name' in target ? target.name : target.attemptsOf;
+}
+
+/**
+ * The physical id CloudFormation invents for a create that never answered (the stack stopped
+ * waiting): `<stack name>-<logical id>-<12-13 upper-case letters or digits>`. Never a job name of ours.
+ */
+export function isInventedPhysicalId(id: string | undefined, event: Pick<CustomResourceEvent, 'StackId' | 'LogicalResourceId'>): boolean {
+  if (id === undefined) return false;
+  const stackName = /:stack\/([^/]+)\//.exec(event.StackId ?? '')?.[1];
+  const escape = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (stackName !== undefined && event.LogicalResourceId !== undefined) {
+    return new RegExp(`^${escape(stackName)}-${escape(event.LogicalResourceId)}-[A-Z0-9]{12,13}$`).test(id);
+  }
+  // Without the stack name or logical id: the shape alone (ends with an upper-case random suffix).
+  return /-[A-Z0-9]{12,13}$/.test(id) && /[A-Z]/.test(id.slice(-13));
+}
+
+/** The request of the event's properties (`props`), or undefined when they do not parse. */
+function tryParse(resourceType: string, props: Record<string, unknown> | undefined, stackId: string | undefined): JobRequest | undefined {
+  try {
+    return parseJobRequest(resourceType, props, stackId);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Decides what a Delete stops. The job's name depends only on properties the Delete carries
+ * (NameBase, the Request, StackId), so the attempt names are derived from them: a physical id that
+ * is one of them names the job; any other id (one CloudFormation invented for a create that never
+ * answered, a tuning id too long for a job name, a framework marker) is never described: every
+ * attempt of the request is looked at instead. Without a NameBase (legacy), the Request's job name,
+ * or a physical id that is a job name.
+ */
+function deleteTarget(rt: Runtime, event: CustomResourceEvent): DeleteTarget | undefined {
+  const id = event.PhysicalResourceId;
+  const job = tryParse(event.ResourceType, event.ResourceProperties, event.StackId);
+  const invented = isInventedPhysicalId(id, event);
+  if (job?.retries) {
+    if (isAttemptOf(id, job.name)) return { name: id! };
+    rt.log({ action: 'Delete', physicalResourceId: id, jobName: job.name, result: invented ? 'invented-physical-id-derived-names' : 'foreign-physical-id-derived-names' });
+    return { attemptsOf: job.name, attempts: MAX_JOB_ATTEMPTS };
+  }
+  if (job && (id === job.name || invented || !isJobName(id, event.ResourceType))) {
+    if (id !== job.name) rt.log({ action: 'Delete', physicalResourceId: id, jobName: job.name, result: 'legacy-request-name' });
+    return { name: job.name };
+  }
+  if (invented || !isJobName(id, event.ResourceType)) return undefined;
+  return { name: id };
+}
+
+/**
+ * Stops the target while it runs: 'done' when no job of it is InProgress or Stopping any more.
+ * For the attempts of a request: walks them in order (an attempt exists only when the ones before it
+ * do) up to the first name without a job.
+ */
+async function stopTarget(rt: Runtime, api: JobApi, sagemaker: SdkClient, target: DeleteTarget): Promise<'done' | 'waiting'> {
+  if ('name' in target) {
+    const result = await stopIfRunning(rt, api, sagemaker, target.name);
+    return result === 'gone' || result === 'finished' ? 'done' : 'waiting';
+  }
+  let waiting = false;
+  for (let n = 1; n <= target.attempts; n++) {
+    const result = await stopIfRunning(rt, api, sagemaker, attemptName(target.attemptsOf, n));
+    if (result === 'gone') break;
+    if (result !== 'finished') waiting = true;
+  }
+  return waiting ? 'waiting' : 'done';
+}
+
+/**
+ * The rollback of a failed update: CloudFormation sends an Update with the properties (and physical
+ * id) from before it, and the failed update's properties as OldResourceProperties. The job that
+ * update started (an attempt of the name its properties resolve to) would run on: it is stopped.
+ * Best effort: a rollback must not fail because a stop did (the job is logged).
+ */
+async function stopRolledBackJob(
+  rt: Runtime,
+  api: JobApi,
+  sagemaker: SdkClient,
+  event: CustomResourceEvent,
+  current: JobRequest,
+  what: 'rolled-back-job' | 'replaced-job',
+): Promise<void> {
+  const old = tryParse(event.ResourceType, event.OldResourceProperties, event.StackId);
+  if (!old || old.name === current.name) return;
+  const target: DeleteTarget = old.retries ? { attemptsOf: old.name, attempts: MAX_JOB_ATTEMPTS } : { name: old.name };
+  const key = what === 'rolled-back-job' ? 'rolledBackJob' : 'replacedJob';
+  try {
+    await stopTarget(rt, api, sagemaker, target);
+    rt.log({ action: 'Update', jobName: event.PhysicalResourceId, [key]: old.name, result: `${what}-stopped` });
+  } catch (err) {
+    rt.log({ action: 'Update', jobName: event.PhysicalResourceId, [key]: old.name, result: `${what}-stop-failed`, error: errorText(err) });
   }
 }
 
@@ -423,21 +548,51 @@ async function startJob(
       rt.log({ ...base, result: 'exists', status });
       return name;
     }
-    try {
-      await rt.send(sagemaker, api.create({ ...job.request, [api.nameField]: name }));
-      rt.log({ ...base, result: 'created' });
-      return name;
-    } catch (err) {
-      if (errorName(err) === 'ResourceInUse') {
-        rt.log({ ...base, result: 'exists-race', error: errorText(err) });
-        return name;
-      }
-      rt.log({ ...base, result: 'failed', error: errorText(err) });
-      throw err;
-    }
+    if (await createOrAdopt(rt, api, sagemaker, job, name, base)) return name;
   }
   rt.log({ action: api.createAction, requestType, jobName: job.name, result: 'attempts-exhausted', attempts });
   throw new Error(`${api.label} ${job.name}: all ${attempts} names (${job.name}, ${attemptName(job.name, 2)} ... ${attemptName(job.name, attempts)}) are taken by jobs that stopped or failed; fix the cause of the failures, then set a new runId to start under a new name`);
+}
+
+/** Creates tried for one name while the answers are transient (the service may have accepted one). */
+export const MAX_CREATE_TRIES = 3;
+
+/**
+ * Creates the job `name`. A transient answer (5xx, timeout, lost connection, throttling past the
+ * retries) may hide a create the service accepted: the name is described and the job adopted if it
+ * exists, else the create is tried again. Returns true (created or adopted) or throws.
+ */
+async function createOrAdopt(rt: Runtime, api: JobApi, sagemaker: SdkClient, job: JobRequest, name: string, base: Record<string, unknown>): Promise<true> {
+  for (let tryNo = 1; ; tryNo++) {
+    try {
+      await rt.send(sagemaker, api.create({ ...job.request, [api.nameField]: name }));
+      rt.log({ ...base, result: 'created', ...(tryNo > 1 ? { createTry: tryNo } : {}) });
+      return true;
+    } catch (err) {
+      if (errorName(err) === 'ResourceInUse') {
+        rt.log({ ...base, result: 'exists-race', error: errorText(err) });
+        return true;
+      }
+      if (!isTransientError(err) || tryNo >= MAX_CREATE_TRIES) {
+        rt.log({ ...base, result: 'failed', error: errorText(err) });
+        throw err;
+      }
+      rt.log({ ...base, result: 'ambiguous-create', createTry: tryNo, error: errorText(err) });
+      let existing: unknown;
+      try {
+        existing = await describeJob(rt, api, sagemaker, name);
+      } catch (describeErr) {
+        if (!isTransientError(describeErr)) throw describeErr;
+        // unknown yet: the next create answers ResourceInUse if the first one was accepted
+        rt.log({ ...base, result: 'ambiguous-create-describe-failed', error: errorText(describeErr) });
+        continue;
+      }
+      if (existing) {
+        rt.log({ ...base, result: 'adopted-after-ambiguous-create', status: api.status(existing as DescribeTrainingJobCommandOutput) });
+        return true;
+      }
+    }
+  }
 }
 
 type StopResult = 'gone' | 'finished' | 'stop-requested' | 'stopping';
@@ -499,8 +654,8 @@ export async function sageMakerJobIsComplete(event: CustomResourceEvent, clients
   try {
     return await pollJob(rt, api, clients.sagemaker, name);
   } catch (err) {
-    if (isThrottlingError(err)) {
-      rt.log({ action: 'poll', jobName: name, result: 'throttled', error: errorText(err) });
+    if (isTransientError(err)) {
+      rt.log({ action: 'poll', jobName: name, result: isThrottlingError(err) ? 'throttled' : 'transient-error', error: errorText(err) });
       return { IsComplete: false };
     }
     throw err;
@@ -515,6 +670,11 @@ async function pollJob(rt: Runtime, api: JobApi, sagemaker: SdkClient, name: str
     return { IsComplete: false };
   }
   const status = api.status(out);
+  if ((status === 'Failed' || status === 'Stopped') && exceededMaxRuntime(out)) {
+    rt.log({ action: 'poll', jobName: name, status, result: 'max-runtime-exceeded', failureReason: out.FailureReason });
+    const limit = maxRuntimeOf(out);
+    throw new Error(`${api.label} ${name} exceeded its maxRuntime${limit !== undefined ? ` (${limit} s)` : ''} and SageMaker stopped it: raise the spec's maxRuntime (within the deploy-time limit) or make the job faster${out.FailureReason ? `: ${reasonOf(out.FailureReason)}` : ''}`);
+  }
   switch (status) {
     case 'InProgress':
     case 'Stopping':
@@ -545,6 +705,17 @@ async function pollJob(rt: Runtime, api: JobApi, sagemaker: SdkClient, name: str
       rt.log({ action: 'poll', jobName: name, status, result: 'unknown-status' });
       return { IsComplete: false };
   }
+}
+
+/** Whether the job ended because it reached its own MaxRuntimeInSeconds. */
+function exceededMaxRuntime(out: DescribeTrainingJobCommandOutput | DescribeHyperParameterTuningJobCommandOutput): boolean {
+  const secondary = (out as DescribeTrainingJobCommandOutput).SecondaryStatus;
+  return secondary === 'MaxRuntimeExceeded' || /MaxRuntimeExceeded/i.test(out.FailureReason ?? '');
+}
+
+function maxRuntimeOf(out: DescribeTrainingJobCommandOutput | DescribeHyperParameterTuningJobCommandOutput): number | undefined {
+  return (out as DescribeTrainingJobCommandOutput).StoppingCondition?.MaxRuntimeInSeconds
+    ?? (out as DescribeHyperParameterTuningJobCommandOutput).HyperParameterTuningJobConfig?.ResourceLimits?.MaxRuntimeInSeconds;
 }
 
 function completedTraining(rt: Runtime, name: string, out: DescribeTrainingJobCommandOutput): JobIsCompleteResponse {
@@ -579,16 +750,16 @@ async function completedTuning(
 }
 
 async function deleteIsComplete(rt: Runtime, api: JobApi, sagemaker: SdkClient, event: CustomResourceEvent): Promise<JobIsCompleteResponse> {
-  const id = event.PhysicalResourceId;
-  if (!isJobName(id, event.ResourceType)) return { IsComplete: true };
+  const target = deleteTarget(rt, event);
+  if (target === undefined) return { IsComplete: true };
+  const jobName = targetLabel(target);
   try {
-    const result = await stopIfRunning(rt, api, sagemaker, id);
-    const done = result === 'gone' || result === 'finished';
-    rt.log({ action: 'poll', requestType: 'Delete', jobName: id, result: done ? 'done' : 'waiting-for-stop' });
+    const done = (await stopTarget(rt, api, sagemaker, target)) === 'done';
+    rt.log({ action: 'poll', requestType: 'Delete', jobName, result: done ? 'done' : 'waiting-for-stop' });
     return { IsComplete: done };
   } catch (err) {
-    if (isThrottlingError(err)) {
-      rt.log({ action: 'poll', requestType: 'Delete', jobName: id, result: 'throttled', error: errorText(err) });
+    if (isTransientError(err)) {
+      rt.log({ action: 'poll', requestType: 'Delete', jobName, result: isThrottlingError(err) ? 'throttled' : 'transient-error', error: errorText(err) });
       return { IsComplete: false };
     }
     throw err;
