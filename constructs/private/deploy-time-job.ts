@@ -5,13 +5,17 @@ import { Construct } from 'constructs';
 import { describeValue, SageMakerConstructError } from './errors';
 import { nameOk, sageMakerName } from './rules';
 import { generatePhysicalName } from './naming';
-import { HandlerProvider } from './provider';
+import { CUSTOM_RESOURCE_SERVICE_TIMEOUT, HandlerProvider } from './provider';
 import { LeastPrivilegeRole } from './role';
 import type { SageMakerJobProperties } from './contracts/sagemaker-job';
 import type { DeployTimeJobOptions } from '../training/training-job';
 
-/** How long a deploy-time job may take: the provider polls for 2 hours, minus a margin to start and report. */
-const DEPLOY_TIME_JOB_MAX_SECONDS = 110 * 60;
+/**
+ * How long a deploy-time job may take: the provider polls for 55 minutes (CloudFormation waits at
+ * most an hour for a custom resource), minus a margin to start the job, provision its instances,
+ * upload the model and report.
+ */
+export const DEPLOY_TIME_JOB_MAX_SECONDS = 50 * 60;
 
 /** The role of a deploy-time job: the user's, or a new least-privilege one. */
 export function jobRole(scope: Construct, role: iam.IRole | undefined, description: string): { role: iam.IRole; grantee: iam.IGrantable } {
@@ -128,7 +132,7 @@ export interface DeployTimeJob {
  */
 export function startDeployTimeJob(scope: Construct, kind: DeployTimeJobKind, spec: DeployTimeJobSpec, options: DeployTimeJobOptions, detail = ''): DeployTimeJob {
   if (spec.maxWaitSeconds > DEPLOY_TIME_JOB_MAX_SECONDS) {
-    throw new SageMakerConstructError(scope, `the ${kind.specName} may run ${spec.maxWaitSeconds} s${detail}, but a deploy-time ${kind.constructName} waits at most ${DEPLOY_TIME_JOB_MAX_SECONDS} s (110 minutes): lower the spec's maxRuntime to 110 minutes or less, or run it as a pipeline ${kind.pipelineStep}`);
+    throw new SageMakerConstructError(scope, `the ${kind.specName} may run ${spec.maxWaitSeconds} s${detail}, but a deploy-time ${kind.constructName} waits at most ${DEPLOY_TIME_JOB_MAX_SECONDS} s (${DEPLOY_TIME_JOB_MAX_SECONDS / 60} minutes: CloudFormation waits at most an hour for a custom resource): lower the spec's maxRuntime${detail.includes('spot') ? ' (and spot wait)' : ''} to ${DEPLOY_TIME_JOB_MAX_SECONDS / 60} minutes or less, or run it as a pipeline ${kind.pipelineStep} instead`);
   }
   const { role, grantee } = jobRole(scope, options.role, kind.roleDescription(scope.node.path));
   spec.grantTo(scope, grantee);
@@ -139,6 +143,7 @@ export function startDeployTimeJob(scope: Construct, kind: DeployTimeJobKind, sp
   const resource = new CustomResource(scope, 'Resource', {
     serviceToken: provider.serviceToken,
     resourceType: kind.resourceType,
+    serviceTimeout: CUSTOM_RESOURCE_SERVICE_TIMEOUT,
     properties: { NameBase: nameBase, Request: Stack.of(scope).toJsonString(request) } satisfies SageMakerJobProperties,
   });
   // The job must not start before its role can read its data. A role of yours: depend on every

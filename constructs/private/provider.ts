@@ -25,6 +25,8 @@ const PROVIDER_ID = 'SageMakerConstructsProvider';
  * waiting on its own.
  */
 export const PROVIDER_TOTAL_TIMEOUT = Duration.minutes(55);
+/** CloudFormation's wait for one custom resource: its default, and the most it allows (ServiceTimeout, set explicitly). */
+export const CUSTOM_RESOURCE_SERVICE_TIMEOUT = Duration.hours(1);
 
 /**
  * The stack's one custom-resource provider (`HandlerProvider.of(scope)`), built on the

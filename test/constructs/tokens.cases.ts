@@ -41,7 +41,7 @@ const cases: Array<[string, () => void]> = [
   ['DataSeed key', () => { const { stack, s } = env(); const d = new DataBucket(stack, 'D'); new DataSeed(stack, 'Seed', { bucket: d, key: s('K'), source: __filename }); }],
   ['TrainingJob runId+spec numbers', () => {
     const { stack, n } = env(); const d = DataBucket.fromBucketName(stack, 'D', 'b-b-b');
-    new TrainingJob(stack, 'T', { spec: new TrainingSpec({ image: XG, inputs: [{ name: 'train', location: S3Location.inDataBucket(d, 't/') }], outputLocation: S3Location.inDataBucket(d, 'o/'), resources: { instanceType: InstanceType.ML_M5_LARGE, instanceCount: n('IC'), volumeSizeGb: n('VS') }, retryAttempts: n('RA'), hyperparameters: { num_round: n('NR') } }) });
+    new TrainingJob(stack, 'T', { spec: new TrainingSpec({ image: XG, inputs: [{ name: 'train', location: S3Location.inDataBucket(d, 't/') }], outputLocation: S3Location.inDataBucket(d, 'o/'), resources: { instanceType: InstanceType.ML_M5_LARGE, instanceCount: n('IC'), volumeSizeGb: n('VS') }, maxRuntime: Duration.minutes(30), retryAttempts: n('RA'), hyperparameters: { num_round: n('NR') } }) });
   }],
 ];
 test.each(cases)('%s: every parameter reaches the template', (_name, build) => {
@@ -61,6 +61,6 @@ test('the props that decide something at synth refuse a deploy-time value, sayin
   expect(() => new Endpoint(stack, 'E', { variants: [{ variantName: 'v', model: m, instanceType: InstanceType.ML_M5_LARGE }], alarms: { latencyThreshold: Duration.millis(n('LT')) } }))
     .toThrow(/\[S\/E\] alarms.latencyThreshold is a deploy-time value: it needs a literal duration/);
   const d = DataBucket.fromBucketName(stack, 'D', 'b-b-b');
-  const spec = new TrainingSpec({ image: XG, inputs: [{ name: 'train', location: S3Location.inDataBucket(d, 't/') }], outputLocation: S3Location.inDataBucket(d, 'o/'), resources: { instanceType: InstanceType.ML_M5_LARGE } });
+  const spec = new TrainingSpec({ image: XG, inputs: [{ name: 'train', location: S3Location.inDataBucket(d, 't/') }], outputLocation: S3Location.inDataBucket(d, 'o/'), resources: { instanceType: InstanceType.ML_M5_LARGE }, maxRuntime: Duration.minutes(30) });
   expect(() => new TrainingJob(stack, 'T', { runId: s('R'), spec })).toThrow(/\[S\/T\] runId is a deploy-time value: it needs a literal/);
 });

@@ -95,7 +95,9 @@ describe('TrainingJob defaults', () => {
 
   test('renders a Custom::SageMakerTrainingJob whose Request is a valid CreateTrainingJob request without a name, and a NameBase', () => {
     expect(resource.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SageMakerConstructsProvider/), 'Arn'] });
-    expect(Object.keys(resource.Properties).sort()).toEqual(['NameBase', 'Request', 'ServiceToken']);
+    expect(Object.keys(resource.Properties).sort()).toEqual(['NameBase', 'Request', 'ServiceTimeout', 'ServiceToken']);
+    // CloudFormation's hour, set explicitly; the provider gives up after 55 minutes.
+    expect(resource.Properties.ServiceTimeout).toBe('3600');
     expect(resource.Properties.Request['Fn::Join']).toBeDefined();
     // The handler names the job from the resolved values.
     expect(request.TrainingJobName).toBeUndefined();
@@ -266,25 +268,25 @@ describe('TrainingJob with a role of your own', () => {
   });
 });
 
-describe('TrainingJob waits at most 110 minutes', () => {
-  test('a maxRuntime over 110 minutes throws, naming the construct path and the value', () => {
-    expect(() => trainingStack({}, { maxRuntime: Duration.minutes(111) }))
-      .toThrow(/^\[Test\/Training\] the spec may run 6660 s \(maxRuntime\), but a deploy-time TrainingJob waits at most 6600 s \(110 minutes\)/);
+describe('TrainingJob waits at most 50 minutes (CloudFormation waits an hour for a custom resource)', () => {
+  test('a maxRuntime over 50 minutes throws, naming the construct path, the value and the pipeline alternative', () => {
+    expect(() => trainingStack({}, { maxRuntime: Duration.minutes(51) }))
+      .toThrow(/^\[Test\/Training\] the spec may run 3060 s \(maxRuntime\), but a deploy-time TrainingJob waits at most 3000 s \(50 minutes: CloudFormation waits at most an hour for a custom resource\).*pipeline TrainingStep/);
   });
 
-  test('the default maxRuntime (1 hour) and exactly 110 minutes are accepted', () => {
-    expect(() => trainingStack({}, { maxRuntime: undefined })).not.toThrow();
-    expect(() => trainingStack({}, { maxRuntime: Duration.minutes(110) })).not.toThrow();
+  test('the spec\'s default maxRuntime (1 hour) is too long for a deploy-time job; exactly 50 minutes is accepted', () => {
+    expect(() => trainingStack({}, { maxRuntime: undefined })).toThrow(/the spec may run 3600 s \(maxRuntime\)/);
+    expect(() => trainingStack({}, { maxRuntime: Duration.minutes(50) })).not.toThrow();
   });
 
   test('spot: the wait counts, whether given or defaulted to twice the runtime', () => {
-    expect(() => trainingStack({}, { maxRuntime: Duration.minutes(60), spot: { maxWaitTime: Duration.minutes(120) }, allowSpotWithoutCheckpoint: true }))
-      .toThrow(/^\[Test\/Training\] the spec may run 7200 s \(maxRuntime plus spot wait\)/);
-    expect(() => trainingStack({}, { maxRuntime: Duration.minutes(60), spot: {}, allowSpotWithoutCheckpoint: true }))
-      .toThrow(/the spec may run 7200 s \(maxRuntime plus spot wait\)/);
-    const { stack } = trainingStack({}, { maxRuntime: Duration.minutes(50), spot: { maxWaitTime: Duration.minutes(100) }, allowSpotWithoutCheckpoint: true });
+    expect(() => trainingStack({}, { maxRuntime: Duration.minutes(30), spot: { maxWaitTime: Duration.minutes(60) }, allowSpotWithoutCheckpoint: true }))
+      .toThrow(/^\[Test\/Training\] the spec may run 3600 s \(maxRuntime plus spot wait\)/);
+    expect(() => trainingStack({}, { maxRuntime: Duration.minutes(30), spot: {}, allowSpotWithoutCheckpoint: true }))
+      .toThrow(/the spec may run 3600 s \(maxRuntime plus spot wait\)/);
+    const { stack } = trainingStack({}, { maxRuntime: Duration.minutes(20), spot: { maxWaitTime: Duration.minutes(50) }, allowSpotWithoutCheckpoint: true });
     const { request } = renderedRequest(Template.fromStack(stack).toJSON(), 'Custom::SageMakerTrainingJob');
-    expect(request.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 3000, MaxWaitTimeInSeconds: 6000 });
+    expect(request.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 1200, MaxWaitTimeInSeconds: 3000 });
     expect(request.EnableManagedSpotTraining).toBe(true);
   });
 

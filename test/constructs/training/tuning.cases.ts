@@ -257,7 +257,7 @@ describe('HyperparameterTuningJob', () => {
 
   test('renders a Custom::SageMakerTuningJob whose Request is a valid CreateHyperParameterTuningJob request without a name, and a NameBase', () => {
     expect(resource.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SageMakerConstructsProvider/), 'Arn'] });
-    expect(Object.keys(resource.Properties).sort()).toEqual(['NameBase', 'Request', 'ServiceToken']);
+    expect(Object.keys(resource.Properties).sort()).toEqual(['NameBase', 'Request', 'ServiceTimeout', 'ServiceToken']);
     // The handler names the job from the resolved values.
     expect(request.HyperParameterTuningJobName).toBeUndefined();
     expectValidSageMakerRequest('CreateHyperParameterTuningJob', request, { isDeferred: isPlaceholder, allowMissing: ['HyperParameterTuningJobName'] });
@@ -355,15 +355,15 @@ describe('HyperparameterTuningJob', () => {
     expect(renderedRequest(t, 'Custom::SageMakerTuningJob').resource.DependsOn).toContain(policyId);
   });
 
-  test('a tuning job that may run over 110 minutes throws, naming the path and the value', () => {
+  test('a tuning job that may run over 50 minutes throws, naming the path and the value', () => {
     const s = plainStack();
     const d = new DataBucket(s, 'Data');
     // 10 trials, 2 at a time, 30 minutes each: 150 minutes.
     const slow = new HyperparameterTuningSpec({ trainingSpec: trainingSpec(d, { maxRuntime: Duration.minutes(30) }), objective: spec.props.objective, ranges: RANGES });
     expect(() => new HyperparameterTuningJob(s, 'Slow', { spec: slow }))
-      .toThrow(/^\[Test\/Slow\] the tuning spec may run 9000 s, but a deploy-time HyperparameterTuningJob waits at most 6600 s \(110 minutes\)/);
-    const capped = new HyperparameterTuningSpec({ ...slow.props, maxRuntime: Duration.minutes(111) });
-    expect(() => new HyperparameterTuningJob(s, 'Capped', { spec: capped })).toThrow(/^\[Test\/Capped\] the tuning spec may run 6660 s/);
+      .toThrow(/^\[Test\/Slow\] the tuning spec may run 9000 s, but a deploy-time HyperparameterTuningJob waits at most 3000 s \(50 minutes/);
+    const capped = new HyperparameterTuningSpec({ ...slow.props, maxRuntime: Duration.minutes(51) });
+    expect(() => new HyperparameterTuningJob(s, 'Capped', { spec: capped })).toThrow(/^\[Test\/Capped\] the tuning spec may run 3060 s/);
     // A grid runs every combination: 3 x 4 = 12 trials, 2 at a time, 20 minutes each.
     const grid = new HyperparameterTuningSpec({
       trainingSpec: trainingSpec(d), objective: spec.props.objective, strategy: TuningStrategy.GRID,
@@ -371,7 +371,7 @@ describe('HyperparameterTuningJob', () => {
     });
     expect(() => new HyperparameterTuningJob(s, 'Grid', { spec: grid })).toThrow(/^\[Test\/Grid\] the tuning spec may run 7200 s/);
     // Its own limit bounds it.
-    expect(() => new HyperparameterTuningJob(s, 'Bounded', { spec: new HyperparameterTuningSpec({ ...slow.props, maxRuntime: Duration.minutes(110) }) })).not.toThrow();
+    expect(() => new HyperparameterTuningJob(s, 'Bounded', { spec: new HyperparameterTuningSpec({ ...slow.props, maxRuntime: Duration.minutes(50) }) })).not.toThrow();
   });
 });
 

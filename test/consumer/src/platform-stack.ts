@@ -101,7 +101,7 @@ export class ConsumerPlatformStack extends Stack {
         strategy: TuningStrategy.RANDOM,
         maxJobs: 6,
         maxParallelJobs: 3,
-        maxRuntime: Duration.minutes(90),
+        maxRuntime: Duration.minutes(45),
       }),
     });
     waitFor(tuning, ...seeds);
