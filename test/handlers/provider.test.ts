@@ -31,3 +31,18 @@ describe('provider dispatcher', () => {
     }
   });
 });
+
+describe('provider dispatcher: the Lambda context', () => {
+  test('isComplete passes the Lambda context on to the handler, so a long poll can stop before the function times out', async () => {
+    const seen: unknown[] = [];
+    const original = HANDLERS['Custom::SageMakerTrainingJob'];
+    HANDLERS['Custom::SageMakerTrainingJob'] = { onEvent: original.onEvent, isComplete: async (_e, context) => { seen.push(context); return { IsComplete: true }; } };
+    try {
+      const context = { getRemainingTimeInMillis: () => 120_000 };
+      await isComplete(event('Custom::SageMakerTrainingJob', 'Create', 'job'), context);
+      expect(seen).toEqual([context]);
+    } finally {
+      HANDLERS['Custom::SageMakerTrainingJob'] = original;
+    }
+  });
+});

@@ -13,7 +13,12 @@ import { CustomResourceEvent, IsCompleteResponse, OnEventResponse } from '../run
 interface ResourceHandler {
   onEvent(event: CustomResourceEvent): Promise<OnEventResponse>;
   /** Absent: the resource is complete when onEvent returns. */
-  isComplete?(event: CustomResourceEvent): Promise<IsCompleteResponse>;
+  isComplete?(event: CustomResourceEvent, context?: LambdaContext): Promise<IsCompleteResponse>;
+}
+
+/** What the handlers read of the Lambda context: the time left before the function times out. */
+export interface LambdaContext {
+  getRemainingTimeInMillis(): number;
 }
 
 export const HANDLERS: Record<string, ResourceHandler> = {
@@ -38,7 +43,8 @@ export async function onEvent(event: CustomResourceEvent): Promise<OnEventRespon
   throw new Error(`unsupported resource type ${event.ResourceType}; this provider serves ${Object.keys(HANDLERS).join(', ')}`);
 }
 
-export async function isComplete(event: CustomResourceEvent): Promise<IsCompleteResponse> {
+export async function isComplete(event: CustomResourceEvent, context?: LambdaContext): Promise<IsCompleteResponse> {
   const handler = handlerOf(event);
-  return handler?.isComplete ? handler.isComplete(event) : { IsComplete: true };
+  // The context goes on, so a long poll (the Studio teardown) stops before the Lambda times out.
+  return handler?.isComplete ? handler.isComplete(event, context) : { IsComplete: true };
 }
