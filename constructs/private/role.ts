@@ -33,10 +33,28 @@ class ManagedPolicyPrincipal implements iam.IPrincipal {
   }
 
   public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    const stack = Stack.of(this.owner);
+    // A statement that differs from one of the current policy only by its resources joins it:
+    // allowing the same actions under the same conditions on R1 and on R2 is allowing them on
+    // [R1, R2]. A hundred jobs then add resources to a few statements, not a policy every few jobs.
+    const key = mergeKey(stack, statement);
+    const earlier = key === undefined ? undefined : this.mergeable.get(key);
+    if (earlier) {
+      const added = statement.resources.filter((r) => !earlier.resources.has(r));
+      // Allowed already: nothing to add.
+      if (added.length === 0) return { statementAdded: true, policyDependable: earlier.policy as IDependable };
+      const size = JSON.stringify(stack.resolve(added)).length;
+      if (earlier.policy === this.current && this.currentSize + size <= POLICY_BUDGET) {
+        earlier.statement.addResources(...added);
+        for (const r of added) earlier.resources.add(r);
+        this.currentSize += size;
+        return { statementAdded: true, policyDependable: earlier.policy as IDependable };
+      }
+    }
     // Policies are created with their first statement (a role granted nothing has none: CDK
     // rejects empty managed policies). A managed policy holds at most 6,144 characters: statements
     // go into the current policy until it nears that, then into a new one on the same role.
-    const size = JSON.stringify(Stack.of(this.owner).resolve(statement.toStatementJson())).length;
+    const size = JSON.stringify(stack.resolve(statement.toStatementJson())).length;
     if (!this.current || this.currentSize + size > POLICY_BUDGET) {
       this.parts += 1;
       this.current = new iam.ManagedPolicy(this.owner, this.parts === 1 ? 'Policy' : `Policy${this.parts}`, {
@@ -46,10 +64,25 @@ class ManagedPolicyPrincipal implements iam.IPrincipal {
       acknowledgeGrantWildcards(this.current);
       this.currentSize = 0;
     }
-    this.current.addStatements(statement);
+    // A copy, so that resources merged into it later never change the caller's statement.
+    const own = key === undefined ? statement : new iam.PolicyStatement({ effect: statement.effect, actions: statement.actions, resources: statement.resources, conditions: statement.conditions });
+    this.current.addStatements(own);
     this.currentSize += size;
+    if (key !== undefined) this.mergeable.set(key, { statement: own, policy: this.current, resources: new Set([...(earlier?.resources ?? []), ...own.resources]) });
     return { statementAdded: true, policyDependable: this.current as IDependable };
   }
+
+  /** Per effect, actions and conditions: the statement that takes more resources, and every resource allowed so far. */
+  private readonly mergeable = new Map<string, { statement: iam.PolicyStatement; policy: iam.ManagedPolicy; resources: Set<string> }>();
+}
+
+/**
+ * What a statement is apart from its resources (effect, actions, conditions), when it may take
+ * more resources: not for statements with principals, NotAction, NotResource or a Sid.
+ */
+function mergeKey(stack: Stack, statement: iam.PolicyStatement): string | undefined {
+  if (statement.sid !== undefined || statement.notActions.length || statement.notResources.length || statement.hasPrincipal || statement.resources.length === 0) return undefined;
+  return JSON.stringify(stack.resolve({ effect: statement.effect, actions: [...statement.actions].sort(), conditions: statement.conditions }));
 }
 
 export interface LeastPrivilegeRoleProps {
