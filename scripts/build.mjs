@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the library as it is published (`npm run build:lib`; `npm ci` runs it through `prepare`):
-//  1. bundles the custom-resource handlers with esbuild into assets/handlers/provider/index.js: the
+//  1. bundles the custom-resource handlers with esbuild into assets/bundle/provider/index.js: the
 //     stack's one provider runs constructs/private/handlers/provider/index.ts, which dispatches to every
 //     constructs/**/handlers/<name>/ by resource type. The AWS SDK v3 is left external (the Lambda
 //     Node.js runtime provides it; README "Custom-resource handlers" names the version they need);
@@ -23,7 +23,7 @@ if (process.argv.includes('--if-dev-dependencies') && !(resolvable('esbuild') &&
   // An install may skip the build; a pack or publish may not: its tarball would have no compiled
   // library and no handler bundle, and every construct with a custom resource would fail in the user's app.
   if (['pack', 'publish'].includes(process.env.npm_command ?? '')) {
-    console.error(`build: cannot ${process.env.npm_command} without building: the tarball needs dist/, .jsii and assets/handlers/, which need the devDependencies (esbuild, jsii). Run 'npm ci' first.`);
+    console.error(`build: cannot ${process.env.npm_command} without building: the tarball needs dist/, .jsii and assets/bundle/, which need the devDependencies (esbuild, jsii). Run 'npm ci' first.`);
     process.exit(1);
   }
   console.log('build: esbuild and jsii are not installed (devDependencies); skipping the library build');
@@ -35,7 +35,7 @@ const started = Date.now();
 
 // 1. handler bundle
 const entry = join(root, 'constructs', 'private', 'handlers', 'provider', 'index.ts');
-const outdir = join(root, 'assets', 'handlers', 'provider');
+const outdir = join(root, 'assets', 'bundle', 'provider');
 rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints: [entry],

@@ -15,13 +15,13 @@ const allowed = [
   /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^\.jsii$/,
   /^dist\/.+\.(js|d\.ts)$/,
   /^dist\/private\/instance-types\.json$/, /^dist\/core\/images\/image-table\.json$/,
-  /^assets\/handlers\/provider\/index\.js$/,
+  /^assets\/bundle\/provider\/index\.js$/,
 ];
-const required = ['package.json', 'README.md', 'LICENSE', '.jsii', 'dist/index.js', 'dist/index.d.ts', 'dist/private/instance-types.json', 'dist/core/images/image-table.json', 'assets/handlers/provider/index.js'];
+const required = ['package.json', 'README.md', 'LICENSE', '.jsii', 'dist/index.js', 'dist/index.d.ts', 'dist/private/instance-types.json', 'dist/core/images/image-table.json', 'assets/bundle/provider/index.js'];
 const unexpected = files.filter((f) => !allowed.some((re) => re.test(f)));
 const missing = required.filter((f) => !files.includes(f));
 // no handler sources, tests, fixtures, the sample app or scripts, and no compiled handler sources either
-const strays = files.filter((f) => /(^|\/)(test|lib|bin|scripts|handlers)\//.test(f) && !f.startsWith('assets/handlers/'));
+const strays = files.filter((f) => /(^|\/)(test|lib|bin|scripts|handlers)\//.test(f) && !f.startsWith('assets/bundle/'));
 const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
 console.log(`${pack.filename}: ${files.length} files, ${kib(pack.size)} packed, ${kib(pack.unpackedSize)} unpacked`);
 if (unexpected.length || missing.length || strays.length) {

@@ -41,7 +41,7 @@ if (aliasEntry?.version !== minimum) {
 }
 
 // ---- 1. the tarball
-for (const built of ['.jsii', 'dist/index.js', 'dist/index.d.ts', 'assets/handlers/provider/index.js']) {
+for (const built of ['.jsii', 'dist/index.js', 'dist/index.d.ts', 'assets/bundle/provider/index.js']) {
   if (!existsSync(join(root, built))) throw new Error(`${built} is missing: run 'npm run build:lib' first`);
 }
 const work = mkdtempSync(join(tmpdir(), 'sagemaker-consumer-'));

@@ -15,7 +15,7 @@ import { LeastPrivilegeRole } from './role';
 
 // Two folders up from this file is the package root, both for the compiled library (dist/private/)
 // and for the sources the sample app and the tests run (constructs/private/).
-const BUNDLE_DIR = path.join(__dirname, '..', '..', 'assets', 'handlers', 'provider');
+const BUNDLE_DIR = path.join(__dirname, '..', '..', 'assets', 'bundle', 'provider');
 const PROVIDER_ID = 'SageMakerConstructsProvider';
 
 /**
