@@ -71,11 +71,10 @@ export class LambdaStep extends Step {
     }
     // An identity policy, not a function resource policy: works for functions of other accounts too.
     iam.Grant.addToPrincipal({ grantee: ctx.pipelineGrantee, actions: ['lambda:InvokeFunction'], resourceArns: [this.props.function.functionArn] });
-    checkOutputs(ctx, this.name, this.props.outputs, this.referencedOutputs);
     return prune({
       FunctionArn: this.props.function.functionArn,
       Arguments: this.props.inputs ?? {},
-      OutputParameters: this.props.outputs?.map((o) => ({ OutputName: o.name, OutputType: o.type ?? OutputType.STRING })),
+      OutputParameters: outputParameters(ctx, this.name, this.props.outputs, this.referencedOutputs),
     });
   }
 }
@@ -115,21 +114,24 @@ export class CallbackStep extends Step {
   /** @internal */
   public _renderBody(ctx: RenderContext): StepBody {
     grantQueueSend(this.props.queue, ctx.pipelineGrantee);
-    checkOutputs(ctx, this.name, this.props.outputs, this.referencedOutputs);
     return prune({
       SqsQueueUrl: this.props.queue.queueUrl,
       Arguments: this.props.inputs ?? {},
-      OutputParameters: this.props.outputs?.map((o) => ({ OutputName: o.name, OutputType: o.type ?? OutputType.STRING })),
+      OutputParameters: outputParameters(ctx, this.name, this.props.outputs, this.referencedOutputs),
     });
   }
 }
 
-/** Output names are unique, and every `output(name)` read names a declared output. */
-function checkOutputs(ctx: RenderContext, step: string, outputs: StepOutput[] | undefined, referenced: Set<string>): void {
+/**
+ * The `OutputParameters` of a Lambda or callback step, checked: output names are unique, and every
+ * `output(name)` read names a declared output.
+ */
+function outputParameters(ctx: RenderContext, step: string, outputs: StepOutput[] | undefined, referenced: Set<string>): Array<{ OutputName: string; OutputType: OutputType }> | undefined {
   const declared = (outputs ?? []).map((o) => o.name);
   const twice = declared.filter((n, i) => declared.indexOf(n) !== i);
   if (twice.length) ctx.problems.add(`step '${step}' declares the outputs ${[...new Set(twice)].map((n) => `'${n}'`).join(', ')} more than once`);
   for (const name of referenced) {
     if (!declared.includes(name)) ctx.problems.add(`output('${name}') of step '${step}': the step declares no such output (outputs: ${declared.join(', ') || 'none'}); add it to outputs`);
   }
+  return outputs?.map((o) => ({ OutputName: o.name, OutputType: o.type ?? OutputType.STRING }));
 }
