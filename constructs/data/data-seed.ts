@@ -66,28 +66,19 @@ export class DataSeed extends Construct {
       throw new SageMakerConstructError(this, `source ${describeValue(path.basename(props.source))} is a directory: DataSeed copies a single file`);
     }
     const provider = HandlerProvider.of(this);
-    provider.addToRolePolicy(new iam.PolicyStatement({
+    const grants = provider.grantsFor();
+    grants.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['s3:GetObject', 's3:GetObjectTagging'],
       resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)],
     }));
-    const folder = props.key.includes('/') ? props.key.slice(0, props.key.lastIndexOf('/') + 1) : undefined;
-    if (folder !== undefined) {
-      props.bucket.grantWrite(provider, folder);
-      // The Delete reads the object's owner tag before deleting (same scope as the write grant).
-      iam.Grant.addToPrincipal({
-        grantee: provider,
-        actions: ['s3:GetObjectTagging'],
-        resourceArns: [props.bucket.arnForObjects(`${folder}*`)],
-      });
-    } else {
-      // A key at the root (or a token): the object itself, not the whole bucket.
-      iam.Grant.addToPrincipal({
-        grantee: provider,
-        actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:DeleteObject', 's3:GetObjectTagging'],
-        resourceArns: [props.bucket.arnForObjects(props.key)],
-      });
-      grantKeyReadWrite(props.bucket.encryptionKey, provider);
-    }
+    // The object itself, never its folder: the handler writes it, reads its owner tag before
+    // deleting it (an object another seed or anything else wrote is left alone), and deletes it.
+    iam.Grant.addToPrincipal({
+      grantee: grants,
+      actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:DeleteObject', 's3:GetObjectTagging'],
+      resourceArns: [props.bucket.arnForObjects(props.key)],
+    });
+    grantKeyReadWrite(props.bucket.encryptionKey, grants);
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: DATA_SEED_RESOURCE_TYPE,
@@ -99,7 +90,7 @@ export class DataSeed extends Construct {
         RemoveOnDelete: props.removeOnDelete ? 'true' : 'false',
       } satisfies DataSeedProperties,
     });
-    resource.node.addDependency(provider);
+    grants.dependOn(resource);
     this.key = props.key;
     this.s3Uri = `s3://${props.bucket.bucketName}/${props.key}`;
   }

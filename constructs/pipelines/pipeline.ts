@@ -17,6 +17,7 @@ import type { StepBody } from './private/step-render';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
 import { checkArn, checkImport, checkName, checkNow, PIPELINE_NAME, STEP_NAME } from '../private/rules';
 import { generatePhysicalName } from '../private/naming';
+import { PipelineJobRoles } from './private/job-roles';
 import { LeastPrivilegeRole } from '../private/role';
 
 /** The status of a pipeline execution. */
@@ -231,8 +232,14 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
   public readonly pipelineArn: string;
   /** The pipeline's role. */
   public readonly role: iam.IRole;
-  /** The role the jobs run as. */
+  /** The role the jobs run as (the first of `jobRoles`). */
   public readonly jobRole: iam.IRole;
+  /**
+   * Every role the jobs run as: `jobRole` if you gave one, else the pipeline's own, one per group
+   * of steps whose grants fill 8 managed policies (IAM attaches at most 10 to a role by default).
+   * Grants to the pipeline (`grantPrincipal`) go to all of them.
+   */
+  public readonly jobRoles: iam.IRole[];
   /**
    * The jobs' principal: grant the pipeline what its jobs read or write beyond what the steps
    * derive, e.g. `data.grantRead(pipeline, 'raw/')` for a location a parameter names.
@@ -257,15 +264,19 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
       const r = new LeastPrivilegeRole(this, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'), description: `Runs the SageMaker pipeline ${this.node.path}` });
       return { role: r.role, grantee: r as iam.IGrantable };
     })();
-    const jobRole = props.jobRole ? { role: props.jobRole, grantee: props.jobRole as iam.IGrantable } : (() => {
-      const r = new LeastPrivilegeRole(this, 'JobRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'), description: `Runs the jobs of the SageMaker pipeline ${this.node.path}` });
-      return { role: r.role, grantee: r as iam.IGrantable };
-    })();
+    // Your job role, or ours: as many roles as the steps' grants need within IAM's quotas.
+    const jobRoles = props.jobRole ? undefined : new PipelineJobRoles(this, `Runs the jobs of the SageMaker pipeline ${this.node.path}`);
+    const currentJobRole = (): { role: iam.IRole; grantee: iam.IGrantable } => {
+      if (!jobRoles) return { role: props.jobRole!, grantee: props.jobRole! };
+      const r = jobRoles.current();
+      return { role: r.role, grantee: r };
+    };
     this.role = pipelineRole.role;
-    this.jobRole = jobRole.role;
-    this.grantPrincipal = jobRole.grantee.grantPrincipal;
 
-    this.definition = this.render(props, pipelineRole.grantee, jobRole.role, jobRole.grantee);
+    this.definition = this.render(props, pipelineRole.grantee, currentJobRole);
+    this.jobRoles = jobRoles ? jobRoles.all : [props.jobRole!];
+    this.jobRole = this.jobRoles[0];
+    this.grantPrincipal = jobRoles ?? props.jobRole!.grantPrincipal;
     const storage = this.storeDefinition(props.definitionStorage ?? DefinitionStorage.AUTO);
 
     checkNow(this, 'displayName', (p) => checkName(p, 'displayName', props.displayName, PIPELINE_NAME));
@@ -311,7 +322,7 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
 
   private dependencies = new Map<Step, Set<Step>>();
 
-  private render(props: PipelineProps, pipelineGrantee: iam.IGrantable, jobRole: iam.IRole, jobGrantee: iam.IGrantable): Record<string, unknown> {
+  private render(props: PipelineProps, pipelineGrantee: iam.IGrantable, currentJobRole: () => { role: iam.IRole; grantee: iam.IGrantable }): Record<string, unknown> {
     const problems = new ProblemList();
     const all = flatten(props.steps);
     const byName = new Map<string, Step>();
@@ -335,8 +346,7 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
     for (const s of all) if (s instanceof ConditionStep) for (const c of s._children()) parents.set(c, s);
     const ctx: RenderContext = {
       scope: this,
-      jobRole,
-      jobGrantee,
+      currentJobRole,
       pipelineGrantee,
       problems,
       renderStep: (step: Step) => renderOne(step),

@@ -132,8 +132,8 @@ export interface JobStepOptions extends StepOptions {
 /** @internal What a step needs from the pipeline while rendering. */
 export interface RenderContext {
   readonly scope: Construct;
-  readonly jobRole: iam.IRole;
-  readonly jobGrantee: iam.IGrantable;
+  /** The pipeline's job role for the next step (a pipeline of many steps has several). */
+  currentJobRole(): { role: iam.IRole; grantee: iam.IGrantable };
   readonly pipelineGrantee: iam.IGrantable;
   readonly problems: ProblemList;
   /** Renders a nested step (condition branches). */

@@ -1,11 +1,11 @@
 import { createHash } from 'crypto';
-import { CustomResource, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CustomResource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { describeValue, SageMakerConstructError } from './errors';
 import { nameOk, sageMakerName } from './rules';
 import { generatePhysicalName } from './naming';
-import { CUSTOM_RESOURCE_SERVICE_TIMEOUT, HandlerProvider } from './provider';
+import { CUSTOM_RESOURCE_SERVICE_TIMEOUT, HandlerGrants, HandlerProvider } from './provider';
 import { LeastPrivilegeRole } from './role';
 import type { SageMakerJobProperties } from './contracts/sagemaker-job';
 import type { DeployTimeJobOptions } from '../training/training-job';
@@ -17,11 +17,27 @@ import type { DeployTimeJobOptions } from '../training/training-job';
  */
 export const DEPLOY_TIME_JOB_MAX_SECONDS = 50 * 60;
 
-/** The role of a deploy-time job: the user's, or a new least-privilege one. */
-export function jobRole(scope: Construct, role: iam.IRole | undefined, description: string): { role: iam.IRole; grantee: iam.IGrantable } {
-  if (role) return { role, grantee: role };
-  const created = new LeastPrivilegeRole(scope, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'), description });
-  return { role: created.role, grantee: created };
+/** Characters left for the construct part of a job role's name: `<name>-<region>` fits IAM's 64. */
+const ROLE_NAME_MAX_BASE = 64 - 1 - 16;
+
+/**
+ * The role of a deploy-time job: the user's, or a new least-privilege one. A new role has a
+ * physical name (`<construct path>-<hash>-<region>`: IAM names are global to the account, so the
+ * region keeps copies of the stack in several regions apart), so that the provider's `iam:PassRole`
+ * grant names it without referring to it: the provider's policies then hold no reference to any
+ * job's role, and no custom resource waits for another job's role. `passRoleArn` is that ARN.
+ */
+export function jobRole(scope: Construct, role: iam.IRole | undefined, description: string, options: { named?: boolean } = {}): { role: iam.IRole; grantee: iam.IGrantable; passRoleArn: string } {
+  if (role) return { role, grantee: role, passRoleArn: role.roleArn };
+  if (!options.named) {
+    const plain = new LeastPrivilegeRole(scope, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'), description });
+    return { role: plain.role, grantee: plain, passRoleArn: plain.role.roleArn };
+  }
+  const stack = Stack.of(scope);
+  const roleName = `${generatePhysicalName(scope, { maxLength: ROLE_NAME_MAX_BASE })}-${Aws.REGION}`;
+  const created = new LeastPrivilegeRole(scope, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'), description, roleName });
+  const passRoleArn = stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: roleName });
+  return { role: created.role, grantee: created, passRoleArn };
 }
 
 /**
@@ -75,14 +91,14 @@ export function jobNameArnPattern(scope: Construct, resource: string, nameBase: 
  * Lets the stack's provider start, watch and stop one kind of SageMaker job (every name starting
  * with `<nameBase>-`), and pass its role.
  */
-function grantJobControl(scope: Construct, provider: HandlerProvider, resource: string, nameBase: string, actions: string[], role: iam.IRole): void {
-  provider.addToRolePolicy(new iam.PolicyStatement({
+function grantJobControl(scope: Construct, grants: HandlerGrants, resource: string, nameBase: string, actions: string[], passRoleArn: string): void {
+  grants.addToPrincipalPolicy(new iam.PolicyStatement({
     actions,
     resources: [jobNameArnPattern(scope, resource, nameBase)],
   }));
-  provider.addToRolePolicy(new iam.PolicyStatement({
+  grants.addToPrincipalPolicy(new iam.PolicyStatement({
     actions: ['iam:PassRole'],
-    resources: [role.roleArn],
+    resources: [passRoleArn],
     conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
   }));
 }
@@ -118,7 +134,8 @@ export interface DeployTimeJobSpec {
 export interface DeployTimeJob {
   readonly role: iam.IRole;
   readonly grantPrincipal: iam.IPrincipal;
-  readonly provider: HandlerProvider;
+  /** What the provider's handlers may do for this job (the resource waits for it). */
+  readonly handlerGrants: HandlerGrants;
   readonly nameBase: string;
   readonly resource: CustomResource;
 }
@@ -134,12 +151,13 @@ export function startDeployTimeJob(scope: Construct, kind: DeployTimeJobKind, sp
   if (spec.maxWaitSeconds > DEPLOY_TIME_JOB_MAX_SECONDS) {
     throw new SageMakerConstructError(scope, `the ${kind.specName} may run ${spec.maxWaitSeconds} s${detail}, but a deploy-time ${kind.constructName} waits at most ${DEPLOY_TIME_JOB_MAX_SECONDS} s (${DEPLOY_TIME_JOB_MAX_SECONDS / 60} minutes: CloudFormation waits at most an hour for a custom resource): lower the spec's maxRuntime${detail.includes('spot') ? ' (and spot wait)' : ''} to ${DEPLOY_TIME_JOB_MAX_SECONDS / 60} minutes or less, or run it as a pipeline ${kind.pipelineStep} instead`);
   }
-  const { role, grantee } = jobRole(scope, options.role, kind.roleDescription(scope.node.path));
+  const { role, grantee, passRoleArn } = jobRole(scope, options.role, kind.roleDescription(scope.node.path), { named: true });
   spec.grantTo(scope, grantee);
   const request = spec.render(scope, { role });
   const nameBase = jobNameBase(scope, request, { prefix: options.jobNamePrefix, runId: options.runId, ...kind.nameBudget });
   const provider = HandlerProvider.of(scope);
-  grantJobControl(scope, provider, kind.arnResource, nameBase, kind.actions, role);
+  const handlerGrants = provider.grantsFor();
+  grantJobControl(scope, handlerGrants, kind.arnResource, nameBase, kind.actions, passRoleArn);
   const resource = new CustomResource(scope, 'Resource', {
     serviceToken: provider.serviceToken,
     resourceType: kind.resourceType,
@@ -150,5 +168,6 @@ export function startDeployTimeJob(scope: Construct, kind: DeployTimeJobKind, sp
   // policy in its tree (an iam.Role's DefaultPolicy, an imported role's attached Policy...), not only
   // a child named 'DefaultPolicy'.
   resource.node.addDependency(grantee instanceof LeastPrivilegeRole ? grantee : role);
-  return { role, grantPrincipal: grantee.grantPrincipal, provider, nameBase, resource };
+  handlerGrants.dependOn(resource);
+  return { role, grantPrincipal: grantee.grantPrincipal, handlerGrants, nameBase, resource };
 }

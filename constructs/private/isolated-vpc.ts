@@ -111,14 +111,16 @@ export class IsolatedVpc extends Construct {
   private restrictDefaultSecurityGroup(): void {
     const provider = HandlerProvider.of(this);
     const stack = Stack.of(this);
-    provider.addToRolePolicy(new iam.PolicyStatement({
+    const grants = provider.grantsFor();
+    grants.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress'],
       resources: [stack.formatArn({ service: 'ec2', resource: 'security-group', resourceName: this.resource.attrDefaultSecurityGroup })],
     }));
-    new CustomResource(this, 'RestrictDefaultSecurityGroupCustomResource', {
+    const resource = new CustomResource(this, 'RestrictDefaultSecurityGroupCustomResource', {
       serviceToken: provider.serviceToken,
       resourceType: RESTRICT_DEFAULT_SG_RESOURCE_TYPE,
       properties: { DefaultSecurityGroupId: this.resource.attrDefaultSecurityGroup, Account: stack.account } satisfies RestrictDefaultSgProperties,
     });
+    grants.dependOn(resource);
   }
 }

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { rules } from 'cdk-nag';
-import { Construct, IConstruct } from 'constructs';
+import { Construct, IConstruct, IDependable } from 'constructs';
 import { acknowledgeGranularFindings, waiveGuardRules } from './compliance';
 import { SageMakerConstructError } from './errors';
 import { allowCloudWatchLogs, createManagedKey } from './kms';
@@ -37,7 +37,7 @@ export const CUSTOM_RESOURCE_SERVICE_TIMEOUT = Duration.hours(1);
  * least-privilege role (no AWS managed policy) that each construct extends with what its resource
  * needs, a log group with a retention, and the current Node.js LTS runtime.
  */
-export class HandlerProvider extends Construct implements iam.IGrantable {
+export class HandlerProvider extends Construct {
   /** The provider of the stack of `scope`, created on first use. */
   public static of(scope: IConstruct): HandlerProvider {
     const stack = Stack.of(scope);
@@ -45,8 +45,6 @@ export class HandlerProvider extends Construct implements iam.IGrantable {
   }
 
   public readonly serviceToken: string;
-  /** The handlers' role, for `grant*()` of resources a custom resource works on. */
-  public readonly grantPrincipal: iam.IPrincipal;
   /** The role of the handler functions. */
   private readonly handlerRole: LeastPrivilegeRole;
 
@@ -59,12 +57,14 @@ export class HandlerProvider extends Construct implements iam.IGrantable {
     const logKey = createManagedKey(this, 'LogKey', { description: `Encrypts the logs of the SageMaker constructs custom-resource provider of ${Stack.of(this).stackName}`, removalPolicy: RemovalPolicy.RETAIN });
     allowCloudWatchLogs(logKey);
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: logKey });
+    // Each custom resource waits for the policy holding what its handler needs (see addToRolePolicy);
+    // policies are split by the stack resources they name, so that it waits for nothing it does not use.
     this.handlerRole = new LeastPrivilegeRole(this, 'HandlerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Runs the SageMaker constructs custom-resource handlers',
-      statements: [new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.logGroupArn}:*`] })],
+      poolByReferences: true,
     });
-    this.grantPrincipal = this.handlerRole.grantPrincipal;
+    const logging = this.handlerRole.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.logGroupArn}:*`] }));
     const code = lambda.Code.fromAsset(BUNDLE_DIR);
     const fn = (name: string, handler: string) => {
       const f = new lambda.Function(this, name, {
@@ -78,7 +78,9 @@ export class HandlerProvider extends Construct implements iam.IGrantable {
         memorySize: 256,
         logGroup,
       });
-      f.node.addDependency(this.handlerRole);
+      // Only on the role and its logging: not on what custom resources add later (a function that
+      // waited for the whole role would make every custom resource wait for, e.g., the Studio domain).
+      f.node.addDependency(this.handlerRole.role, logging);
       return f;
     };
     const provider = new cr.Provider(this, 'Provider', {
@@ -96,9 +98,51 @@ export class HandlerProvider extends Construct implements iam.IGrantable {
     acknowledgeProviderFindings(this);
   }
 
-  /** Lets the handlers make a call a custom resource of the calling construct needs. */
-  public addToRolePolicy(statement: iam.PolicyStatement): void {
-    this.handlerRole.addToPolicy(statement);
+  /**
+   * A grantee for what the handlers need to serve one custom resource: grant it (`grant*()` or
+   * `addToPrincipalPolicy`), and call `dependOn(resource)`; the custom resource then waits for
+   * exactly those permissions, and is deleted while they still hold.
+   */
+  public grantsFor(): HandlerGrants {
+    return new HandlerGrants(this.handlerRole);
+  }
+}
+
+/**
+ * The provider role's permissions for one custom resource (see `HandlerProvider.grantsFor`).
+ * Statements go to the provider's role; the resource depends on the policies that hold them.
+ */
+export class HandlerGrants implements iam.IPrincipal {
+  public readonly grantPrincipal: iam.IPrincipal = this;
+  public readonly assumeRoleAction: string;
+  public readonly principalAccount?: string;
+  private readonly policies: IDependable[] = [];
+  private readonly resources: IConstruct[] = [];
+
+  constructor(private readonly role: LeastPrivilegeRole) {
+    this.assumeRoleAction = role.role.assumeRoleAction;
+    this.principalAccount = role.role.principalAccount;
+  }
+
+  public get policyFragment(): iam.PrincipalPolicyFragment {
+    return this.role.role.policyFragment;
+  }
+
+  public addToPolicy(statement: iam.PolicyStatement): boolean {
+    return this.addToPrincipalPolicy(statement).statementAdded;
+  }
+
+  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    const policy = this.role.addToPolicy(statement);
+    this.policies.push(policy);
+    for (const r of this.resources) r.node.addDependency(policy);
+    return { statementAdded: true, policyDependable: policy };
+  }
+
+  /** Makes `resource` wait for every permission granted here, before and after this call. */
+  public dependOn(resource: IConstruct): void {
+    this.resources.push(resource);
+    for (const p of this.policies) resource.node.addDependency(p);
   }
 }
 

@@ -73,16 +73,17 @@ export class LatestApprovedModelPackage extends Construct {
     }
 
     const provider = HandlerProvider.of(this);
-    provider.addToRolePolicy(new iam.PolicyStatement({
+    const grants = provider.grantsFor();
+    grants.addToPrincipalPolicy(new iam.PolicyStatement({
       // A list action without resource-level permissions: IAM only honours it on '*'.
       actions: ['sagemaker:ListModelPackages'],
       resources: ['*'],
     }));
-    provider.addToRolePolicy(new iam.PolicyStatement({
+    grants.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['sagemaker:DescribeModelPackage'],
       resources: [props.registry.modelPackageArnPattern],
     }));
-    provider.addToRolePolicy(new iam.PolicyStatement({
+    grants.addToPrincipalPolicy(new iam.PolicyStatement({
       // Tells "no Approved version yet" from "no such group" when the list is empty.
       actions: ['sagemaker:DescribeModelPackageGroup'],
       resources: [props.registry.modelPackageGroupArn],
@@ -101,7 +102,7 @@ export class LatestApprovedModelPackage extends Construct {
         ...(refreshToken === undefined ? {} : { Nonce: refreshToken }),
       } satisfies LatestApprovedProperties,
     });
-    resource.node.addDependency(provider);
+    grants.dependOn(resource);
     // Resolve after the group exists when it is created in this app (the name alone is no reference).
     resource.node.addDependency(props.registry);
 

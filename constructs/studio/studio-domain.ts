@@ -511,19 +511,20 @@ export class StudioDomain extends StudioDomainBase implements ec2.IConnectable {
     const stack = Stack.of(this);
     const domainId = this.resource.attrDomainId;
     const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'sagemaker', resource, resourceName });
-    provider.addToRolePolicy(new iam.PolicyStatement({
+    const grants = provider.grantsFor();
+    grants.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['sagemaker:DescribeDomain', 'sagemaker:DeleteDomain', 'sagemaker:DeleteApp', 'sagemaker:DeleteSpace', 'sagemaker:DeleteUserProfile'],
       resources: [this.resource.attrDomainArn, arn('app', `${domainId}/*`), arn('space', `${domainId}/*`), arn('user-profile', `${domainId}/*`)],
     }));
-    provider.addToRolePolicy(new iam.PolicyStatement({
+    grants.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['sagemaker:ListApps', 'sagemaker:ListSpaces', 'sagemaker:ListUserProfiles', 'elasticfilesystem:DescribeMountTargets', 'ec2:DescribeSecurityGroups'],
       resources: ['*'],
     }));
-    provider.addToRolePolicy(new iam.PolicyStatement({
+    grants.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['elasticfilesystem:DeleteMountTarget', 'elasticfilesystem:DeleteFileSystem', 'elasticfilesystem:DescribeFileSystems'],
       resources: [stack.formatArn({ service: 'elasticfilesystem', resource: 'file-system', resourceName: this.resource.attrHomeEfsFileSystemId })],
     }));
-    provider.addToRolePolicy(new iam.PolicyStatement({
+    grants.addToPrincipalPolicy(new iam.PolicyStatement({
       // DeleteMountTarget deletes the mount target's network interface with the caller's permissions.
       actions: ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:DeleteSecurityGroup', 'ec2:DeleteNetworkInterface'],
       resources: [stack.formatArn({ service: 'ec2', resource: 'security-group', resourceName: '*' }), stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: '*' })],
@@ -542,6 +543,7 @@ export class StudioDomain extends StudioDomainBase implements ec2.IConnectable {
         StackSpaces: Lazy.list({ produce: () => [...this.spaces.keys()] }),
       } satisfies DomainCleanupProperties,
     });
+    grants.dependOn(cleanup);
     cleanup.node.addDependency(this.resource);
     return cleanup;
   }

@@ -52,7 +52,7 @@ export class HyperparameterTuningJob extends Construct implements iam.IGrantable
     this.role = job.role;
     this.grantPrincipal = job.grantPrincipal;
     // The best trial's model artifact is read from its training job, named `<tuning job name>-<NNN>-<id>`.
-    job.provider.addToRolePolicy(new iam.PolicyStatement({
+    job.handlerGrants.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['sagemaker:DescribeTrainingJob'],
       resources: [jobNameArnPattern(this, 'training-job', job.nameBase)],
     }));

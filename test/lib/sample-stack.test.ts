@@ -5,6 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SnapshotNormalizer } from '../../constructs';
 import { configFromContext, DEFAULT_CONFIG } from '../../lib/config';
 import { SageMakerLifecycleStack } from '../../lib/sagemaker-lifecycle-stack';
+import { criticalPath, falseDependencies } from '../support/dependency-graph';
 import { acknowledgements, testApp, validationFindings } from '../support/validity';
 
 /** The template the validated synthesis wrote (synthesizing again would run every check again). */
@@ -52,6 +53,21 @@ describe('sample lifecycle stack', () => {
     for (const type of ['AWS::S3::Bucket', 'AWS::KMS::Key', 'AWS::SageMaker::ModelPackageGroup']) {
       for (const resource of Object.values(template.findResources(type))) expect((resource as any).DeletionPolicy).toBe('Retain');
     }
+  });
+
+  test('no custom resource waits for a resource it does not use (directly or through the provider)', () => {
+    expect(falseDependencies(template.toJSON() as any, (id) => id.startsWith('SageMakerConstructsProvider'))).toEqual([]);
+  });
+
+  test('the estimated critical path of a first deployment is the one the README states: data, then training, then hosting', () => {
+    const { seconds, path: chain } = criticalPath(template.toJSON() as any);
+    const types = chain.map((id) => (template.toJSON() as any).Resources[id].Type);
+    expect(types).toContain('Custom::SageMakerTrainingJob');
+    expect(types).toContain('AWS::SageMaker::Endpoint');
+    expect(types).not.toContain('AWS::SageMaker::Domain');
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const stated = /estimated critical path of the standard sample: about \*\*([\d,]+) s\*\*/i.exec(readme);
+    expect(stated && Number(stated[1].replace(',', ''))).toBe(seconds);
   });
 
   test('snapshot (asset hashes normalized)', () => {

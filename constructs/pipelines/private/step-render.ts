@@ -12,7 +12,7 @@ export function isJobStep(step: Step): boolean {
 
 export function jobRoleOf(options: StepOptions, ctx: RenderContext): { role: iam.IRole; grantee: iam.IGrantable } {
   const role = (options as JobStepOptions).role;
-  return role ? { role, grantee: role } : { role: ctx.jobRole, grantee: ctx.jobGrantee };
+  return role ? { role, grantee: role } : ctx.currentJobRole();
 }
 
 export function passRole(ctx: RenderContext, role: iam.IRole): void {

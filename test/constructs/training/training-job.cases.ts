@@ -79,10 +79,13 @@ function managedPolicyOf(template: Template, roleLogicalId: string): any {
   return policies[0];
 }
 
+/** Every statement of the provider's role (its policies are split by the resources they name). */
 function providerStatements(template: Template): any[] {
   const roles = template.findResources('AWS::IAM::Role', { Properties: { Description: 'Runs the SageMaker constructs custom-resource handlers' } });
   expect(Object.keys(roles)).toHaveLength(1);
-  return managedPolicyOf(template, Object.keys(roles)[0]).Properties.PolicyDocument.Statement;
+  return Object.values<any>(template.findResources('AWS::IAM::ManagedPolicy'))
+    .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: Object.keys(roles)[0] }]))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
 }
 
 describe('TrainingJob defaults', () => {
@@ -133,7 +136,7 @@ describe('TrainingJob defaults', () => {
     expect(stack.resolve(job.role.roleArn)).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
   });
 
-  test("the provider's role may create, describe and stop the jobs named <NameBase>-*, and pass exactly its role to SageMaker", () => {
+  test("the provider's role may create, describe and stop the jobs named <NameBase>-*, and pass exactly its role to SageMaker, named without a reference", () => {
     const statements = providerStatements(template);
     const control = statements.filter((s) => ([] as string[]).concat(s.Action).includes('sagemaker:CreateTrainingJob'));
     expect(control).toHaveLength(1);
@@ -141,12 +144,21 @@ describe('TrainingJob defaults', () => {
     expect(control[0].Resource).toEqual({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:training-job/${prefixOf(resource.Properties.NameBase)}-*`]],
     });
+    // The job's role has a physical name `<path>-<hash>-<region>`, so the grant names it without a
+    // reference: the provider's policies wait for no job's role.
+    const roleName = roles[roleId].Properties.RoleName;
+    expect(roleName).toEqual({ 'Fn::Join': ['', [expect.stringMatching(/^test-training-[0-9a-f]{8}-$/), { Ref: 'AWS::Region' }]] });
+    expect(roleName['Fn::Join'][1][0].length + 16).toBeLessThanOrEqual(64);
     expect(statements).toContainEqual({
       Action: 'iam:PassRole',
       Effect: 'Allow',
-      Resource: { 'Fn::GetAtt': [roleId, 'Arn'] },
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, `:role/${roleName['Fn::Join'][1][0]}`, { Ref: 'AWS::Region' }]] },
       Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
     });
+    // and the custom resource waits for the provider policies holding them, not for the job role's
+    const holding = Object.entries<any>(json.Resources).filter(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && JSON.stringify(r.Properties.PolicyDocument).includes('sagemaker:CreateTrainingJob'));
+    expect(holding).toHaveLength(1);
+    expect(resource.DependsOn).toContain(holding[0][0]);
   });
 
   test("the custom resource depends on the role's policy, so the job starts only once its role can read the data", () => {

@@ -317,8 +317,9 @@ describe('HyperparameterTuningJob', () => {
 
   test("the provider's role controls the tuning jobs named <NameBase>-*, describes their trials and passes its role", () => {
     const providerRoleId = Object.keys(template.findResources('AWS::IAM::Role', { Properties: { Description: 'Runs the SageMaker constructs custom-resource handlers' } }))[0];
-    const policy: any = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).find((p: any) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: providerRoleId }]));
-    const statements: any[] = policy.Properties.PolicyDocument.Statement;
+    const statements: any[] = Object.values<any>(template.findResources('AWS::IAM::ManagedPolicy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: providerRoleId }]))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
     const arn = (resourceName: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resourceName}`]] });
     const control = statements.find((s) => ([] as string[]).concat(s.Action).includes('sagemaker:CreateHyperParameterTuningJob'));
     expect(([] as string[]).concat(control.Action)).toEqual(expect.arrayContaining(['sagemaker:CreateHyperParameterTuningJob', 'sagemaker:DescribeHyperParameterTuningJob', 'sagemaker:StopHyperParameterTuningJob']));
@@ -326,8 +327,10 @@ describe('HyperparameterTuningJob', () => {
     expect(control.Resource).toEqual(arn(`hyper-parameter-tuning-job/${prefixOf(base)}-*`));
     // Trials are named <tuning job name>-<NNN>-<id>, and the tuning job name starts with <NameBase>-.
     expect(statements).toContainEqual({ Action: 'sagemaker:DescribeTrainingJob', Effect: 'Allow', Resource: arn(`training-job/${prefixOf(base)}-*`) });
+    const roleName = template.toJSON().Resources[roleId].Properties.RoleName['Fn::Join'][1][0];
     expect(statements).toContainEqual({
-      Action: 'iam:PassRole', Effect: 'Allow', Resource: { 'Fn::GetAtt': [roleId, 'Arn'] },
+      Action: 'iam:PassRole', Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, `:role/${roleName}`, { Ref: 'AWS::Region' }]] },
       Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
     });
   });
