@@ -2,12 +2,13 @@ import { createHash } from 'crypto';
 import { Aws, CustomResource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { describeValue, SageMakerConstructError } from './errors';
-import { nameOk, sageMakerName } from './rules';
+import { describeValue, ProblemList, SageMakerConstructError } from './errors';
+import { ENVIRONMENT_RULES, nameOk, sageMakerName } from './rules';
 import { generatePhysicalName } from './naming';
 import { CUSTOM_RESOURCE_SERVICE_TIMEOUT, HandlerGrants, HandlerProvider } from './provider';
 import { LeastPrivilegeRole } from './role';
-import type { SageMakerJobProperties } from './contracts/sagemaker-job';
+import type { JobSecretReference, SageMakerJobProperties } from './contracts/sagemaker-job';
+import { JobSecret } from '../training/job-secret';
 import type { DeployTimeJobOptions } from '../training/training-job';
 
 /**
@@ -103,6 +104,43 @@ function grantJobControl(scope: Construct, grants: HandlerGrants, resource: stri
   }));
 }
 
+/**
+ * The references of a job's secret environment variables, checked against the spec's own
+ * environment (every training definition's, for a tuning job) and CreateTrainingJob's limits; the
+ * provider may read each secret.
+ */
+function secretReferences(scope: Construct, secrets: { [name: string]: JobSecret } | undefined, request: unknown, grants: HandlerGrants): JobSecretReference[] {
+  if (!secrets) return [];
+  const problems = new ProblemList();
+  const r = request as Record<string, unknown>;
+  const environments = [r.Environment, (r.TrainingJobDefinition as Record<string, unknown> | undefined)?.Environment,
+    ...((r.TrainingJobDefinitions as Array<Record<string, unknown>> | undefined) ?? []).map((d) => d.Environment)]
+    .filter((e): e is Record<string, string> => typeof e === 'object' && e !== null);
+  const rules = ENVIRONMENT_RULES.training;
+  const out: JobSecretReference[] = [];
+  for (const [name, secret] of Object.entries(secrets)) {
+    if (Token.isUnresolved(name) || !rules.keyPattern.test(name) || name.length > rules.maxKey) {
+      problems.add(`invalid secretEnvironment name ${describeValue(name)}: use 1-${rules.maxKey} characters matching ${rules.keyPattern}`);
+      continue;
+    }
+    if (!(secret instanceof JobSecret)) {
+      // never the value itself: it may be the secret
+      problems.add(`secretEnvironment ${name} is ${secret === null ? 'null' : `a ${typeof secret}`}, not a JobSecret: use JobSecret.fromSecretsManager(secret) or JobSecret.fromSsmParameter(parameter), so the value stays out of the template`);
+      continue;
+    }
+    if (environments.some((e) => name in e)) {
+      problems.add(`secretEnvironment ${name} (${secret.description}) is also in the spec's environment: give each variable one source`);
+    }
+    out.push({ Name: name, ...secret._bind(grants) });
+  }
+  for (const e of environments.length ? environments : [{}]) {
+    const total = Object.keys(e).length + out.length;
+    if (total > rules.maxEntries) problems.add(`the job would have ${total} environment variables (spec environment and secretEnvironment): SageMaker accepts at most ${rules.maxEntries}`);
+  }
+  problems.throwIfAny(scope, 'secretEnvironment');
+  return out;
+}
+
 /** What differs between the kinds of deploy-time job. */
 export interface DeployTimeJobKind {
   /** The spec, in messages: 'spec', 'tuning spec'. */
@@ -158,11 +196,16 @@ export function startDeployTimeJob(scope: Construct, kind: DeployTimeJobKind, sp
   const provider = HandlerProvider.of(scope);
   const handlerGrants = provider.grantsFor();
   grantJobControl(scope, handlerGrants, kind.arnResource, nameBase, kind.actions, passRoleArn);
+  const secrets = secretReferences(scope, options.secretEnvironment, request, handlerGrants);
   const resource = new CustomResource(scope, 'Resource', {
     serviceToken: provider.serviceToken,
     resourceType: kind.resourceType,
     serviceTimeout: CUSTOM_RESOURCE_SERVICE_TIMEOUT,
-    properties: { NameBase: nameBase, Request: Stack.of(scope).toJsonString(request) } satisfies SageMakerJobProperties,
+    properties: {
+      NameBase: nameBase,
+      Request: Stack.of(scope).toJsonString(request),
+      ...(secrets.length ? { SecretEnvironment: Stack.of(scope).toJsonString(secrets) } : {}),
+    } satisfies SageMakerJobProperties,
   });
   // The job must not start before its role can read its data. A role of yours: depend on every
   // policy in its tree (an iam.Role's DefaultPolicy, an imported role's attached Policy...), not only

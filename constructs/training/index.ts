@@ -7,3 +7,4 @@ export * from './processing-spec';
 export * from './training-job';
 export * from './tuning-job';
 export * from './processing-job';
+export * from './job-secret';

@@ -1,5 +1,6 @@
 import { CustomResource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { JobSecret } from './job-secret';
 import { Construct } from 'constructs';
 import { TrainingSpec } from './training-spec';
 import { TRAINING_JOB_RESOURCE_TYPE, TrainingJobAttribute } from '../private/contracts/sagemaker-job';
@@ -24,6 +25,13 @@ export interface DeployTimeJobOptions {
    * @default - none: an unchanged spec never runs again in the same stack
    */
   readonly runId?: string;
+  /**
+   * Environment variables whose values are secrets, by name: read by the provider when it starts
+   * the job, so that only their references are in the template and the provider's logs (see
+   * `JobSecret`). Names follow the spec's `environment` rules and must not repeat its names.
+   * @default - none
+   */
+  readonly secretEnvironment?: { [name: string]: JobSecret };
 }
 
 /** Properties of a TrainingJob. */
@@ -37,8 +45,9 @@ export interface TrainingJobProps extends DeployTimeJobOptions {
  * the deployed values and the stack>`, so an unchanged stack never retrains, while a changed spec, a
  * changed deployed value (a new bucket or role) or a new stack trains anew; a job of that name that
  * stopped or failed (a rollback stopped it) is followed by `<name>-r2`, `-r3`... The deployment
- * waits for the job (the provider polls every 30 seconds, for at most 2 hours, so the spec's maximum
- * runtime, spot wait included, must be 110 minutes or less); a failed job fails the deployment with
+ * waits for the job (the provider polls every 30 seconds for at most 55 minutes, inside the hour
+ * CloudFormation waits for a custom resource, so the spec's maximum runtime, spot wait included, must
+ * be 50 minutes or less: run longer jobs as a pipeline `TrainingStep`); a failed job fails the deployment with
  * SageMaker's `FailureReason`; deleting the stack (or a rollback) stops a running job.
  */
 export class TrainingJob extends Construct implements iam.IGrantable {

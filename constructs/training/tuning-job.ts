@@ -13,7 +13,7 @@ export interface HyperparameterTuningJobProps extends DeployTimeJobOptions {
 
 /**
  * Runs a hyperparameter tuning job when the stack deploys, like `TrainingJob`: hashed name (at most
- * 32 characters, decided at deploy time; `-r<N>` after a stopped or failed job), the deployment waits (at most 110 minutes: set the spec's `maxRuntime`), fails with SageMaker's reason,
+ * 32 characters, decided at deploy time; `-r<N>` after a stopped or failed job), the deployment waits (at most 50 minutes, inside CloudFormation's hour for a custom resource: set the spec's `maxRuntime`), fails with SageMaker's reason,
  * and a stack delete stops it. Exposes the best training job and its model artifact.
  */
 export class HyperparameterTuningJob extends Construct implements iam.IGrantable {
