@@ -4,7 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatch_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { CfnDataQualityJobDefinition, CfnModelQualityJobDefinition, CfnMonitoringSchedule } from 'aws-cdk-lib/aws-sagemaker';
+import { CfnDataQualityJobDefinition, CfnModelBiasJobDefinition, CfnModelExplainabilityJobDefinition, CfnModelQualityJobDefinition, CfnMonitoringSchedule } from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { Endpoint } from './endpoint';
@@ -144,16 +144,20 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
     const maxRuntime = props.maxRuntime ?? Duration.minutes(30);
     const seconds = maxRuntime.isUnresolved() ? rules.seconds(problems, 'maxRuntime', maxRuntime, 1, 86400) : maxRuntime.toSeconds({ integral: false });
     // MonitoringStoppingCondition: at most 1 hour on hourly schedules (30 minutes for model quality and bias), at most a day otherwise.
-    const runtimeLimit = schedule._intervalSeconds <= 3600 ? (type === 'ModelQuality' ? 1800 : 3600) : 86400;
+    const runtimeLimit = schedule._intervalSeconds <= 3600 ? (type === 'ModelQuality' || type === 'ModelBias' ? 1800 : 3600) : 86400;
     if (!maxRuntime.isUnresolved() && (!Number.isInteger(seconds) || seconds! < 1 || seconds! > runtimeLimit)) {
       problems.add(`invalid maxRuntime ${maxRuntime.toHumanString()}: use whole seconds from 1 to ${runtimeLimit} (a ${type} job on this schedule may run at most ${Duration.seconds(runtimeLimit).toHumanString()})`);
     }
     const capture = props.endpoint.dataCapture;
-    const [option, reads] = type === 'ModelQuality'
-      ? ['captureResponse', 'responses (the predictions it compares with ground truth)'] as const
-      : ['captureRequest', 'requests (the features it compares with the baseline)'] as const;
-    if (capture && capture[option] === false) {
-      problems.add(`endpoint ${props.endpoint.node.path} has dataCapture.${option} false: a ${type} monitor reads the captured ${reads}`);
+    const needs: Array<readonly ['captureRequest' | 'captureResponse', string]> = type === 'ModelQuality'
+      ? [['captureResponse', 'responses (the predictions it compares with ground truth)']]
+      : type === 'ModelBias'
+        ? [['captureRequest', 'requests (the facets it measures bias across)'], ['captureResponse', 'responses (the predictions whose bias it measures)']]
+        : [['captureRequest', 'requests (the features it compares with the baseline)']];
+    for (const [option, reads] of needs) {
+      if (capture && capture[option] === false) {
+        problems.add(`endpoint ${props.endpoint.node.path} has dataCapture.${option} false: a ${type} monitor reads the captured ${reads}`);
+      }
     }
     const volume = props.volumeSizeGb ?? 20;
     rules.integer(problems, 'volumeSizeGb', volume, 1, 16384);
@@ -332,6 +336,18 @@ export class DataQualityMonitor extends MonitorBase {
   }
 }
 
+/** The ground-truth window of a monitor: negative ISO 8601 offsets, the start before the end. */
+function checkOffsets(problems: ProblemList, startTimeOffset: string | undefined, endTimeOffset: string | undefined): void {
+  const props = { startTimeOffset, endTimeOffset };
+  const minutes = (v: string) => { const m = /^-P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(v); return m ? -((+(m[1] ?? 0)) * 1440 + (+(m[2] ?? 0)) * 60 + (+(m[3] ?? 0))) : NaN; };
+  const start = minutes(props.startTimeOffset ?? '-PT1H');
+  const end = minutes(props.endTimeOffset ?? '-PT0H');
+  if (start >= end) problems.add(`startTimeOffset ${describeValue(props.startTimeOffset ?? '-PT1H')} is not before endTimeOffset ${describeValue(props.endTimeOffset ?? '-PT0H')}: the window starts before it ends`);
+  for (const [name, v] of [['startTimeOffset', props.startTimeOffset], ['endTimeOffset', props.endTimeOffset]] as const) {
+    if (v !== undefined && (!/^-P(\d+D)?(T(\d+H)?(\d+M)?)?$/.test(v) || /^-PT?$/.test(v))) problems.add(`invalid ${name} ${describeValue(v)}: use a negative ISO 8601 duration like '-PT1H' or '-P1D'`);
+  }
+}
+
 /** What a model-quality monitor's model predicts. */
 export enum ProblemType {
   /** Two classes. */
@@ -390,13 +406,7 @@ export class ModelQualityMonitor extends MonitorBase {
       if (props.problemType !== ProblemType.BINARY_CLASSIFICATION && (props.probabilityAttribute || t !== undefined)) {
         problems.add(`probabilityAttribute/probabilityThreshold are for BinaryClassification, got ${props.problemType}`);
       }
-      const minutes = (v: string) => { const m = /^-P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(v); return m ? -((+(m[1] ?? 0)) * 1440 + (+(m[2] ?? 0)) * 60 + (+(m[3] ?? 0))) : NaN; };
-      const start = minutes(props.startTimeOffset ?? '-PT1H');
-      const end = minutes(props.endTimeOffset ?? '-PT0H');
-      if (start >= end) problems.add(`startTimeOffset ${describeValue(props.startTimeOffset ?? '-PT1H')} is not before endTimeOffset ${describeValue(props.endTimeOffset ?? '-PT0H')}: the window starts before it ends`);
-      for (const [name, v] of [['startTimeOffset', props.startTimeOffset], ['endTimeOffset', props.endTimeOffset]] as const) {
-        if (v !== undefined && (!/^-P(\d+D)?(T(\d+H)?(\d+M)?)?$/.test(v) || /^-PT?$/.test(v))) problems.add(`invalid ${name} ${describeValue(v)}: use a negative ISO 8601 duration like '-PT1H' or '-P1D'`);
-      }
+      checkOffsets(problems, props.startTimeOffset, props.endTimeOffset);
     });
     props.groundTruth.grantRead(this.grantee);
     props.baselineConstraints?.grantRead(this.grantee);
@@ -441,5 +451,199 @@ export class ModelQualityMonitor extends MonitorBase {
       },
     };
     return new CfnModelQualityJobDefinition(this, 'Definition', { ...body, jobDefinitionName: this._hashedName(body) });
+  }
+}
+
+/** Options of the SageMaker Clarify monitors (bias and explainability). */
+export interface ClarifyMonitorOptions extends MonitorOptions {
+  /**
+   * The Clarify analysis configuration (`analysis_config.json`): the label, facets and bias
+   * metrics, or the SHAP baseline and the model to explain, as written by a pipeline's ClarifyCheck
+   * step or a Clarify baselining job (the SageMaker Python SDK's `BiasAnalysisConfig` /
+   * `ExplainabilityAnalysisConfig`).
+   */
+  readonly analysisConfig: S3Location;
+  /**
+   * The baseline's `constraints.json` (from the same baselining job or ClarifyCheck step).
+   * @default - none: the monitor reports metrics but no violations
+   */
+  readonly baselineConstraints?: S3Location;
+  /**
+   * The attribute (or index) of the features in the captured request, when it holds more.
+   * @default - the whole request
+   */
+  readonly featuresAttribute?: string;
+  /**
+   * The attribute (or index) of the prediction in the response, when the response has several.
+   * @default - the whole response
+   */
+  readonly inferenceAttribute?: string;
+  /**
+   * The attribute (or index) of the predicted probability in the response.
+   * @default - none
+   */
+  readonly probabilityAttribute?: string;
+  /**
+   * Probabilities at or above this are the positive label (0-1), with probabilityAttribute.
+   * @default 0.5 with probabilityAttribute
+   */
+  readonly probabilityThreshold?: number;
+}
+
+/** Checks shared by the Clarify monitors. */
+function clarifyProblems(problems: ProblemList, props: ClarifyMonitorOptions): void {
+  problems.addIf(props.analysisConfig._uriProblem('analysisConfig', 1024));
+  rules.numberIn(problems, 'probabilityThreshold', props.probabilityThreshold, 0, 1);
+  if (props.probabilityThreshold !== undefined && !props.probabilityAttribute) {
+    problems.add(`probabilityThreshold ${props.probabilityThreshold} was given without probabilityAttribute: the threshold applies to the probability the response holds at that attribute`);
+  }
+}
+
+/**
+ * What a Clarify monitor's job needs beyond its data: it reads its analysis configuration and
+ * baseline, and may run a temporary shadow endpoint of the model (Clarify names those `sm-clarify-*`)
+ * to compute what the captured data does not hold.
+ */
+function grantClarify(scope: Construct, grantee: iam.IGrantable, props: ClarifyMonitorOptions): void {
+  props.analysisConfig.grantRead(grantee);
+  props.baselineConstraints?.grantRead(grantee);
+  const stack = Stack.of(scope);
+  grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['sagemaker:CreateEndpoint', 'sagemaker:CreateEndpointConfig', 'sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint', 'sagemaker:DeleteEndpointConfig', 'sagemaker:InvokeEndpoint', 'sagemaker:AddTags'],
+    resources: [stack.formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: 'sm-clarify-*' }), stack.formatArn({ service: 'sagemaker', resource: 'endpoint-config', resourceName: 'sm-clarify-*' })],
+  }));
+}
+
+/** The endpoint input of a Clarify monitor's job definition. */
+function clarifyEndpointInput(common: MonitorJobCommon, props: ClarifyMonitorOptions & { startTimeOffset?: string; endTimeOffset?: string }): CfnModelBiasJobDefinition.EndpointInputProperty {
+  return {
+    ...common.endpointInput,
+    featuresAttribute: props.featuresAttribute,
+    inferenceAttribute: props.inferenceAttribute,
+    probabilityAttribute: props.probabilityAttribute,
+    probabilityThresholdAttribute: props.probabilityAttribute ? props.probabilityThreshold ?? 0.5 : undefined,
+    startTimeOffset: props.startTimeOffset,
+    endTimeOffset: props.endTimeOffset,
+  };
+}
+
+/** Properties of a ModelBiasMonitor. */
+export interface ModelBiasMonitorProps extends ClarifyMonitorOptions {
+  /** Where ground-truth labels are uploaded (merged with the captured predictions by event id). */
+  readonly groundTruth: S3Location;
+  /**
+   * Ground truth arrives this long after the predictions it labels (negative ISO 8601 duration).
+   * @default '-PT1H'
+   */
+  readonly startTimeOffset?: string;
+  /** @default '-PT0H' */
+  readonly endTimeOffset?: string;
+}
+
+/**
+ * SageMaker Clarify bias drift: on a schedule, measures the bias metrics of the analysis
+ * configuration (e.g. DPPL, DI) on the predictions the endpoint captured, with the ground truth you
+ * upload, and compares them with the baseline's constraints; metrics go to CloudWatch
+ * (`aws/sagemaker/Endpoints/bias-metrics`).
+ */
+export class ModelBiasMonitor extends MonitorBase {
+  constructor(scope: Construct, id: string, props: ModelBiasMonitorProps) {
+    super(scope, id, props, 'ModelBias', (problems) => {
+      clarifyProblems(problems, props);
+      problems.addIf(props.groundTruth._uriProblem('groundTruth', 512));
+      checkOffsets(problems, props.startTimeOffset, props.endTimeOffset);
+    });
+    grantClarify(this, this.grantee, props);
+    props.groundTruth.grantRead(this.grantee);
+  }
+
+  /** A bias metric of the analysis (e.g. 'DPPL', 'DI'), per facet, as Clarify publishes it. */
+  public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'aws/sagemaker/Endpoints/bias-metrics',
+      metricName,
+      dimensionsMap: { Endpoint: this.endpoint.endpointName, MonitoringSchedule: this.monitoringScheduleName },
+      statistic: 'Average',
+      period: Duration.hours(1),
+      ...props,
+    });
+  }
+
+  /** @internal */
+  protected _createDefinition(common: MonitorJobCommon, options: MonitorOptions): Construct {
+    const props = options as ModelBiasMonitorProps;
+    const body = {
+      endpointName: common.endpointName,
+      roleArn: common.roleArn,
+      stoppingCondition: common.stoppingCondition,
+      jobResources: common.jobResources,
+      modelBiasJobOutputConfig: common.outputConfig,
+      modelBiasJobInput: {
+        endpointInput: clarifyEndpointInput(common, { ...props, startTimeOffset: props.startTimeOffset ?? '-PT1H', endTimeOffset: props.endTimeOffset ?? '-PT0H' }),
+        groundTruthS3Input: { s3Uri: props.groundTruth.uri },
+      },
+      modelBiasBaselineConfig: props.baselineConstraints ? { constraintsResource: { s3Uri: props.baselineConstraints.uri } } : undefined,
+      modelBiasAppSpecification: {
+        imageUri: ContainerImage.clarify().bind(this).imageUri,
+        configUri: props.analysisConfig.uri,
+        environment: { publish_cloudwatch_metrics: 'Enabled' },
+      },
+    };
+    return new CfnModelBiasJobDefinition(this, 'Definition', { ...body, jobDefinitionName: this._hashedName(body) });
+  }
+}
+
+/** Properties of a ModelExplainabilityMonitor. */
+export interface ModelExplainabilityMonitorProps extends ClarifyMonitorOptions {
+  /**
+   * The baseline's `constraints.json`: the SHAP values of the baseline data (from a ClarifyCheck
+   * step or an explainability baselining job), which drift is measured against.
+   * @default - none: the monitor reports attributions but no drift violations
+   */
+  readonly baselineConstraints?: S3Location;
+}
+
+/**
+ * SageMaker Clarify feature attribution drift: on a schedule, computes the SHAP values of the
+ * requests the endpoint captured (Clarify runs a temporary shadow endpoint of the model, per the
+ * analysis configuration's predictor) and compares them with the baseline's; metrics go to
+ * CloudWatch (`aws/sagemaker/Endpoints/explainability-metrics`).
+ */
+export class ModelExplainabilityMonitor extends MonitorBase {
+  constructor(scope: Construct, id: string, props: ModelExplainabilityMonitorProps) {
+    super(scope, id, props, 'ModelExplainability', (problems) => clarifyProblems(problems, props));
+    grantClarify(this, this.grantee, props);
+  }
+
+  /** A feature-attribution metric (e.g. `feature_<name>` or 'global_shap'), as Clarify publishes it. */
+  public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'aws/sagemaker/Endpoints/explainability-metrics',
+      metricName,
+      dimensionsMap: { Endpoint: this.endpoint.endpointName, MonitoringSchedule: this.monitoringScheduleName },
+      statistic: 'Average',
+      period: Duration.hours(1),
+      ...props,
+    });
+  }
+
+  /** @internal */
+  protected _createDefinition(common: MonitorJobCommon, options: MonitorOptions): Construct {
+    const props = options as ModelExplainabilityMonitorProps;
+    const body = {
+      endpointName: common.endpointName,
+      roleArn: common.roleArn,
+      stoppingCondition: common.stoppingCondition,
+      jobResources: common.jobResources,
+      modelExplainabilityJobOutputConfig: common.outputConfig,
+      modelExplainabilityJobInput: { endpointInput: clarifyEndpointInput(common, props) },
+      modelExplainabilityBaselineConfig: props.baselineConstraints ? { constraintsResource: { s3Uri: props.baselineConstraints.uri } } : undefined,
+      modelExplainabilityAppSpecification: {
+        imageUri: ContainerImage.clarify().bind(this).imageUri,
+        configUri: props.analysisConfig.uri,
+        environment: { publish_cloudwatch_metrics: 'Enabled' },
+      },
+    };
+    return new CfnModelExplainabilityJobDefinition(this, 'Definition', { ...body, jobDefinitionName: this._hashedName(body) });
   }
 }
