@@ -40,6 +40,7 @@ export const OPERATIONS = [
   'CreatePipeline', 'CreateCompilationJob',
   'DeleteApp', 'DeleteSpace', 'DeleteUserProfile', 'DeleteDomain', 'DescribeDomain',
   'ListApps', 'ListSpaces', 'ListUserProfiles',
+  'CreateLabelingJob',
 ];
 
 /** Shape fields kept (documentation, box, exception, sensitive... are dropped). */
