@@ -8,3 +8,4 @@ export * from './training-job';
 export * from './tuning-job';
 export * from './processing-job';
 export * from './job-secret';
+export * from './training-code';

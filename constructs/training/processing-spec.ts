@@ -4,6 +4,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
+import { AssetLocation } from './private/asset-location';
 import { Construct } from 'constructs';
 import { ContainerImage } from '../core/container-image';
 import { InstanceType, InstanceUse } from '../core/instance-type';
@@ -19,7 +20,7 @@ import type {
   CreateProcessingJobRequest, ProcessingInstanceType, ProcessingS3CompressionType, ProcessingS3DataDistributionType, ProcessingS3DataType, ProcessingS3InputMode,
   ProcessingS3UploadMode,
 } from '@aws-sdk/client-sagemaker';
-import { grantKeyRead, grantKeyReadWrite, grantVolumeKey } from '../private/kms';
+import { grantKeyReadWrite, grantVolumeKey } from '../private/kms';
 
 /** How a processing container receives an input. */
 export enum ProcessingInputMode {
@@ -120,27 +121,6 @@ class AssetCode extends ProcessingCode {
     // script's name in the container, not the local file name.
     const key = asset.s3ObjectKey;
     return { location: new AssetLocation(asset), fileName: Token.isUnresolved(key) ? key : path.posix.basename(key) };
-  }
-}
-
-class AssetLocation extends S3Location {
-  public readonly uri: string;
-  constructor(private readonly asset: s3_assets.Asset) {
-    super();
-    this.uri = asset.s3ObjectUrl;
-  }
-  public grantRead(grantee: iam.IGrantable): void {
-    // Only this object: Asset.grantRead would grant s3:GetObject*, s3:GetBucket* and s3:List* on the
-    // whole assets bucket. SageMaker lists the key as an S3 prefix, then downloads it.
-    const bucket = this.asset.bucket;
-    const key = this.asset.s3ObjectKey;
-    iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject', 's3:GetObjectVersion'], resourceArns: [bucket.arnForObjects(key)] });
-    iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [key, `${key}*`] } } });
-    iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetBucketLocation'], resourceArns: [bucket.bucketArn] });
-    grantKeyRead(bucket.encryptionKey, grantee);
-  }
-  public grantWrite(): void {
-    // assets are read-only
   }
 }
 

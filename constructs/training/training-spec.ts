@@ -7,6 +7,8 @@ import { checkAlgorithmResources } from './private/algorithm-rules';
 import { renderChannels } from './private/render-channels';
 import { renderDebugger } from './private/render-debugger';
 import { renderResources } from './private/render-resources';
+import { renderScriptMode } from './private/render-script-mode';
+import { Distribution, TrainingCode } from './training-code';
 import { Compression, TrainingChannel, TrainingInputMode } from './training-channel';
 import { CheckpointOptions, SpotTraining, TrainingResources } from './training-resources';
 import { ContainerImage } from '../core/container-image';
@@ -119,6 +121,19 @@ export interface TrainingSpecProps {
    * @default - none
    */
   readonly tags?: { [key: string]: string };
+  /**
+   * Your training script, for the script mode of a framework image (PyTorch, TensorFlow,
+   * scikit-learn, XGBoost, Hugging Face): the spec sets the hyperparameters those containers read
+   * and JSON-encodes yours, as the SageMaker Python SDK's estimators do.
+   * @default - the image's own program
+   */
+  readonly code?: TrainingCode;
+  /**
+   * How the instances train together: torchrun, SageMaker distributed data parallel, MPI, parameter
+   * servers, MultiWorkerMirroredStrategy (needs `code`).
+   * @default - no launcher: the script runs once per instance
+   */
+  readonly distribution?: Distribution;
 }
 
 /** What a rendered spec needs from its user. */
@@ -180,8 +195,9 @@ export class TrainingSpec {
     }
     if (p.spot && p.resources.keepAlive !== undefined) problems.add('resources.keepAlive with spot: SageMaker warm pools are not available for managed spot training; drop one of them');
     if (p.debugger?.outputLocation) problems.addIf(p.debugger!.outputLocation!._uriProblem('debugger.outputLocation'));
-    const hyperparameters = renderHyperparameters(problems, p.hyperparameters);
     const facts = p.image?._facts();
+    const scriptMode = renderScriptMode(scope, problems, { code: p.code, distribution: p.distribution, hyperparameters: p.hyperparameters, resources: p.resources, facts, hasImage: p.image !== undefined });
+    const hyperparameters = renderHyperparameters(problems, scriptMode ? scriptMode.hyperparameters : p.hyperparameters);
     if (facts?.scope !== undefined && facts.scope !== 'training') {
       problems.add(`image is the ${facts.description} image: a training job needs a training image; use ContainerImage.framework(..., { scope: ImageScope.TRAINING }) or a built-in algorithm`);
     }
@@ -278,6 +294,16 @@ export class TrainingSpec {
       if ((p.debugger.rules?.length ?? 0) > 0 || (!p.debugger.disableProfiler && (p.debugger.profilerReport ?? true))) {
         grantJobBasics(scope, grantee, '/aws/sagemaker/ProcessingJobs');
       }
+    }
+    if (p.code) {
+      // An invalid code is reported when the spec renders.
+      let location: S3Location | undefined;
+      try {
+        location = p.code.bind(scope as never).location;
+      } catch {
+        location = undefined;
+      }
+      location?.grantRead(grantee);
     }
     grantKeyReadWrite(p.outputKey, grantee);
     grantVolumeKey(p.resources.volumeKey, grantee);

@@ -1,0 +1,149 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import {
+  DATA_PARALLEL_FRAMEWORK_VERSIONS, DATA_PARALLEL_INSTANCE_TYPES, frameworkOf, isGpuInstance, isTrainiumInstance, TORCH_DISTRIBUTED_GPU_VERSIONS,
+  TORCH_DISTRIBUTED_TRAINIUM_VERSIONS,
+} from './distribution-rules';
+import type { ImageFacts } from '../../core/private/image-facts';
+import { describeValue, ProblemList } from '../../private/errors';
+import type { Distribution, TrainingCode, TrainingCodeConfig } from '../training-code';
+import type { TrainingResources } from '../training-resources';
+
+/** The hyperparameters the framework containers' script mode reads, besides the user's. */
+const SCRIPT_MODE_NAMES = ['sagemaker_program', 'sagemaker_submit_directory', 'sagemaker_region', 'sagemaker_container_log_level', 'sagemaker_job_name'];
+/** logging.INFO, the SDK's default container log level. */
+const CONTAINER_LOG_LEVEL = 20;
+
+/**
+ * A hyperparameter value as the SDK's framework estimators encode it (`json.dumps`): strings
+ * quoted, numbers and booleans as JSON. A deploy-time value (a token) goes as it is, as the SDK
+ * passes pipeline variables (`to_string()`); the containers decode what is not JSON as a plain string.
+ */
+function jsonEncoded(value: unknown): string | undefined {
+  if (typeof value === 'string') return Token.isUnresolved(value) ? value : JSON.stringify(value);
+  if (typeof value === 'number') return Token.isUnresolved(value) ? Token.asString(value) : Number.isFinite(value) ? JSON.stringify(value) : undefined;
+  if (typeof value === 'boolean') return JSON.stringify(value);
+  if (Array.isArray(value) || (value !== null && typeof value === 'object')) {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+export interface ScriptModeInput {
+  readonly code?: TrainingCode;
+  readonly distribution?: Distribution;
+  readonly hyperparameters?: { [name: string]: unknown };
+  readonly resources: TrainingResources;
+  readonly facts?: ImageFacts;
+  readonly hasImage: boolean;
+}
+
+/**
+ * The hyperparameters of a spec with `code` or `distribution` (the user's JSON-encoded, plus the
+ * script-mode and launcher ones), and the code's location; undefined when the spec has neither.
+ */
+export function renderScriptMode(scope: IConstruct, problems: ProblemList, input: ScriptModeInput): { hyperparameters: { [name: string]: unknown }; code?: TrainingCodeConfig } | undefined {
+  const { code, distribution, facts } = input;
+  if (!code && !distribution) return undefined;
+  const user = input.hyperparameters ?? {};
+  if (code) {
+    if (!input.hasImage) problems.add('code runs in the script mode of a framework image: give image (e.g. ContainerImage.framework(Framework.PYTORCH, ...)), not algorithmName');
+    if (facts?.builtInAlgorithm && facts.builtInAlgorithm !== 'xgboost' && facts.description.startsWith('built-in algorithm')) {
+      problems.add(`code was given for the ${facts.description} image, which runs its own algorithm, not scripts: use a framework image (PyTorch, TensorFlow, scikit-learn, XGBoost, Hugging Face)`);
+    }
+    for (const name of SCRIPT_MODE_NAMES) {
+      if (name in user) problems.add(`hyperparameter ${name} is set by code: remove it from hyperparameters`);
+    }
+  } else if (!('sagemaker_program' in user)) {
+    problems.add(`distribution (${distribution!._name}) is read by the framework containers' script mode: give code (TrainingCode.fromAsset(dir, { entryPoint }))`);
+  }
+  let bound: TrainingCodeConfig | undefined;
+  try {
+    bound = code?.bind(scope as never);
+  } catch (e) {
+    problems.add((e as Error).message.replace(/^\[[^\]]*\] /, ''));
+  }
+
+  const out: { [name: string]: unknown } = {};
+  for (const [name, value] of Object.entries(user)) {
+    const encoded = jsonEncoded(value);
+    if (encoded === undefined) problems.add(`hyperparameter ${name} is ${describeValue(value)}: use a string, a finite number, a boolean, or a JSON array or object`);
+    else out[name] = encoded;
+  }
+  if (bound) {
+    out.sagemaker_program = JSON.stringify(bound.entryPoint);
+    out.sagemaker_submit_directory = `"${bound.location.uri}"`;
+    out.sagemaker_region = `"${Stack.of(scope).region}"`;
+    out.sagemaker_container_log_level = JSON.stringify(CONTAINER_LOG_LEVEL);
+  }
+  if (distribution) {
+    const group = checkDistribution(problems, distribution, input.resources, facts);
+    for (const [name, value] of Object.entries(distribution._hyperparameters(group.instanceType, group.instanceGroup))) {
+      if (name in user) problems.add(`hyperparameter ${name} is set by distribution (${distribution._name}): remove it from hyperparameters`);
+      out[name] = jsonEncoded(value);
+    }
+  }
+  return { hyperparameters: out, code: bound };
+}
+
+/** The launcher's checks; returns the instance type (and group) the launcher runs on. */
+function checkDistribution(problems: ProblemList, d: Distribution, resources: TrainingResources, facts?: ImageFacts): { instanceType?: string; instanceGroup?: string } {
+  const groups = resources.instanceGroups ?? [];
+  let instanceType = resources.instanceType?.name;
+  let instanceGroup: string | undefined;
+  if (groups.length > 0) {
+    if (!d._supportsInstanceGroups) {
+      problems.add(`distribution ${d._name} with instanceGroups: SageMaker runs only MPI and smdistributed dataparallel in one group of a heterogeneous cluster; use Distribution.mpi() or Distribution.dataParallel() with instanceGroup, or one instance type`);
+    } else if (d._instanceGroup === undefined && groups.length > 1) {
+      problems.add(`distribution ${d._name} with ${groups.length} instance groups: name the group that trains (instanceGroup: one of ${groups.map((g) => g.name).join(', ')})`);
+    } else {
+      const chosen = d._instanceGroup === undefined ? groups[0] : groups.find((g) => g.name === d._instanceGroup);
+      if (!chosen) problems.add(`distribution instanceGroup ${describeValue(d._instanceGroup)} is not one of resources.instanceGroups (${groups.map((g) => g.name).join(', ')})`);
+      instanceGroup = chosen?.name;
+      instanceType = chosen?.instanceType.name;
+    }
+  } else if (d._instanceGroup !== undefined) {
+    problems.add(`distribution instanceGroup ${describeValue(d._instanceGroup)} was given without resources.instanceGroups: it names a group of a heterogeneous cluster`);
+  }
+  if (d._processesPerHost !== undefined && !Token.isUnresolved(d._processesPerHost) && (!Number.isInteger(d._processesPerHost) || d._processesPerHost < 1)) {
+    problems.add(`invalid mpi processesPerHost ${describeValue(d._processesPerHost)}: use a whole number, 1 or more`);
+  }
+  const fw = facts ? frameworkOf(facts.description) : undefined;
+  const literalType = instanceType !== undefined && !Token.isUnresolved(instanceType) ? instanceType : undefined;
+  if (literalType && isTrainiumInstance(literalType) && d._name !== 'torch_distributed') {
+    problems.add(`distribution ${d._name} on ${literalType}: Trainium instances support only Distribution.torchDistributed()`);
+  }
+  switch (d._name) {
+    case 'smdistributed dataparallel':
+      if (literalType && !DATA_PARALLEL_INSTANCE_TYPES.includes(literalType)) {
+        problems.add(`distribution smdistributed dataparallel on ${literalType}: it runs only on ${DATA_PARALLEL_INSTANCE_TYPES.join(', ')}; use Distribution.torchDistributed() elsewhere (e.g. on ml.p5.48xlarge)`);
+      }
+      if (fw && !(fw.framework in DATA_PARALLEL_FRAMEWORK_VERSIONS)) {
+        problems.add(`distribution smdistributed dataparallel needs a PyTorch or TensorFlow image, got ${facts!.description}`);
+      } else if (fw && !DATA_PARALLEL_FRAMEWORK_VERSIONS[fw.framework].includes(fw.version)) {
+        problems.add(`distribution smdistributed dataparallel does not support ${fw.framework} ${fw.version}: use one of ${DATA_PARALLEL_FRAMEWORK_VERSIONS[fw.framework].join(', ')}`);
+      }
+      break;
+    case 'torch_distributed': {
+      if (fw && fw.framework !== 'pytorch') problems.add(`distribution torch_distributed needs a PyTorch image, got ${facts!.description}`);
+      if (literalType && !isGpuInstance(literalType) && !isTrainiumInstance(literalType)) {
+        problems.add(`distribution torch_distributed on ${literalType}: it runs on GPU (ml.p*, ml.g*) and Trainium (ml.trn*) instances`);
+      } else if (fw?.framework === 'pytorch' && literalType) {
+        const versions = isTrainiumInstance(literalType) ? TORCH_DISTRIBUTED_TRAINIUM_VERSIONS : TORCH_DISTRIBUTED_GPU_VERSIONS;
+        if (!versions.includes(fw.version)) problems.add(`distribution torch_distributed on ${literalType} does not support PyTorch ${fw.version}: use one of ${versions.join(', ')}`);
+      }
+      break;
+    }
+    case 'parameter_server':
+    case 'multi_worker_mirrored_strategy':
+      if (fw && fw.framework !== 'tensorflow') problems.add(`distribution ${d._name} needs a TensorFlow image, got ${facts!.description}`);
+      break;
+    default:
+      break;
+  }
+  return { instanceType, instanceGroup };
+}
