@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as zlib from 'zlib';
 import * as fs from 'fs';
+import * as os from 'os';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import {
@@ -83,7 +84,7 @@ describe('TrainingSpec script mode (TrainingCode)', () => {
 });
 
 function writeTemp(data: Buffer): string {
-  const file = path.join(fs.mkdtempSync(path.join(require('os').tmpdir(), 'tar-')), 'x.tar.gz');
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tar-')), 'x.tar.gz');
   fs.writeFileSync(file, data);
   return file;
 }
