@@ -8,5 +8,5 @@ module.exports = {
   ...base,
   roots: ['<rootDir>/test/handlers', '<rootDir>/test/sdk-floor'],
   testPathIgnorePatterns: ['/node_modules/'],
-  moduleNameMapper: { '^@aws-sdk/client-(sagemaker|s3|ec2|efs)(/.*)?$': 'sdk-floor-client-$1$2' },
+  moduleNameMapper: { '^@aws-sdk/client-(sagemaker|s3|ec2|efs|secrets-manager|ssm)(/.*)?$': 'sdk-floor-client-$1$2' },
 };
