@@ -12,6 +12,13 @@
  *   string because CloudFormation turns every non-string value of a property into a string, which the
  *   API would reject (`"InstanceCount": "1"`).
  *
+ * - `SecretEnvironment` (optional): environment variables whose values the handler reads right before
+ *   it creates the job, as a JSON string of `JobSecretReference[]` (`Name` and exactly one of
+ *   `SecretArn`, with an optional `JsonKey`, and `ParameterName`). The provider framework logs the
+ *   properties on every event and poll: only the references are there. The values go into the
+ *   request's `Environment` (a tuning job: every training definition's), never into a log line or an
+ *   error message (an error the create answers is redacted of them), and never into the job name.
+ *
  * The job name is decided here, from the resolved values: `<NameBase>-<h>` where `h` is a short hash
  * of the resolved request (job name left out) and the event's `StackId`. An unchanged stack resolves
  * to the same name (the job is not run again); a new stack (a destroy and a fresh deploy included) or
@@ -65,6 +72,8 @@ import {
   StopHyperParameterTuningJobCommand,
   StopTrainingJobCommand,
 } from '@aws-sdk/client-sagemaker';
+import { GetSecretValueCommand, GetSecretValueCommandOutput, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, GetParameterCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
 import {
   CustomResourceEvent,
   IsCompleteResponse,
@@ -80,7 +89,7 @@ import {
   runtime,
 } from '../../../private/handlers/runtime';
 
-import { SageMakerJobProperties, TRAINING_JOB_RESOURCE_TYPE, TUNING_JOB_RESOURCE_TYPE } from '../../../private/contracts/sagemaker-job';
+import { JobSecretReference, SageMakerJobProperties, TRAINING_JOB_RESOURCE_TYPE, TUNING_JOB_RESOURCE_TYPE } from '../../../private/contracts/sagemaker-job';
 import type { Wire } from '../../../private/contracts';
 import { isSageMakerName } from '../../../private/contracts/names';
 export { TRAINING_JOB_RESOURCE_TYPE, TUNING_JOB_RESOURCE_TYPE };
@@ -91,6 +100,10 @@ export { TRAINING_JOB_RESOURCE_TYPE, TUNING_JOB_RESOURCE_TYPE };
 
 export interface SageMakerJobClients extends RuntimeOptions {
   readonly sagemaker: SdkClient;
+  /** Reads the SecretEnvironment values kept in Secrets Manager (GetSecretValue). Needed only when there are some. */
+  readonly secretsManager?: SdkClient;
+  /** Reads the SecretEnvironment values kept in SSM Parameter Store (GetParameter with decryption). Needed only when there are some. */
+  readonly ssm?: SdkClient;
 }
 
 /** isComplete's answer: `Data` (the resource's attributes) only with IsComplete true. */
@@ -353,17 +366,19 @@ export async function sageMakerJobOnEvent(event: CustomResourceEvent, clients: S
   switch (event.RequestType) {
     case 'Create': {
       const job = parseJobRequest(event.ResourceType, event.ResourceProperties, event.StackId);
-      return { PhysicalResourceId: await startJob(rt, api, clients.sagemaker, job, 'Create') };
+      const secrets = jobSecrets(rt, api, clients, event, job);
+      return { PhysicalResourceId: await startJob(rt, api, clients.sagemaker, job, 'Create', secrets) };
     }
     case 'Update': {
       const job = parseJobRequest(event.ResourceType, event.ResourceProperties, event.StackId);
+      const secrets = jobSecrets(rt, api, clients, event, job);
       const current = event.PhysicalResourceId;
       if (job.retries ? isAttemptOf(current, job.name) : current === job.name) {
         rt.log({ action: 'Update', jobName: current, result: 'unchanged' });
         await stopRolledBackJob(rt, api, clients.sagemaker, event, job, 'rolled-back-job');
         return { PhysicalResourceId: current! };
       }
-      const started = await startJob(rt, api, clients.sagemaker, job, 'Update', current);
+      const started = await startJob(rt, api, clients.sagemaker, job, 'Update', secrets, current);
       // A rollback may also come with the failed update's physical id: its job must not run on
       // either. In a forward update the old request's job has completed: nothing is stopped.
       await stopRolledBackJob(rt, api, clients.sagemaker, event, job, 'replaced-job');
@@ -388,6 +403,13 @@ export async function sageMakerJobOnEvent(event: CustomResourceEvent, clients: S
     default:
       throw new Error(`unsupported request type ${String((event as { RequestType?: unknown }).RequestType)}`);
   }
+}
+
+/** The secret variables of a Create or Update, checked against the request before anything starts. */
+function jobSecrets(rt: Runtime, api: JobApi, clients: SageMakerJobClients, event: CustomResourceEvent, job: JobRequest): SecretValues {
+  const refs = parseSecretEnvironment(event.ResourceType, event.ResourceProperties);
+  checkSecretEnvironment(event.ResourceType, job.request, refs);
+  return secretValues(rt, `${api.label} ${job.name}`, clients, refs);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -526,6 +548,7 @@ async function startJob(
   sagemaker: SdkClient,
   job: JobRequest,
   requestType: 'Create' | 'Update',
+  secrets: SecretValues,
   previousJobName?: string,
 ): Promise<string> {
   const attempts = job.retries ? MAX_JOB_ATTEMPTS : 1;
@@ -548,7 +571,7 @@ async function startJob(
       rt.log({ ...base, result: 'exists', status });
       return name;
     }
-    if (await createOrAdopt(rt, api, sagemaker, job, name, base)) return name;
+    if (await createOrAdopt(rt, api, sagemaker, job, name, base, secrets)) return name;
   }
   rt.log({ action: api.createAction, requestType, jobName: job.name, result: 'attempts-exhausted', attempts });
   throw new Error(`${api.label} ${job.name}: all ${attempts} names (${job.name}, ${attemptName(job.name, 2)} ... ${attemptName(job.name, attempts)}) are taken by jobs that stopped or failed; fix the cause of the failures, then set a new runId to start under a new name`);
@@ -562,22 +585,35 @@ export const MAX_CREATE_TRIES = 3;
  * retries) may hide a create the service accepted: the name is described and the job adopted if it
  * exists, else the create is tried again. Returns true (created or adopted) or throws.
  */
-async function createOrAdopt(rt: Runtime, api: JobApi, sagemaker: SdkClient, job: JobRequest, name: string, base: Record<string, unknown>): Promise<true> {
+async function createOrAdopt(
+  rt: Runtime,
+  api: JobApi,
+  sagemaker: SdkClient,
+  job: JobRequest,
+  name: string,
+  base: Record<string, unknown>,
+  secrets: SecretValues,
+): Promise<true> {
+  // The secret values are read right before the first create, only when a job is created.
+  const values = await secrets.read();
+  const request = withSecretEnvironment(api, { ...job.request, [api.nameField]: name }, values);
+  // What SageMaker answers may quote the request (a validation error): never a value in a log or an error.
+  const text = (err: unknown) => redact(errorText(err), values);
   for (let tryNo = 1; ; tryNo++) {
     try {
-      await rt.send(sagemaker, api.create({ ...job.request, [api.nameField]: name }));
-      rt.log({ ...base, result: 'created', ...(tryNo > 1 ? { createTry: tryNo } : {}) });
+      await rt.send(sagemaker, api.create(request));
+      rt.log({ ...base, result: 'created', ...(tryNo > 1 ? { createTry: tryNo } : {}), ...(secrets.count ? { secretEnvironment: secrets.names } : {}) });
       return true;
     } catch (err) {
       if (errorName(err) === 'ResourceInUse') {
-        rt.log({ ...base, result: 'exists-race', error: errorText(err) });
+        rt.log({ ...base, result: 'exists-race', error: text(err) });
         return true;
       }
       if (!isTransientError(err) || tryNo >= MAX_CREATE_TRIES) {
-        rt.log({ ...base, result: 'failed', error: errorText(err) });
-        throw err;
+        rt.log({ ...base, result: 'failed', error: text(err) });
+        throw redactError(err, values);
       }
-      rt.log({ ...base, result: 'ambiguous-create', createTry: tryNo, error: errorText(err) });
+      rt.log({ ...base, result: 'ambiguous-create', createTry: tryNo, error: text(err) });
       let existing: unknown;
       try {
         existing = await describeJob(rt, api, sagemaker, name);
@@ -593,6 +629,205 @@ async function createOrAdopt(rt: Runtime, api: JobApi, sagemaker: SdkClient, job
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Secret environment variables (SecretEnvironment)
+// ---------------------------------------------------------------------------------------------------
+
+/** SageMaker's pattern for an Environment key (CreateTrainingJob), and its length limit. */
+const ENVIRONMENT_KEY_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const MAX_ENVIRONMENT_KEY_LENGTH = 512;
+
+/**
+ * Parses and checks the `SecretEnvironment` property (a JSON string of `JobSecretReference[]`):
+ * each entry a Name (an environment variable name, once) and exactly one of SecretArn (with an
+ * optional JsonKey) and ParameterName. Messages name the variable, never a value (there is none
+ * here: only references).
+ */
+export function parseSecretEnvironment(resourceType: string, props: Record<string, unknown> | undefined): JobSecretReference[] {
+  const raw = (props as Wire<SageMakerJobProperties> | undefined ?? {}).SecretEnvironment;
+  if (raw === undefined || raw === null || raw === '') return [];
+  let parsed: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new Error(`${resourceType}: the SecretEnvironment property is not valid JSON (a JSON array of {Name, SecretArn[, JsonKey]} or {Name, ParameterName})`);
+    }
+  }
+  if (!Array.isArray(parsed)) {
+    throw new Error(`${resourceType}: the SecretEnvironment property must be a JSON array of {Name, SecretArn[, JsonKey]} or {Name, ParameterName}, got ${parsed === null ? 'null' : typeof parsed}`);
+  }
+  const seen = new Set<string>();
+  return parsed.map((entry: unknown, i): JobSecretReference => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      throw new Error(`${resourceType}: SecretEnvironment[${i}] must be an object {Name, SecretArn[, JsonKey]} or {Name, ParameterName}`);
+    }
+    const e = entry as Record<string, unknown>;
+    const name = e.Name;
+    if (typeof name !== 'string' || !ENVIRONMENT_KEY_PATTERN.test(name) || name.length > MAX_ENVIRONMENT_KEY_LENGTH) {
+      throw new Error(`${resourceType}: SecretEnvironment[${i}].Name must be an environment variable name (1-${MAX_ENVIRONMENT_KEY_LENGTH} letters, digits or underscores, not starting with a digit), got ${typeof name === 'string' ? JSON.stringify(name.slice(0, 100)) : typeof name}`);
+    }
+    if (seen.has(name)) throw new Error(`${resourceType}: secret environment variable ${name} is given twice in SecretEnvironment`);
+    seen.add(name);
+    const nonEmpty = (key: string): string | undefined => {
+      const v = e[key];
+      if (v === undefined || v === null) return undefined;
+      if (typeof v !== 'string' || v.trim() === '') throw new Error(`${resourceType}: secret environment variable ${name}: ${key} must be a non-empty string`);
+      return v;
+    };
+    const secretArn = nonEmpty('SecretArn');
+    const jsonKey = nonEmpty('JsonKey');
+    const parameterName = nonEmpty('ParameterName');
+    if ((secretArn === undefined) === (parameterName === undefined)) {
+      throw new Error(`${resourceType}: secret environment variable ${name} needs exactly one of SecretArn (Secrets Manager) and ParameterName (SSM Parameter Store)`);
+    }
+    if (jsonKey !== undefined && secretArn === undefined) {
+      throw new Error(`${resourceType}: secret environment variable ${name}: JsonKey goes with a SecretArn, not a ParameterName`);
+    }
+    const known = new Set(['Name', 'SecretArn', 'JsonKey', 'ParameterName']);
+    const unknown = Object.keys(e).filter((k) => !known.has(k));
+    if (unknown.length) throw new Error(`${resourceType}: secret environment variable ${name}: unknown member(s) ${unknown.join(', ')}`);
+    return secretArn !== undefined
+      ? { Name: name, SecretArn: secretArn, ...(jsonKey !== undefined ? { JsonKey: jsonKey } : {}) }
+      : { Name: name, ParameterName: parameterName };
+  });
+}
+
+/** The Environment objects of a request the secret variables go into: a training job's, or every training definition's of a tuning job. */
+function environmentsOf(api: JobApi, request: Record<string, unknown>): Array<{ readonly where: string; readonly env: unknown }> {
+  if (api.kind === 'training') return [{ where: 'Environment', env: request.Environment }];
+  const out: Array<{ where: string; env: unknown }> = [];
+  const single = request.TrainingJobDefinition as Record<string, unknown> | undefined;
+  if (single && typeof single === 'object') out.push({ where: 'TrainingJobDefinition.Environment', env: single.Environment });
+  const many = request.TrainingJobDefinitions;
+  if (Array.isArray(many)) many.forEach((d: Record<string, unknown> | undefined, i) => out.push({ where: `TrainingJobDefinitions[${i}].Environment`, env: d?.Environment }));
+  return out;
+}
+
+/** Refuses a secret variable the request's Environment (any training definition's) already sets. */
+export function checkSecretEnvironment(resourceType: string, request: Record<string, unknown>, secrets: readonly JobSecretReference[]): void {
+  if (secrets.length === 0) return;
+  const api = apiOf(resourceType);
+  const environments = environmentsOf(api, request);
+  if (api.kind === 'tuning' && environments.length === 0) {
+    throw new Error(`${resourceType}: SecretEnvironment needs a TrainingJobDefinition or TrainingJobDefinitions in the request to set the variables on`);
+  }
+  for (const { where, env } of environments) {
+    if (env === undefined || env === null) continue;
+    if (typeof env !== 'object' || Array.isArray(env)) throw new Error(`${resourceType}: Request.${where} must be an object to add the secret environment variables to`);
+    for (const s of secrets) {
+      if (Object.prototype.hasOwnProperty.call(env, s.Name)) {
+        throw new Error(`${resourceType}: secret environment variable ${s.Name} is also in Request.${where}: give each variable one source`);
+      }
+    }
+  }
+}
+
+/** The request with the secret values added to its Environment(s); the request itself is not changed. */
+function withSecretEnvironment(api: JobApi, request: Record<string, unknown>, values: Readonly<Record<string, string>>): Record<string, unknown> {
+  if (Object.keys(values).length === 0) return request;
+  const add = (def: Record<string, unknown>) => ({ ...def, Environment: { ...(def.Environment as Record<string, string> | undefined ?? {}), ...values } });
+  if (api.kind === 'training') return add(request);
+  const out = { ...request };
+  if (out.TrainingJobDefinition && typeof out.TrainingJobDefinition === 'object') out.TrainingJobDefinition = add(out.TrainingJobDefinition as Record<string, unknown>);
+  if (Array.isArray(out.TrainingJobDefinitions)) out.TrainingJobDefinitions = (out.TrainingJobDefinitions as Array<Record<string, unknown>>).map(add);
+  return out;
+}
+
+/** The secret values of one start: read once, on first need. */
+interface SecretValues {
+  readonly count: number;
+  /** The variable names (for logs). */
+  readonly names: string[];
+  read(): Promise<Readonly<Record<string, string>>>;
+}
+
+function secretValues(rt: Runtime, label: string, clients: SageMakerJobClients, secrets: readonly JobSecretReference[]): SecretValues {
+  let values: Promise<Record<string, string>> | undefined;
+  return {
+    count: secrets.length,
+    names: secrets.map((s) => s.Name),
+    read: () => {
+      values ??= (async () => {
+        const out: Record<string, string> = {};
+        for (const s of secrets) out[s.Name] = await readSecret(rt, label, clients, s);
+        return out;
+      })();
+      return values;
+    },
+  };
+}
+
+/** The value of one secret variable. Errors name the variable and the reference, never the value. */
+async function readSecret(rt: Runtime, label: string, clients: SageMakerJobClients, s: JobSecretReference): Promise<string> {
+  if (s.SecretArn !== undefined) {
+    const where = `the Secrets Manager secret ${s.SecretArn}`;
+    if (!clients.secretsManager) throw new Error(`${label}: secret environment variable ${s.Name}: no Secrets Manager client`);
+    let out: GetSecretValueCommandOutput;
+    try {
+      out = await rt.send(clients.secretsManager, new GetSecretValueCommand({ SecretId: s.SecretArn }));
+    } catch (err) {
+      rt.log({ action: 'GetSecretValue', variable: s.Name, secretArn: s.SecretArn, result: 'failed', error: errorText(err) });
+      throw new Error(`${label}: cannot read secret environment variable ${s.Name} from ${where}: ${errorText(err)}`);
+    }
+    const str = out.SecretString;
+    if (typeof str !== 'string') throw new Error(`${label}: secret environment variable ${s.Name}: ${where} has no SecretString (a binary secret cannot be an environment variable)`);
+    rt.log({ action: 'GetSecretValue', variable: s.Name, secretArn: s.SecretArn, ...(s.JsonKey !== undefined ? { jsonKey: s.JsonKey } : {}), result: 'read' });
+    if (s.JsonKey === undefined) return str;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(str);
+    } catch {
+      // never the parser's message: it quotes the text, the secret
+      throw new Error(`${label}: secret environment variable ${s.Name}: ${where} is not a JSON object, so it has no key ${s.JsonKey}`);
+    }
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+      throw new Error(`${label}: secret environment variable ${s.Name}: ${where} is not a JSON object, so it has no key ${s.JsonKey}`);
+    }
+    if (!Object.prototype.hasOwnProperty.call(obj, s.JsonKey)) {
+      throw new Error(`${label}: secret environment variable ${s.Name}: ${where} has no key ${s.JsonKey}`);
+    }
+    const member = (obj as Record<string, unknown>)[s.JsonKey];
+    if (typeof member !== 'string') {
+      throw new Error(`${label}: secret environment variable ${s.Name}: key ${s.JsonKey} of ${where} is ${member === null ? 'null' : Array.isArray(member) ? 'an array' : typeof member === 'object' ? 'an object' : `a ${typeof member}`}, not a string`);
+    }
+    return member;
+  }
+  const where = `the SSM parameter ${s.ParameterName}`;
+  if (!clients.ssm) throw new Error(`${label}: secret environment variable ${s.Name}: no SSM client`);
+  let out: GetParameterCommandOutput;
+  try {
+    out = await rt.send(clients.ssm, new GetParameterCommand({ Name: s.ParameterName, WithDecryption: true }));
+  } catch (err) {
+    rt.log({ action: 'GetParameter', variable: s.Name, parameterName: s.ParameterName, result: 'failed', error: errorText(err) });
+    throw new Error(`${label}: cannot read secret environment variable ${s.Name} from ${where}: ${errorText(err)}`);
+  }
+  const value = out.Parameter?.Value;
+  if (typeof value !== 'string') throw new Error(`${label}: secret environment variable ${s.Name}: ${where} has no value`);
+  rt.log({ action: 'GetParameter', variable: s.Name, parameterName: s.ParameterName, type: out.Parameter?.Type, result: 'read' });
+  return value;
+}
+
+/** `text` with every secret value replaced by `***`. */
+function redact(text: string, values: Readonly<Record<string, string>>): string {
+  let out = text;
+  for (const v of Object.values(values)) if (v) out = out.split(v).join('***');
+  return out;
+}
+
+/** The error, with every secret value removed from its message and stack (it goes to the logs and to CloudFormation). */
+function redactError(err: unknown, values: Readonly<Record<string, string>>): unknown {
+  if (Object.keys(values).length === 0 || typeof err !== 'object' || err === null) return err;
+  const e = err as { message?: unknown; stack?: unknown };
+  try {
+    if (typeof e.message === 'string') e.message = redact(e.message, values);
+    if (typeof e.stack === 'string') e.stack = redact(e.stack, values);
+  } catch {
+    return new Error(redact(errorText(err), values));
+  }
+  return err;
 }
 
 type StopResult = 'gone' | 'finished' | 'stop-requested' | 'stopping';
@@ -770,12 +1005,12 @@ async function deleteIsComplete(rt: Runtime, api: JobApi, sagemaker: SdkClient, 
 // Lambda entry points
 // ---------------------------------------------------------------------------------------------------
 
-let realSageMaker: SageMakerClient | undefined;
+let realClients: SageMakerJobClients | undefined;
 
-/** The real SageMaker client, built on first use (so importing this module in tests creates none). */
+/** The real SDK clients, built on first use (so importing this module in tests creates none). */
 function defaultClients(): SageMakerJobClients {
-  realSageMaker ??= new SageMakerClient({});
-  return { sagemaker: realSageMaker };
+  realClients ??= { sagemaker: new SageMakerClient({}), secretsManager: new SecretsManagerClient({}), ssm: new SSMClient({}) };
+  return realClients;
 }
 
 export async function onEvent(event: CustomResourceEvent): Promise<OnEventResponse> {
