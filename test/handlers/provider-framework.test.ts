@@ -693,3 +693,83 @@ describe('10. a job stopped by its own MaxRuntimeInSeconds', () => {
     expect(sm.denied).toEqual([]);
   });
 });
+
+// ---------------------------------------------------------------------------------------------------
+// 9. Secret environment variables: references in the properties, values only in the Create* call
+// ---------------------------------------------------------------------------------------------------
+
+describe('9. secret environment variables never reach the framework logs or CloudFormation', () => {
+  const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:hf-token-AbCdEf`;
+  const PARAMETER = '/ml/wandb-api-key';
+  const HF_TOKEN = 'hf_SeCrEtToKeN0123456789';
+  const WANDB_KEY = 'wandb-K3y-9f8e7d6c5b4a';
+  const secretEnvironment = JSON.stringify([{ Name: 'HF_TOKEN', SecretArn: SECRET_ARN, JsonKey: 'token' }, { Name: 'WANDB_API_KEY', ParameterName: PARAMETER }]);
+
+  function secretStack(kind: Kind, sagemakerOpts: ConstructorParameters<typeof FakeSageMaker>[1] = {}) {
+    const clock = new VirtualClock();
+    const sm = new FakeSageMaker(clock, sagemakerOpts);
+    const secretsManager = {
+      send: async (c: { input: { SecretId: string } }) => {
+        await clock.sleep(50);
+        if (c.input.SecretId !== SECRET_ARN) throw awsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+        return { ARN: SECRET_ARN, SecretString: JSON.stringify({ token: HF_TOKEN, user: 'ml' }) };
+      },
+    };
+    const ssm = { send: async () => ({ Parameter: { Name: PARAMETER, Type: 'SecureString', Value: WANDB_KEY } }) };
+    const cfn = new CloudFormationHarness({
+      clock,
+      stackName: STACK_NAME,
+      logicalId: kind === 'training' ? TRAIN_ID : TUNE_ID,
+      resourceType: kind === 'training' ? TRAINING_JOB_RESOURCE_TYPE : TUNING_JOB_RESOURCE_TYPE,
+      handler: jobHandler(clock, { sagemaker: sm, secretsManager, ssm }),
+    });
+    const everything = () => [
+      ...cfn.frameworkLog,
+      ...cfn.handlerLog,
+      ...cfn.responses.map((r) => JSON.stringify(r.body)),
+      ...cfn.outcomes.map((o) => JSON.stringify(o)),
+    ].join('\n');
+    return { clock, sm, cfn, everything };
+  }
+
+  test.each<[Kind]>([['training'], ['tuning']])('%s: create -> polls -> delete: the job gets the values, no framework log line, handler log line or response holds one', async (kind) => {
+    const { sm, cfn, everything } = secretStack(kind, { runMs: () => 10 * MIN });
+    const job = firstName(kind);
+    if (kind === 'tuning') addBestTrainingJob(sm, job);
+    const create = await cfn.create(jobProps(kind, undefined, { SecretEnvironment: secretEnvironment }));
+    expect(create.status).toBe('SUCCESS');
+    // the job name is the Request's alone: the same as without secrets
+    expect(create.physicalResourceId).toBe(job);
+    const sent = sm.jobs.get(job)!.request;
+    const env = kind === 'training' ? sent.Environment : sent.TrainingJobDefinition.Environment;
+    expect(env).toEqual({ HF_TOKEN, WANDB_API_KEY: WANDB_KEY });
+    expect(cfn.executions[0].polls).toBeGreaterThan(10);
+    expect((await cfn.delete()).status).toBe('SUCCESS');
+    // the framework logged the properties on every event and poll: the references only
+    expect(cfn.frameworkLog.filter((l) => l.includes(SECRET_ARN)).length).toBeGreaterThan(20);
+    const all = everything();
+    expect(all).not.toContain(HF_TOKEN);
+    expect(all).not.toContain(WANDB_KEY);
+  });
+
+  test('a create refused with a message quoting the environment: CloudFormation gets the reason redacted', async () => {
+    const { sm, cfn, everything } = secretStack('training');
+    sm.fault({ command: 'CreateTrainingJobCommand', times: 1, error: () => validationError(`1 validation error detected: Value '{HF_TOKEN=${HF_TOKEN}, WANDB_API_KEY=${WANDB_KEY}}' at 'environment' failed to satisfy constraint`) });
+    const create = await cfn.create(jobProps('training', undefined, { SecretEnvironment: secretEnvironment }));
+    expect(create.status).toBe('FAILED');
+    expect(create.reason).toMatch(/Value '\{HF_TOKEN=\*\*\*, WANDB_API_KEY=\*\*\*\}' at 'environment'/);
+    expect((await cfn.rollback())!.status).toBe('SUCCESS');
+    const all = everything();
+    expect(all).not.toContain(HF_TOKEN);
+    expect(all).not.toContain(WANDB_KEY);
+  });
+
+  test('a missing secret fails the create naming the variable and the secret', async () => {
+    const { cfn } = secretStack('training');
+    const wrong = JSON.stringify([{ Name: 'HF_TOKEN', SecretArn: `${SECRET_ARN}-gone` }]);
+    const create = await cfn.create(jobProps('training', undefined, { SecretEnvironment: wrong }));
+    expect(create.status).toBe('FAILED');
+    expect(create.reason).toMatch(/cannot read secret environment variable HF_TOKEN from the Secrets Manager secret .*-gone: ResourceNotFoundException/);
+    expect(create.physicalResourceId).toBe('AWSCDK::CustomResourceProviderFramework::CREATE_FAILED');
+  });
+});

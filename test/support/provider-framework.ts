@@ -353,6 +353,8 @@ export class CloudFormationHarness {
   /** Every response the framework sent, accepted or ignored. */
   readonly responses: ReceivedResponse[] = [];
   readonly invocations: InvocationRecord[] = [];
+  /** What CloudFormation made of every request, in order (all resources). */
+  readonly outcomes: CfnOutcome[] = [];
   /** Waiter executions started (Step Functions). */
   readonly executions: Array<{ readonly requestId: string; readonly startedAt: number; endedAt?: number; result?: 'succeeded' | 'timed-out' | 'failed'; polls: number }> = [];
   readonly handler: UserHandler;
@@ -452,6 +454,12 @@ export class CloudFormationHarness {
 
   /** @internal CloudFormation sends a request and waits for its response (or gives up). */
   async send(resource: ResourceHarness, e: Omit<CfnRequestEvent, 'ServiceToken' | 'ResponseURL' | 'StackId' | 'RequestId' | 'LogicalResourceId' | 'ResourceType'>, o: WaitOptions = {}): Promise<CfnOutcome> {
+    const outcome = await this.sendAndWait(resource, e, o);
+    this.outcomes.push(outcome);
+    return outcome;
+  }
+
+  private async sendAndWait(resource: ResourceHarness, e: Omit<CfnRequestEvent, 'ServiceToken' | 'ResponseURL' | 'StackId' | 'RequestId' | 'LogicalResourceId' | 'ResourceType'>, o: WaitOptions = {}): Promise<CfnOutcome> {
     const requestId = `${hex(`${this.stackId}/${resource.logicalId}/${++this.requestCount}`, 8)}-0000-4000-8000-${hex(String(this.requestCount), 12)}`;
     const event: CfnRequestEvent = {
       ...e,
