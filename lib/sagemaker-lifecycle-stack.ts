@@ -3,6 +3,7 @@ import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { churnPipeline, churnTrainingSpec, XGBOOST_IMAGE } from './churn';
+import { customModelPipeline } from './custom-model';
 import {
   AlertsTopic, DataBucket, DataQualityMonitor, DataSeed, Endpoint, InstanceType, Model, ModelData, ModelRegistry, Pipeline, S3Location,
   StudioAppType, StudioDomain, StudioNetworkMode, TrainingJob, TrainingSpec,
@@ -34,6 +35,8 @@ export class SageMakerLifecycleStack extends Stack {
   public readonly trainingSpec: TrainingSpec;
   public readonly training: TrainingJob;
   public readonly pipeline: Pipeline;
+  /** One TrainingStep running lib/custom-model/train.py in the scikit-learn container's script mode. */
+  public readonly customModelPipeline: Pipeline;
   public readonly endpoint: Endpoint;
   public readonly alerts: sns.Topic;
 
@@ -91,6 +94,10 @@ export class SageMakerLifecycleStack extends Stack {
     // The input comes from a parameter, which names no location the steps could grant: grant it here.
     this.dataBucket.grantRead(this.pipeline, DATA_PREFIXES.raw);
     this.pipeline.grantStartExecution(this.studio);
+    // The custom-model path: your own scikit-learn script in script mode, on the seeded data.
+    this.customModelPipeline = customModelPipeline(this, 'CustomModelPipeline', this.dataBucket, DATA_PREFIXES.processed);
+    for (const seed of seeds) this.customModelPipeline.node.defaultChild!.node.addDependency(seed);
+    this.customModelPipeline.grantStartExecution(this.studio);
 
     // Hosting: serve the model trained at deploy. standard: real-time endpoint with data capture,
     // autoscaling and an hourly data-quality monitor; lean: a serverless endpoint.
@@ -125,6 +132,7 @@ export class SageMakerLifecycleStack extends Stack {
 
     new CfnOutput(this, 'EndpointName', { value: this.endpoint.endpointName });
     new CfnOutput(this, 'PipelineName', { value: this.pipeline.pipelineName });
+    new CfnOutput(this, 'CustomModelPipelineName', { value: this.customModelPipeline.pipelineName });
     new CfnOutput(this, 'ModelDataUri', { value: this.training.modelDataUri });
     new CfnOutput(this, 'ValidationAuc', { value: this.training.metric('validation:auc') });
     new CfnOutput(this, 'StudioDomainId', { value: this.studio.domainId });
