@@ -5,6 +5,7 @@
  * left running, and what CloudFormation is told.
  */
 import { DATA_SEED_RESOURCE_TYPE, OWNER_TAG_KEY, dataSeedOnEvent } from '../../constructs/data/handlers/data-seed';
+import * as dispatcher from '../../constructs/private/handlers/provider';
 import {
   DOMAIN_CLEANUP_RESOURCE_TYPE,
   POLL_BUDGET_MS,
@@ -771,5 +772,103 @@ describe('9. secret environment variables never reach the framework logs or Clou
     expect(create.status).toBe('FAILED');
     expect(create.reason).toMatch(/cannot read secret environment variable HF_TOKEN from the Secrets Manager secret .*-gone: ResourceNotFoundException/);
     expect(create.physicalResourceId).toBe('AWSCDK::CustomResourceProviderFramework::CREATE_FAILED');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// The harness itself: the framework's, Lambda's, Step Functions' and CloudFormation's rules it plays
+// ---------------------------------------------------------------------------------------------------
+
+describe('the harness', () => {
+  const stack = (handler: UserHandler, o: Partial<HarnessOptions> = {}) => new CloudFormationHarness({ stackName: STACK_NAME, logicalId: 'Res', resourceType: 'Custom::Thing', handler, ...o });
+
+  test('the waiter polls the framework isComplete at once, then every 30 s; the response carries isComplete\'s Data', async () => {
+    const seen: number[] = [];
+    const cfn: CloudFormationHarness = stack({
+      onEvent: async () => ({ PhysicalResourceId: 'thing-1' }),
+      isComplete: async () => {
+        seen.push(cfn.clock.now());
+        return seen.length < 4 ? { IsComplete: false } : { IsComplete: true, Data: { Answer: '42' } };
+      },
+    });
+    const r = await cfn.create({ Size: 3 });
+    expect(r).toEqual(expect.objectContaining({ status: 'SUCCESS', physicalResourceId: 'thing-1', data: { Answer: '42' }, elapsedMs: 90_000 }));
+    expect(seen.map((t) => t - seen[0])).toEqual([0, 30_000, 60_000, 90_000]);
+    // CloudFormation delivers scalars as strings; the framework logged the event
+    expect(r.event.ResourceProperties.Size).toBe('3');
+    expect(cfn.frameworkLog[0]).toMatch(/^\[provider-framework\] onEventHandler \{/);
+  });
+
+  test('a user function that throws: Lambda\'s Unhandled error, the framework answers FAILED with the CREATE_FAILED marker, and skips the rollback Delete itself', async () => {
+    const calls: string[] = [];
+    const cfn = stack({ onEvent: async (e) => { calls.push(e.RequestType); throw new Error('boom'); } });
+    const r = await cfn.create({});
+    expect(r.status).toBe('FAILED');
+    expect(r.reason).toMatch(/^boom\n\nLogs: \/aws\/lambda\/MyStack-SageMakerConstructsProviderOnEvent/);
+    expect(r.physicalResourceId).toBe('AWSCDK::CustomResourceProviderFramework::CREATE_FAILED');
+    const d = await cfn.rollback();
+    expect(d!.status).toBe('SUCCESS');
+    expect(calls).toEqual(['Create']);
+    expect(cfn.frameworkLog).toContain('[provider-framework] ignoring DELETE event caused by a failed CREATE event');
+  });
+
+  test('a user function still running at 300 s is stopped there and answered "Task timed out", whatever it would have returned', async () => {
+    const cfn: CloudFormationHarness = stack({ onEvent: async () => { await cfn.clock.sleep(299_000); await cfn.clock.sleep(2_000); return { PhysicalResourceId: 'never' }; } });
+    const r = await cfn.create({});
+    expect(r.status).toBe('FAILED');
+    expect(r.reason).toMatch(/Task timed out after 300\.00 seconds/);
+    expect(r.elapsedMs).toBe(300_000);
+    expect(cfn.invocations).toEqual([expect.objectContaining({ functionName: 'onEvent', outcome: 'timed-out', durationMs: 300_000 })]);
+  });
+
+  test('getRemainingTimeInMillis counts down from the function timeout on the virtual clock', async () => {
+    const remaining: number[] = [];
+    const cfn: CloudFormationHarness = stack({ onEvent: async (_e, ctx) => { remaining.push(ctx.getRemainingTimeInMillis()); await cfn.clock.sleep(120_000); remaining.push(ctx.getRemainingTimeInMillis()); return { PhysicalResourceId: 'x' }; }, isComplete: async () => ({ IsComplete: true }) });
+    await cfn.create({});
+    expect(remaining).toEqual([300_000, 180_000]);
+  });
+
+  test('CloudFormation waits at most ServiceTimeout; a shorter one in the properties is honoured; the rollback Delete carries an invented id', async () => {
+    const cfn = stack({ onEvent: async () => ({ PhysicalResourceId: 'x' }), isComplete: async () => ({ IsComplete: false }) }, { totalTimeoutMs: 120 * MIN });
+    const r = await cfn.create({ ServiceTimeout: 600 });
+    expect(r).toEqual(expect.objectContaining({ status: 'TIMED_OUT', elapsedMs: 600_000, physicalResourceId: undefined }));
+    const d = await cfn.rollback({ stopWaitingAfterMs: 0 });
+    expect(d!.event.PhysicalResourceId).toMatch(/^MyStack-Res-[A-Z0-9]{13}$/);
+  });
+
+  test('a response over 4096 bytes is refused by CloudFormation', async () => {
+    const cfn = stack({ onEvent: async () => ({ PhysicalResourceId: 'x' }), isComplete: async () => ({ IsComplete: true, Data: { Big: 'x'.repeat(5000) } }) });
+    const r = await cfn.create({});
+    expect(r).toEqual(expect.objectContaining({ status: 'FAILED', reason: 'Response object is too long.' }));
+  });
+
+  test('a failed Update is rolled back with the old properties, the failed ones as OldResourceProperties, and the old id', async () => {
+    const events: any[] = [];
+    const cfn = stack({
+      onEvent: async (e) => {
+        events.push(e);
+        if (e.RequestType === 'Update' && e.ResourceProperties.V === '2') throw new Error('no');
+        return { PhysicalResourceId: `id-${e.ResourceProperties.V}` };
+      },
+    });
+    await cfn.create({ V: 1 });
+    expect((await cfn.update({ V: 2 })).status).toBe('FAILED');
+    const back = await cfn.rollback();
+    expect(back!.status).toBe('SUCCESS');
+    expect(events[2]).toEqual(expect.objectContaining({ RequestType: 'Update', PhysicalResourceId: 'id-1', ResourceProperties: expect.objectContaining({ V: '1' }), OldResourceProperties: expect.objectContaining({ V: '2' }) }));
+  });
+
+  test('drives our dispatcher as it is: an unknown type fails its Create; the Delete of a type it no longer serves succeeds', async () => {
+    const cfn = new CloudFormationHarness({ stackName: STACK_NAME, handler: dispatcher });
+    const gone = cfn.resource('Old', 'Custom::Gone');
+    const r = await gone.create({});
+    expect(r.status).toBe('FAILED');
+    expect(r.reason).toMatch(/unsupported resource type Custom::Gone/);
+    expect(cfn.handlerLog.join('\n')).toMatch(/"action":"unknown-resource-type"/);
+    // a resource an earlier version created
+    const old = cfn.resource('Older', 'Custom::Gone');
+    old.physicalResourceId = 'old-id';
+    old.properties = { ServiceToken: 'x' };
+    expect(await old.delete()).toEqual(expect.objectContaining({ status: 'SUCCESS', physicalResourceId: 'old-id' }));
   });
 });
