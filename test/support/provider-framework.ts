@@ -29,6 +29,22 @@
  * call's latency, the waiter's interval, CloudFormation's timeout) is a timer of `VirtualClock`;
  * the clock jumps to the next timer once every process is blocked, so the waiter of one request and
  * a rollback Delete interleave as they would in AWS.
+ *
+ * Usage:
+ *
+ *   const clock = new VirtualClock();
+ *   const sagemaker = new MyFakeSageMaker(clock);            // its latency: `await clock.sleep(ms)`
+ *   const clients = { sagemaker, sleep: clock.sleep, random: () => 0.5 };
+ *   const cfn = new CloudFormationHarness({ clock, logicalId: 'Train', resourceType: TRAINING_JOB_RESOURCE_TYPE,
+ *     handler: { onEvent: (e) => sageMakerJobOnEvent(e, clients), isComplete: (e) => sageMakerJobIsComplete(e, clients) } });
+ *   const created = await cfn.create(props, { stopWaitingAfterMs: 600_000 }); // another resource failed: CANCELLED
+ *   const deleted = await cfn.rollback();   // the Delete CloudFormation sends then (invented id)
+ *   await cfn.settle();                     // the create's waiter runs on; its late answer is ignored
+ *   cfn.frameworkLog; cfn.handlerLog; cfn.responses; cfn.invocations; cfn.outcomes
+ *
+ * Not played: Lambda's retries of the asynchronous framework onEvent invoke (its errors are in
+ * `frameworkErrors`), Step Functions' and Lambda's payload limits, the framework functions' own
+ * 15-minute timeout, CloudFormation's retries of a response PUT.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 import { AsyncLocalStorage } from 'async_hooks';
@@ -353,6 +369,8 @@ export class CloudFormationHarness {
   /** Every response the framework sent, accepted or ignored. */
   readonly responses: ReceivedResponse[] = [];
   readonly invocations: InvocationRecord[] = [];
+  /** Errors the framework's onEvent function threw instead of answering CloudFormation (none expected). */
+  readonly frameworkErrors: Array<{ readonly requestId: string; readonly error: string }> = [];
   /** What CloudFormation made of every request, in order (all resources). */
   readonly outcomes: CfnOutcome[] = [];
   /** Waiter executions started (Step Functions). */
@@ -478,7 +496,8 @@ export class CloudFormationHarness {
       const response = new Promise<{ body: CfnResponseBody; bytes: number }>((resolve) => { pending.deliver = (body, bytes) => resolve({ body, bytes }); });
       const giveUp = this.clock.timer(waitMs);
       // the framework's onEvent Lambda, invoked asynchronously by CloudFormation
-      void this.frameworkCall('onEvent', structuredClone(event));
+      // (an error it does not answer itself is recorded: Lambda's asynchronous retries are not played)
+      this.frameworkCall('onEvent', structuredClone(event)).catch((err: unknown) => { this.frameworkErrors.push({ requestId, error: String((err as Error)?.stack ?? err) }); });
       const first = await this.clock.runUntil(Promise.race([response, giveUp.promise.then(() => undefined)]));
       giveUp.cancel();
       pending.waiting = false;
@@ -499,15 +518,17 @@ export class CloudFormationHarness {
       }
       const { body, bytes } = first;
       if (bytes > MAX_RESPONSE_BYTES) {
+        // refused unread: a Create keeps no id (its rollback Delete carries an invented one)
         return { requestType: event.RequestType, requestId, status: 'FAILED', reason: 'Response object is too long.', physicalResourceId: event.PhysicalResourceId, response: body, elapsedMs, event };
       }
+      const answeredId = body.PhysicalResourceId || undefined;
       return {
         requestType: event.RequestType,
         requestId,
         status: body.Status,
         reason: body.Reason,
         // a failed Update or Delete keeps the resource's id; a failed Create gets the one it answered
-        physicalResourceId: body.Status === 'SUCCESS' || event.RequestType === 'Create' ? body.PhysicalResourceId : event.PhysicalResourceId,
+        physicalResourceId: body.Status === 'SUCCESS' || event.RequestType === 'Create' ? answeredId : event.PhysicalResourceId,
         data: body.Data,
         response: body,
         elapsedMs,
