@@ -261,3 +261,19 @@ describe('errors reading the values: named, never the value', () => {
     expectNoValue(`${err.message}\n${err.stack}\n${JSON.stringify(h.logs)}`);
   });
 });
+
+describe('updates', () => {
+  test('an unchanged Update (a rollback included) neither parses nor reads the secrets', async () => {
+    const h = harness();
+    const name = resolvedJobName(TRAINING_JOB_RESOURCE_TYPE, BASE, trainingRequest(), STACK_ID);
+    await expect(sageMakerJobOnEvent(event('training', 'Update', 'not json', undefined, name), h.clients)).resolves.toEqual({ PhysicalResourceId: name });
+    expect(h.secretsManager.calls).toEqual([]);
+  });
+
+  test('an Update that starts a new job reads the secrets for it', async () => {
+    const h = harness();
+    const name = await sageMakerJobOnEvent(event('training', 'Update', ALL_SECRETS, trainingRequest({ MODE: 'v2' }), 'mystack-trainjob-0123456789-00000000'), h.clients);
+    expect(name.PhysicalResourceId).toBe(resolvedJobName(TRAINING_JOB_RESOURCE_TYPE, BASE, trainingRequest({ MODE: 'v2' }), STACK_ID));
+    expect(h.sagemaker.inputsOf('CreateTrainingJobCommand')[0].Environment).toEqual({ MODE: 'v2', HF_TOKEN, DB_PASSWORD, WANDB_API_KEY: WANDB_KEY });
+  });
+});

@@ -371,13 +371,14 @@ export async function sageMakerJobOnEvent(event: CustomResourceEvent, clients: S
     }
     case 'Update': {
       const job = parseJobRequest(event.ResourceType, event.ResourceProperties, event.StackId);
-      const secrets = jobSecrets(rt, api, clients, event, job);
       const current = event.PhysicalResourceId;
       if (job.retries ? isAttemptOf(current, job.name) : current === job.name) {
+        // nothing starts (a rollback included): the secret references are not even read
         rt.log({ action: 'Update', jobName: current, result: 'unchanged' });
         await stopRolledBackJob(rt, api, clients.sagemaker, event, job, 'rolled-back-job');
         return { PhysicalResourceId: current! };
       }
+      const secrets = jobSecrets(rt, api, clients, event, job);
       const started = await startJob(rt, api, clients.sagemaker, job, 'Update', secrets, current);
       // A rollback may also come with the failed update's physical id: its job must not run on
       // either. In a forward update the old request's job has completed: nothing is stopped.
