@@ -80,7 +80,8 @@ export function churnPipeline(scope: Construct, id: string, props: ChurnPipeline
   });
 
   const report = new PropertyFile('EvaluationReport', 'evaluation', 'evaluation.json');
-  const evaluation = S3Location.inDataBucket(data, `${run}/evaluation/`);
+  // No trailing slash: the metrics URI below joins it with '/' (as the SDK's examples do).
+  const evaluation = S3Location.inDataBucket(data, `${run}/evaluation`);
   const evaluate = new ProcessingStep('Evaluate', {
     spec: new ProcessingSpec({
       image: ContainerImage.framework(Framework.XGBOOST, { version: '1.7-1', scope: ImageScope.TRAINING }),
@@ -108,9 +109,10 @@ export function churnPipeline(scope: Construct, id: string, props: ChurnPipeline
     responseTypes: ['text/csv'],
     inferenceInstanceTypes: [InstanceType.ML_M5_LARGE, InstanceType.ML_M5_XLARGE],
     transformInstanceTypes: [InstanceType.ML_M5_XLARGE],
-    // The report's own URI (the run's evaluation prefix, known at synth) rather than the output
-    // property, whose trailing slash is the service's to decide.
-    modelMetrics: { statisticsUri: `${evaluation.uri}evaluation.json` },
+    // From the Evaluate step's output property, which follows the cache: on a cache hit it names
+    // the earlier execution's prefix, where evaluation.json was written (this execution's id would
+    // name a prefix never written). A Std:Join, so it is a String where S3Uri takes one.
+    modelMetrics: { statisticsUri: PipelineFunctions.join([evaluate.outputUri('evaluation'), 'evaluation.json'], '/') },
   });
   const fail = new FailStep('AucTooLow', {
     errorMessage: PipelineFunctions.join(['Model AUC ', auc, ' is below the threshold ', aucThreshold.value, ': not registered'], ''),

@@ -2,7 +2,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { stepProperty } from './expressions';
+import { anyTypeSlot, ParameterType, stepProperty } from './expressions';
 import { prune } from '../private/job-render';
 import { grantQueueSend } from '../private/kms';
 import { RenderContext, Step, StepOptions } from './step';
@@ -60,7 +60,7 @@ export class LambdaStep extends Step {
   /** An output of the function (one of `outputs`). */
   public output(name: string): string {
     this.referencedOutputs.add(name);
-    return stepProperty(this, `OutputParameters['${name}']`).asString;
+    return stepProperty(this, `OutputParameters['${name}']`, undefined, outputType(this.props.outputs, name)).asString;
   }
 
   /** @internal */
@@ -73,7 +73,7 @@ export class LambdaStep extends Step {
     iam.Grant.addToPrincipal({ grantee: ctx.pipelineGrantee, actions: ['lambda:InvokeFunction'], resourceArns: [this.props.function.functionArn] });
     return prune({
       FunctionArn: this.props.function.functionArn,
-      Arguments: this.props.inputs ?? {},
+      Arguments: anyTypeSlot(this.props.inputs ?? {}),
       OutputParameters: outputParameters(ctx, this.name, this.props.outputs, this.referencedOutputs),
     });
   }
@@ -108,7 +108,7 @@ export class CallbackStep extends Step {
   /** An output sent back by the external process (one of `outputs`). */
   public output(name: string): string {
     this.referencedOutputs.add(name);
-    return stepProperty(this, `OutputParameters['${name}']`).asString;
+    return stepProperty(this, `OutputParameters['${name}']`, undefined, outputType(this.props.outputs, name)).asString;
   }
 
   /** @internal */
@@ -116,10 +116,16 @@ export class CallbackStep extends Step {
     grantQueueSend(this.props.queue, ctx.pipelineGrantee);
     return prune({
       SqsQueueUrl: this.props.queue.queueUrl,
-      Arguments: this.props.inputs ?? {},
+      Arguments: anyTypeSlot(this.props.inputs ?? {}),
       OutputParameters: outputParameters(ctx, this.name, this.props.outputs, this.referencedOutputs),
     });
   }
+}
+
+/** The declared type of an output (String when undeclared: that is reported at render). */
+function outputType(outputs: StepOutput[] | undefined, name: string): ParameterType {
+  const type = outputs?.find((o) => o.name === name)?.type ?? OutputType.STRING;
+  return type as string as ParameterType;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { anyTypeSlot } from './expressions';
+
 /** A condition as the definition holds it. */
 type ConditionJson = Record<string, unknown>;
 
@@ -69,7 +71,8 @@ class Comparison extends Condition {
     super();
   }
   public _render(): ConditionJson[] {
-    return [{ Type: this.type, LeftValue: this.left, RightValue: this.right }];
+    // Operands compare as their own types: a Float parameter is not converted to a string.
+    return [{ Type: this.type, LeftValue: anyTypeSlot(this.left), RightValue: anyTypeSlot(this.right) }];
   }
   public _describe(): string {
     return `${this.type}`;
@@ -81,7 +84,7 @@ class InCondition extends Condition {
     super();
   }
   public _render(): ConditionJson[] {
-    return [{ Type: 'In', QueryValue: this.value, Values: this.values }];
+    return [{ Type: 'In', QueryValue: anyTypeSlot(this.value), Values: anyTypeSlot(this.values) }];
   }
   public _describe(): string {
     return 'In';

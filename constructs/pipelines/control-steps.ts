@@ -1,6 +1,6 @@
 // Control steps: condition and fail.
 import { Condition } from './conditions';
-import { stepProperty } from './expressions';
+import { PipelineExpression } from './expressions';
 import { RenderContext, Step, StepOptions } from './step';
 import type { StepBody } from './private/step-render';
 
@@ -29,7 +29,8 @@ export class ConditionStep extends Step {
 
   /** Whether the condition held. */
   public get outcome(): string {
-    return stepProperty(this, 'Outcome').asString;
+    // untyped: the definition does not say what type the outcome is
+    return PipelineExpression._of({ Get: `Steps.${this.name}.Outcome` }, [this], []).asString;
   }
 
   /** The steps of the if branch. */

@@ -1,4 +1,4 @@
-import { IResolvable, IResolveContext, Token } from 'aws-cdk-lib';
+import { IResolvable, IResolveContext, Token, Tokenization } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { describeValue } from '../private/errors';
 import type { Step } from './steps';
@@ -27,9 +27,12 @@ export class PipelineExpression implements IResolvable {
     return value instanceof PipelineExpression;
   }
 
-  /** @internal Makes an expression and records what it reads. */
-  public static _of(json: unknown, steps: unknown[], parameters: string[], location?: unknown): PipelineExpression {
-    const expr = new PipelineExpression(json);
+  /**
+   * @internal Makes an expression and records what it reads. `type` is the value's type at run time
+   * (undefined where the definition does not say, e.g. a `Std:JsonGet`).
+   */
+  public static _of(json: unknown, steps: unknown[], parameters: string[], location?: unknown, type?: ParameterType): PipelineExpression {
+    const expr = new PipelineExpression(json, type);
     expr._steps = new Set(steps);
     expr._parameters = new Set(parameters);
     expr._location = location;
@@ -43,11 +46,22 @@ export class PipelineExpression implements IResolvable {
   public _parameters: ReadonlySet<string> = new Set();
   /** @internal Where the value points, for grants (e.g. a processing output's location). */
   public _location?: unknown;
+  /** @internal The property files it reads with `Std:JsonGet` (step and file name). */
+  public _propertyFileReads: ReadonlyArray<{ readonly step: Step; readonly file: string }> = [];
 
   private constructor(
     /** The expression JSON, which may hold further tokens. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsii: free-form definition JSON
     public readonly json: any,
+    /**
+     * The value's type at run time: a parameter's type, a step property's type in the Describe*
+     * response, a Lambda or callback output's declared type; String for `Std:Join` and execution
+     * variables. Undefined where the definition does not say (`Std:JsonGet` reads untyped JSON).
+     * Where a string is expected (hyperparameters, environment, container arguments), a non-string
+     * value is rendered inside a `Std:Join` (the SDK's `to_string()`); where a number is expected, a
+     * String value is refused at synth.
+     */
+    public readonly valueType?: ParameterType,
   ) {}
 
   /** The expression as a string token. */
@@ -77,8 +91,8 @@ export class PipelineExpression implements IResolvable {
 }
 
 /** @internal Makes an expression reading the property `path` of `step`. */
-export function stepProperty(step: { readonly name: string }, path: string, location?: unknown): PipelineExpression {
-  return PipelineExpression._of({ Get: `Steps.${step.name}.${path}` }, [step], [], location);
+export function stepProperty(step: { readonly name: string }, path: string, location?: unknown, type: ParameterType = ParameterType.STRING): PipelineExpression {
+  return PipelineExpression._of({ Get: `Steps.${step.name}.${path}` }, [step], [], location, type);
 }
 
 /** The type of a pipeline parameter. */
@@ -101,9 +115,9 @@ export interface StringParameterOptions {
    */
   readonly defaultValue?: string;
   /**
-   * The only values allowed. Checked at synth for the default and for schedules' values; not
-   * written into the definition, because the public pipeline-definition schema has no
-   * `EnumValues` (the Python SDK writes it anyway).
+   * The only values allowed. Checked at synth for the default and for schedules' values, and
+   * written into the definition as `EnumValues` (as the Python SDK does), so the service checks
+   * each execution's value.
    * @default - any string
    */
   readonly enumValues?: string[];
@@ -165,7 +179,7 @@ export class PipelineParameter {
     /** Allowed values (strings). */
     public readonly enumValues?: string[],
   ) {
-    this.expression = PipelineExpression._of({ Get: `Parameters.${name}` }, [], [name]);
+    this.expression = PipelineExpression._of({ Get: `Parameters.${name}` }, [], [name], undefined, type);
   }
 
   /** The parameter's value, as a string token. */
@@ -200,6 +214,7 @@ export class PipelineParameter {
   public _render(): Record<string, unknown> {
     const out: Record<string, unknown> = { Name: this.name, Type: this.type };
     if (this.defaultValue !== undefined) out.DefaultValue = this.defaultValue;
+    if (this.type === ParameterType.STRING && this.enumValues?.length) out.EnumValues = this.enumValues;
     return out;
   }
 }
@@ -220,7 +235,7 @@ export class ExecutionVariable {
   public static readonly CURRENT_DATETIME = ExecutionVariable.of('CurrentDateTime');
 
   private static of(name: string): string {
-    return PipelineExpression._of({ Get: `Execution.${name}` }, [], []).asString;
+    return PipelineExpression._of({ Get: `Execution.${name}` }, [], [], undefined, ParameterType.STRING).asString;
   }
 
   private constructor() {}
@@ -242,7 +257,11 @@ export class PropertyFile {
 export class PipelineFunctions {
   /** Joins values (strings, parameters, properties) with `on`, at run time (`Std:Join`). */
   public static join(values: string[], on: string = ''): string {
-    return PipelineExpression._of({ 'Std:Join': { On: on, Values: values } }, [], []).asString;
+    // The values of a Std:Join take any type: a parameter or property stands there as itself.
+    const parts = values.map(anyTypeSlot);
+    // A join that starts with a located URI (a processing output) points under that location, for grants.
+    const first = parts[0] instanceof PipelineExpression ? parts[0]._location : undefined;
+    return PipelineExpression._of({ 'Std:Join': { On: on, Values: parts } }, [], [], first, ParameterType.STRING).asString;
   }
 
   /**
@@ -251,12 +270,37 @@ export class PipelineFunctions {
    */
   public static jsonGet(step: Step, propertyFile: PropertyFile, jsonPath: string): string {
     (step as { _referencedPropertyFiles?: Set<string> })._referencedPropertyFiles?.add(propertyFile.name);
-    return PipelineExpression._of({
+    const expr = PipelineExpression._of({
       'Std:JsonGet': { PropertyFile: { Get: `Steps.${step.name}.PropertyFiles.${propertyFile.name}` }, Path: jsonPath },
-    }, [step], []).asString;
+    }, [step], []);
+    // Checked when the pipeline renders: only processing steps have property files.
+    expr._propertyFileReads = [{ step, file: propertyFile.name }];
+    return expr.asString;
   }
 
   private constructor() {}
+}
+
+/**
+ * @internal A value for a place that takes any type (condition operands, `Std:Join` values, Lambda
+ * and callback inputs): a string or number that is exactly one expression becomes that expression,
+ * which renders as itself, never converted to a string. Arrays and plain objects are mapped.
+ */
+export function anyTypeSlot(value: unknown): unknown {
+  if (typeof value === 'string' && Token.isUnresolved(value)) {
+    const fragments = Tokenization.reverseString(value);
+    if (fragments.length === 1 && fragments.firstToken instanceof PipelineExpression) return fragments.firstToken;
+    return value;
+  }
+  if (typeof value === 'number' && Token.isUnresolved(value)) {
+    const token = Tokenization.reverseNumber(value);
+    return token instanceof PipelineExpression ? token : value;
+  }
+  if (Array.isArray(value)) return value.map(anyTypeSlot);
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, anyTypeSlot(v)]));
+  }
+  return value;
 }
 
 /** @internal Throws unless the step name meets the service's rule. */

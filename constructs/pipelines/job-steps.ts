@@ -1,6 +1,6 @@
 // Job steps: processing, training, tuning and batch transform, from the same specs as deploy-time jobs.
 import { Token } from 'aws-cdk-lib';
-import { PipelineExpression, PropertyFile, stepProperty } from './expressions';
+import { ParameterType, PipelineExpression, PropertyFile, stepProperty } from './expressions';
 import { prune } from '../private/job-render';
 import { integer } from '../private/rules';
 import { InstanceType, InstanceUse } from '../core/instance-type';
@@ -101,7 +101,7 @@ export class TrainingStep extends Step {
 
   /** A final metric the job reported (e.g. `validation:auc`). */
   public finalMetric(metricName: string): string {
-    return stepProperty(this, `FinalMetricDataList['${metricName}'].Value`).asString;
+    return stepProperty(this, `FinalMetricDataList['${metricName}'].Value`, undefined, ParameterType.FLOAT).asString;
   }
 
   /** @internal */
@@ -139,7 +139,7 @@ export class TuningStep extends Step {
     const output = this.props.spec.props.trainingSpec.props.outputLocation.uri;
     return PipelineExpression._of({
       'Std:Join': { On: '/', Values: [output.replace(/\/+$/, ''), { Get: `Steps.${this.name}.TrainingJobSummaries[${k}].TrainingJobName` }, 'output/model.tar.gz'] },
-    }, [this], [], this.props.spec.props.trainingSpec.props.outputLocation).asString;
+    }, [this], [], this.props.spec.props.trainingSpec.props.outputLocation, ParameterType.STRING).asString;
   }
 
   /** @internal */

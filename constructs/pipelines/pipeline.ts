@@ -354,6 +354,12 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
     const renderOne = (step: Step): StepBody => {
       const sources = newSources();
       const json = toDefinitionJson(step._render(ctx), sources) as StepBody;
+      for (const problem of sources.problems) problems.add(`step '${step.name}': ${problem}`);
+      for (const read of sources.propertyFileReads) {
+        if (read.step.type !== 'Processing') {
+          problems.add(`step '${step.name}' reads the property file '${read.file}' of step '${read.step.name}' with jsonGet, but '${read.step.name}' is a ${read.step.type} step: property files are outputs of processing steps only (declare it in a ProcessingStep's propertyFiles)`);
+        }
+      }
       const deps = new Set<Step>([...step.dependsOn, ...sources.steps]);
       // Steps of a branch run after their condition step.
       const parent = parents.get(step);
@@ -380,6 +386,19 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
       const later = new Set(flatten(s._children()));
       for (const d of graph.get(s) ?? []) {
         if (later.has(d)) problems.add(`condition step '${s.name}' refers to '${d.name}', which runs after it (in its own branches): a condition can only read steps that finish before it`);
+      }
+    }
+    // The branches of a condition are exclusive: a step of one cannot read a step of the other.
+    for (const s of all) {
+      if (!(s instanceof ConditionStep)) continue;
+      const ifBranch = new Set(flatten(s.ifSteps));
+      const elseBranch = new Set(flatten(s.elseSteps));
+      for (const [branch, other, name, otherName] of [[ifBranch, elseBranch, 'ifSteps', 'elseSteps'], [elseBranch, ifBranch, 'elseSteps', 'ifSteps']] as const) {
+        for (const step of branch) {
+          for (const d of graph.get(step) ?? []) {
+            if (other.has(d)) problems.add(`step '${step.name}' (in the ${name} of condition step '${s.name}') refers to '${d.name}', which is in its ${otherName}: only one branch runs, so a step cannot read or wait for a step of the other branch`);
+          }
+        }
       }
     }
     const cycle = findCycle(all, graph);

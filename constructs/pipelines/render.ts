@@ -1,20 +1,34 @@
 import { Token, Tokenization } from 'aws-cdk-lib';
-import { PipelineExpression } from './expressions';
+import { ParameterType, PipelineExpression } from './expressions';
 import { Step } from './steps';
+import { describeValue } from '../private/errors';
 
-/** What a rendered value reads. */
+/** What a rendered value reads, and what is wrong with the values it holds. */
 export interface Sources {
   readonly steps: Set<Step>;
   readonly parameters: Set<string>;
+  /** The property files read with `Std:JsonGet`. */
+  readonly propertyFileReads: Array<{ readonly step: Step; readonly file: string }>;
+  /** Values that cannot stand where they are (a String expression where a number goes). */
+  readonly problems: string[];
 }
 
 export function newSources(): Sources {
-  return { steps: new Set(), parameters: new Set() };
+  return { steps: new Set(), parameters: new Set(), propertyFileReads: [], problems: [] };
 }
 
 function record(expr: PipelineExpression, sources: Sources): void {
   for (const s of expr._steps) sources.steps.add(s as Step);
   for (const p of expr._parameters) sources.parameters.add(p);
+  for (const r of expr._propertyFileReads) sources.propertyFileReads.push(r);
+}
+
+const NON_STRING = new Set<ParameterType | undefined>([ParameterType.INTEGER, ParameterType.FLOAT, ParameterType.BOOLEAN]);
+
+/** "Arguments.HyperParameters.num_round", "Arguments.Containers[0].Image" */
+function child(at: string, key: string | number): string {
+  if (typeof key === 'number') return `${at}[${key}]`;
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? (at ? `${at}.${key}` : key) : `${at}[${JSON.stringify(key)}]`;
 }
 
 /**
@@ -22,11 +36,17 @@ function record(expr: PipelineExpression, sources: Sources): void {
  * `Std:JsonGet`) and records what they read. A string that mixes an expression with other text
  * becomes a `Std:Join` of its parts. CloudFormation tokens (bucket names, role ARNs) stay tokens,
  * resolved when the definition is written into the template.
+ *
+ * Expressions are typed (`valueType`), and where one stands tells what it must be: in a string (a
+ * string-typed prop, a hyperparameter, an environment value) an Integer, Float or Boolean value is
+ * wrapped in a `Std:Join` (the SDK's `to_string()`: the service refuses a bare non-string `Get`
+ * there); in a number, a String or Boolean value is a problem (no conversion exists). An
+ * expression object itself (not a token) takes any type and renders as it is.
  */
-export function toDefinitionJson(value: unknown, sources: Sources): unknown {
+export function toDefinitionJson(value: unknown, sources: Sources, at: string = ''): unknown {
   if (value instanceof PipelineExpression) {
     record(value, sources);
-    return toDefinitionJson(value.json, sources);
+    return toDefinitionJson(value.json, sources, at);
   }
   if (typeof value === 'string') {
     if (!Token.isUnresolved(value)) return value;
@@ -41,7 +61,7 @@ export function toDefinitionJson(value: unknown, sources: Sources): unknown {
     for (const piece of pieces) {
       if (piece instanceof PipelineExpression) {
         record(piece, sources);
-        parts.push(toDefinitionJson(piece.json, sources));
+        parts.push(toDefinitionJson(piece.json, sources, at));
       } else {
         const last = parts[parts.length - 1];
         if (typeof last === 'string' && !Token.isUnresolved(last) && !Token.isUnresolved(piece)) parts[parts.length - 1] = last + piece;
@@ -49,7 +69,11 @@ export function toDefinitionJson(value: unknown, sources: Sources): unknown {
       }
     }
     const nonEmpty = parts.filter((p) => p !== '');
-    if (nonEmpty.length === 1 && typeof nonEmpty[0] !== 'string') return nonEmpty[0];
+    if (nonEmpty.length === 1 && typeof nonEmpty[0] !== 'string') {
+      // The whole string is one expression: a non-string one is converted, as a string goes here.
+      const only = pieces.find((p): p is PipelineExpression => p instanceof PipelineExpression);
+      return only && NON_STRING.has(only.valueType) ? { 'Std:Join': { On: '', Values: nonEmpty } } : nonEmpty[0];
+    }
     return { 'Std:Join': { On: '', Values: nonEmpty } };
   }
   if (typeof value === 'number') {
@@ -57,14 +81,18 @@ export function toDefinitionJson(value: unknown, sources: Sources): unknown {
     const token = Tokenization.reverseNumber(value);
     if (token instanceof PipelineExpression) {
       record(token, sources);
-      return toDefinitionJson(token.json, sources);
+      const json = toDefinitionJson(token.json, sources, at);
+      if (token.valueType === ParameterType.STRING || token.valueType === ParameterType.BOOLEAN) {
+        sources.problems.push(`${at || 'a value'} takes a number, but got ${describeValue(json)}, a ${token.valueType} value, which the service cannot convert: use an Integer or Float parameter or property there`);
+      }
+      return json;
     }
     return value;
   }
-  if (Array.isArray(value)) return value.map((v) => toDefinitionJson(v, sources));
+  if (Array.isArray(value)) return value.map((v, i) => toDefinitionJson(v, sources, child(at, i)));
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = toDefinitionJson(v, sources);
+    for (const [k, v] of Object.entries(value)) out[k] = toDefinitionJson(v, sources, child(at, k));
     return out;
   }
   return value;

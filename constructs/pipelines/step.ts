@@ -44,7 +44,7 @@ export interface RetryOptions {
    */
   readonly maxAttempts?: number;
   /**
-   * Retry for at most this long (whole minutes, up to 14,400). Exclusive with maxAttempts.
+   * Retry for at most this long (whole minutes, 1 to 14,400). Exclusive with maxAttempts.
    * @default - bounded by maxAttempts
    */
   readonly expireAfter?: Duration;
@@ -52,7 +52,7 @@ export interface RetryOptions {
 
 /** A retry policy of a step. */
 export class RetryPolicy {
-  /** Retries the step's own service call (any step type). */
+  /** Retries the step's service call (training, processing, tuning, transform, model and register-model steps). */
   public static step(exceptionTypes: StepExceptionType[], options: RetryOptions = {}): RetryPolicy {
     return new RetryPolicy(exceptionTypes, options, false);
   }
@@ -70,14 +70,26 @@ export class RetryPolicy {
     if (this.exceptionTypes.length === 0) problems.add(`a retry policy of step '${stepName}' lists no exception types`);
     if (o.maxAttempts !== undefined && o.expireAfter !== undefined) problems.add(`a retry policy of step '${stepName}' sets both maxAttempts and expireAfter: use one`);
     const interval = o.interval?.toSeconds({ integral: false }) ?? 1;
-    if (!Number.isInteger(interval) || interval < 1 || interval > 43200) problems.add(`a retry policy of step '${stepName}' has interval ${o.interval?.toHumanString()}: use whole seconds from 1 to 43200`);
+    if (!Number.isInteger(interval) || interval < 1 || interval > 43200) problems.add(`a retry policy of step '${stepName}' has interval ${o.interval?.toHumanString()} (IntervalSeconds ${interval}): use whole seconds from 1 to 43200`);
     if (o.backoffRate !== undefined && (o.backoffRate < 1 || o.backoffRate > 10)) problems.add(`a retry policy of step '${stepName}' has backoffRate ${o.backoffRate}: use 1 to 10`);
     const expire = o.expireAfter?.toMinutes({ integral: false });
-    if (expire !== undefined && (!Number.isInteger(expire) || expire < 0 || expire > 14400)) problems.add(`a retry policy of step '${stepName}' has expireAfter ${o.expireAfter!.toHumanString()}: use whole minutes up to 14400`);
+    if (expire !== undefined && (!Number.isInteger(expire) || expire < 1 || expire > 14400)) problems.add(`a retry policy of step '${stepName}' has expireAfter ${o.expireAfter!.toHumanString()} (ExpireAfterMin ${expire}): use whole minutes from 1 to 14400`);
     const attempts = o.expireAfter ? undefined : o.maxAttempts ?? 5;
     if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 1 || attempts > 20)) problems.add(`a retry policy of step '${stepName}' has maxAttempts ${attempts}: use 1 to 20`);
     return prune({ ExceptionType: this.exceptionTypes, IntervalSeconds: interval, BackoffRate: o.backoffRate ?? 2, MaxAttempts: attempts, ExpireAfterMin: expire });
   }
+}
+
+/** The step types SageMaker applies retry policies to. */
+const RETRY_STEP_TYPES = ['Training', 'Processing', 'Tuning', 'Transform', 'Model', 'RegisterModel'];
+
+/** The cache's ExpireAfter: a positive ISO-8601 duration of whole seconds ('P30D', 'PT12H'). */
+function cacheExpiry(ctx: RenderContext, step: string, expireAfter: Duration): string {
+  const seconds = expireAfter.toSeconds({ integral: false });
+  if (!Number.isInteger(seconds) || seconds < 1) {
+    ctx.problems.add(`the cache of step '${step}' expires after ${expireAfter.toHumanString()} (ExpireAfter '${expireAfter.toIsoString()}'): use a positive whole number of seconds (e.g. Duration.days(30), rendered 'P30D')`);
+  }
+  return expireAfter.toIsoString();
 }
 
 /** Step caching: an execution reuses a step's earlier result when its arguments are unchanged. */
@@ -109,7 +121,8 @@ export interface StepOptions {
    */
   readonly dependsOn?: Step[];
   /**
-   * Retry policies.
+   * Retry policies: only training, processing, tuning, transform, model and register-model steps
+   * take them (refused at synth on Lambda, callback, condition and fail steps).
    * @default - none
    */
   readonly retryPolicies?: RetryPolicy[];
@@ -167,8 +180,12 @@ export abstract class Step {
 
   /** @internal The whole step JSON. */
   public _render(ctx: RenderContext): StepBody {
-    const retries = (this._options.retryPolicies ?? []).map((r) => {
-      if (r._forJobs && !isJobStep(this)) ctx.problems.add(`step '${this.name}' is a ${this.type} step: job retry policies (SageMaker.*) apply to training, processing, tuning and transform steps only`);
+    const policies = this._options.retryPolicies ?? [];
+    if (policies.length && !RETRY_STEP_TYPES.includes(this.type)) {
+      ctx.problems.add(`step '${this.name}' is a ${this.type} step with ${policies.length} retry ${policies.length === 1 ? 'policy' : 'policies'}: SageMaker retries only ${RETRY_STEP_TYPES.join(', ')} steps; remove retryPolicies`);
+    }
+    const retries = policies.map((r) => {
+      if (r._forJobs && !isJobStep(this) && RETRY_STEP_TYPES.includes(this.type)) ctx.problems.add(`step '${this.name}' is a ${this.type} step: job retry policies (SageMaker.*) apply to training, processing, tuning and transform steps only`);
       return r._render(ctx.problems, this.name);
     });
     checkName(ctx.problems, `displayName of step '${this.name}'`, this._options.displayName, STEP_NAME);
@@ -180,7 +197,7 @@ export abstract class Step {
     let cacheConfig: { Enabled: boolean; ExpireAfter?: string } | undefined;
     if (cache) {
       if (!isJobStep(this)) ctx.problems.add(`step '${this.name}' is a ${this.type} step: caching applies to training, processing, tuning and transform steps only`);
-      cacheConfig = { Enabled: cache.enabled ?? true, ExpireAfter: cache.expireAfter.toIsoString() };
+      cacheConfig = { Enabled: cache.enabled ?? true, ExpireAfter: cacheExpiry(ctx, this.name, cache.expireAfter) };
     }
     return prune({
       Name: this.name,

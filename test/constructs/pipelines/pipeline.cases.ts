@@ -81,7 +81,7 @@ describe('the sample churn pipeline', () => {
     expect(definition.Parameters).toEqual([
       { Name: 'InputDataUri', Type: 'String', DefaultValue: { 'Fn::Join': ['', ['s3://', { Ref: expect.any(String) }, '/raw/churn/']] } },
       { Name: 'AucThreshold', Type: 'Float', DefaultValue: 0.7 },
-      { Name: 'ModelApprovalStatus', Type: 'String', DefaultValue: 'PendingManualApproval' },
+      { Name: 'ModelApprovalStatus', Type: 'String', DefaultValue: 'PendingManualApproval', EnumValues: ['PendingManualApproval', 'Approved'] },
     ]);
     const [preprocess, train, evaluate, check] = definition.Steps;
     expect(preprocess.Arguments.ProcessingInputs[0].S3Input.S3Uri).toEqual({ Get: 'Parameters.InputDataUri' });
@@ -96,7 +96,8 @@ describe('the sample churn pipeline', () => {
     const [register] = check.Arguments.IfSteps;
     expect(register.Arguments.ModelApprovalStatus).toEqual({ Get: 'Parameters.ModelApprovalStatus' });
     expect(register.Arguments.ModelPackageGroupName).toBe('churn');
-    expect(register.Arguments.ModelMetrics.ModelQuality.Statistics.S3Uri).toEqual({ 'Std:Join': { On: '', Values: ['s3://', { Ref: expect.any(String) }, '/pipeline/', { Get: 'Execution.PipelineExecutionId' }, '/evaluation/evaluation.json'] } });
+    // From the Evaluate step's output property (which follows the cache), not this execution's id.
+    expect(register.Arguments.ModelMetrics.ModelQuality.Statistics.S3Uri).toEqual({ 'Std:Join': { On: '/', Values: [{ Get: "Steps.Evaluate.ProcessingOutputConfig.Outputs['evaluation'].S3Output.S3Uri" }, 'evaluation.json'] } });
     const [fail] = check.Arguments.ElseSteps;
     expect(fail.Arguments.ErrorMessage['Std:Join'].Values).toEqual(['Model AUC ', auc, ' is below the threshold ', { Get: 'Parameters.AucThreshold' }, ': not registered']);
   });
@@ -157,6 +158,7 @@ describe('the sample churn pipeline', () => {
       '  CheckAuc -- if --> RegisterModel',
       '  CheckAuc -- else --> AucTooLow',
       '  Train --> RegisterModel',
+      '  Evaluate --> RegisterModel',
       '  Evaluate --> AucTooLow',
       '',
     ].join('\n'));
@@ -307,8 +309,9 @@ describe('Pipeline validation: each an error with path, value and what is allowe
     ['parameter default of the wrong type', () => ({ stack: env().stack, props: { parameters: [PipelineParameter.integer('N', { defaultValue: 1.5 })], steps: [new FailStep('F', { errorMessage: 'x' })] } }), /parameter 'N' of type Integer has the default 1.5/],
     ['default outside enum values', () => ({ stack: env().stack, props: { parameters: [PipelineParameter.string('S', { defaultValue: 'c', enumValues: ['a', 'b'] })], steps: [new FailStep('F', { errorMessage: 'x' })] } }), /has the default 'c', which is not one of its enumValues/],
     ['cache on a fail step', () => ({ stack: env().stack, props: { steps: [new FailStep('F', { errorMessage: 'x', cache: { expireAfter: Duration.days(1) } } as any)] } }), /step 'F' is a Fail step: caching applies to training, processing, tuning and transform steps only/],
-    ['a job retry policy on a condition step', () => ({ stack: env().stack, props: { steps: [new ConditionStep('C', { condition: Condition.equalTo(1, 1), ifSteps: [new FailStep('F', { errorMessage: 'x' })], retryPolicies: [RetryPolicy.job([JobExceptionType.CAPACITY_ERROR])] })] } }), /job retry policies \(SageMaker.\*\) apply to training, processing, tuning and transform steps only/],
-    ['retry with both maxAttempts and expireAfter', () => ({ stack: env().stack, props: { steps: [new FailStep('F', { errorMessage: 'x', retryPolicies: [RetryPolicy.step([StepExceptionType.THROTTLING], { maxAttempts: 3, expireAfter: Duration.minutes(5) })] })] } }), /sets both maxAttempts and expireAfter/],
+    ['a job retry policy on a condition step', () => ({ stack: env().stack, props: { steps: [new ConditionStep('C', { condition: Condition.equalTo(1, 1), ifSteps: [new FailStep('F', { errorMessage: 'x' })], retryPolicies: [RetryPolicy.job([JobExceptionType.CAPACITY_ERROR])] })] } }), /step 'C' is a Condition step with 1 retry policy: SageMaker retries only Training, Processing, Tuning, Transform, Model, RegisterModel steps; remove retryPolicies/],
+    ['a job retry policy on a model step', () => ({ stack: env().stack, props: { steps: [new ModelStep('M', { image: XGBOOST_IMAGE, modelData: 's3://b/model.tar.gz', retryPolicies: [RetryPolicy.job([JobExceptionType.CAPACITY_ERROR])] })] } }), /step 'M' is a Model step: job retry policies \(SageMaker.\*\) apply to training, processing, tuning and transform steps only/],
+    ['retry with both maxAttempts and expireAfter', () => ({ stack: env().stack, props: { steps: [new TrainingStep('T', { spec: env().spec, retryPolicies: [RetryPolicy.step([StepExceptionType.THROTTLING], { maxAttempts: 3, expireAfter: Duration.minutes(5) })] })] } }), /sets both maxAttempts and expireAfter/],
     ['a property file on a missing output', () => { const e = env(); const s = e.processing('Eval'); (s as any).props.propertyFiles = [new PropertyFile('Report', 'nope', 'r.json')]; return { stack: e.stack, props: { steps: [s] } }; }, /property file 'Report' of step 'Eval' names the output 'nope', which the processing spec does not have \(outputs: out\)/],
     ['no steps', () => ({ stack: env().stack, props: { steps: [] } }), /the pipeline has no steps/],
     ['a schedule setting an unknown parameter', () => ({ stack: env().stack, props: { steps: [new FailStep('F', { errorMessage: 'x' })], schedules: [{ expression: 'rate(1 day)', parameters: { Nope: '1' } }] } }), /schedule 0 sets \["Nope"\], which are not parameters of the pipeline/],
