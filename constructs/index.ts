@@ -7,3 +7,4 @@ export * from './training';
 export * from './pipelines';
 export * from './hosting';
 export * from './testing';
+export * from './notebooks';

@@ -1,8 +1,10 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { describeValue, SageMakerConstructError } from '../private/errors';
+import { NOTEBOOK_INSTANCE_TYPES } from '../private/notebook-instance-types';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const KNOWN: { training: string[]; processing: string[]; transform: string[]; hosting: string[] } = require('../private/instance-types.json');
+const JOBS: { training: string[]; processing: string[]; transform: string[]; hosting: string[] } = require('../private/instance-types.json');
+const KNOWN: Record<InstanceUse, readonly string[]> = { ...JOBS, notebook: NOTEBOOK_INSTANCE_TYPES };
 
 /** What an instance runs: each SageMaker API accepts its own list of instance types. */
 export enum InstanceUse {
@@ -14,6 +16,8 @@ export enum InstanceUse {
   TRANSFORM = 'transform',
   /** Endpoint variants (`ProductionVariantInstanceType`). */
   HOSTING = 'hosting',
+  /** Notebook instances (`InstanceType` of CreateNotebookInstance). */
+  NOTEBOOK = 'notebook',
 }
 
 /**

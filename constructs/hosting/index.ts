@@ -9,3 +9,4 @@ export * from './endpoint-scaling';
 export * from './endpoint';
 export * from './monitor';
 export * from './alerts-topic';
+export * from './inference-components';

@@ -181,6 +181,7 @@ export class Model extends ModelBase {
   public readonly vpc?: ec2.IVpc;
   /** Whether the containers run with network isolation. */
   public readonly networkIsolation: boolean;
+  private readonly containers: ModelContainer[];
 
   constructor(scope: Construct, id: string, props: ModelProps) {
     super(scope, id, { physicalName: props.modelName });
@@ -268,11 +269,24 @@ export class Model extends ModelBase {
 
     this.modelName = name;
     this.modelArn = modelArnFor(this, name);
+    this.containers = containers;
     registerModelFacts(this, {
       inVpc: props.vpc !== undefined,
       networkIsolation: this.networkIsolation,
       containerCount: containers.length,
       usesModelPackage: containers.some((c) => c.modelPackageArn !== undefined),
     });
+  }
+
+  /**
+   * @internal Grants `grantee` what this model's containers read: pulling their images and
+   * reading their model data (an inference-component endpoint's role loads the model).
+   */
+  public _grantArtifactsTo(grantee: iam.IGrantable): void {
+    for (const c of this.containers) {
+      c.image?.bind(this, grantee);
+      c.modelData?.bind(this, grantee);
+    }
+    grantModelPackages(this, grantee, this.containers);
   }
 }

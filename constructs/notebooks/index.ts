@@ -1,0 +1,2 @@
+export * from './lifecycle-config';
+export * from './notebook-instance';
