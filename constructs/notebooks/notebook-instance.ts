@@ -165,7 +165,7 @@ export interface NotebookInstanceProps {
    * across stops), 5 to 16,384 GB. It can grow later, never shrink.
    * @default 5
    */
-  readonly volumeSizeInGb?: number;
+  readonly volumeSizeGb?: number;
   /**
    * The runtime platform.
    * @default NotebookPlatform.AL2023_V1
@@ -180,7 +180,7 @@ export interface NotebookInstanceProps {
    * The KMS key that encrypts the ML storage volume.
    * @default - a new customer-managed key with rotation, retained like the instance
    */
-  readonly encryptionKey?: kms.IKey;
+  readonly volumeKey?: kms.IKey;
   /**
    * The execution role: what code in the notebook may do. Grant it more with other constructs'
    * `grant*()` (`bucket.grantRead(notebook)`).
@@ -295,7 +295,7 @@ export class NotebookInstance extends NotebookInstanceBase implements iam.IGrant
   public readonly role: iam.IRole;
   public readonly grantPrincipal: iam.IPrincipal;
   /** The key of the ML storage volume. */
-  public readonly encryptionKey: kms.IKey;
+  public readonly volumeKey: kms.IKey;
   /** The security groups of the instance, to let it reach what it needs: `endpoint.connections.allowDefaultPortFrom(notebook)`. */
   public readonly connections: ec2.Connections;
   /** The lifecycle configuration of the instance, when it has one. */
@@ -312,7 +312,7 @@ export class NotebookInstance extends NotebookInstanceBase implements iam.IGrant
     const problems = new ProblemList();
     checkName(problems, 'notebookInstanceName', name, NAME_RULE);
     problems.addIf((props.instanceType ?? InstanceType.of(DEFAULT_INSTANCE_TYPE))._problem('instanceType', InstanceUse.NOTEBOOK));
-    integer(problems, 'volumeSizeInGb', props.volumeSizeInGb, VOLUME_GB.min, VOLUME_GB.max);
+    integer(problems, 'volumeSizeGb', props.volumeSizeGb, VOLUME_GB.min, VOLUME_GB.max);
     const platform = (props.platform ?? NotebookPlatform.AL2023_V1).identifier;
     if (!Token.isUnresolved(platform) && !CURRENT_PLATFORMS.includes(platform)) {
       problems.add(RETIRED_PLATFORMS.includes(platform)
@@ -332,7 +332,7 @@ export class NotebookInstance extends NotebookInstanceBase implements iam.IGrant
     const subnetId = this.selectSubnet(problems, props);
     problems.throwIfAny(this, 'NotebookInstance props');
 
-    this.encryptionKey = props.encryptionKey ?? createManagedKey(this, 'Key', {
+    this.volumeKey = props.volumeKey ?? createManagedKey(this, 'Key', {
       description: `Encrypts the ML storage volume of notebook instance ${this.node.path}`,
       removalPolicy,
     });
@@ -355,7 +355,7 @@ export class NotebookInstance extends NotebookInstanceBase implements iam.IGrant
     }
     this.notebookInstanceArn = instanceArn(this, name);
     this.grantLogs(name);
-    grantVolumeKey(this.encryptionKey, this.grantPrincipal);
+    grantVolumeKey(this.volumeKey, this.grantPrincipal);
 
     // Lifecycle configuration: the instance's own, unless one is given.
     const autoStop = props.lifecycleConfig ? false : props.autoStop ?? true;
@@ -386,8 +386,8 @@ export class NotebookInstance extends NotebookInstanceBase implements iam.IGrant
       securityGroupIds: securityGroups.map((sg) => sg.securityGroupId),
       directInternetAccess: 'Disabled',
       rootAccess: props.rootAccess ? 'Enabled' : 'Disabled',
-      kmsKeyId: this.encryptionKey.keyArn,
-      volumeSizeInGb: props.volumeSizeInGb ?? VOLUME_GB.min,
+      kmsKeyId: this.volumeKey.keyArn,
+      volumeSizeInGb: props.volumeSizeGb ?? VOLUME_GB.min,
       platformIdentifier: platform,
       instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: '2' },
       lifecycleConfigName: this.lifecycleConfig?.notebookInstanceLifecycleConfigName,

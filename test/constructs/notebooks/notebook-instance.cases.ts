@@ -189,7 +189,7 @@ describe('NotebookInstance', () => {
     const role = new iam.Role(stack, 'OwnRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
     const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-0123456789abcdef0');
     const nb = notebook(stack, {
-      instanceType: InstanceType.of('ml.g5.xlarge'), volumeSizeInGb: 100, platform: NotebookPlatform.AL2_V3, rootAccess: true, role,
+      instanceType: InstanceType.of('ml.g5.xlarge'), volumeSizeGb: 100, platform: NotebookPlatform.AL2_V3, rootAccess: true, role,
       vpcSubnets: { subnets: [ec2.Subnet.fromSubnetId(stack, 'Sn', 'subnet-0123456789abcdef1')] }, securityGroups: [sg],
       tags: { team: 'ml' }, removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -261,10 +261,10 @@ describe('NotebookInstance', () => {
 
   describe('synth errors', () => {
     const cases: Array<[string, (stack: Stack) => void, RegExp]> = [
-      ['several problems at once', (s) => notebook(s, { notebookInstanceName: 'bad_name', volumeSizeInGb: 4, instanceType: InstanceType.of('ml.m5.large') }),
-        /^\[Test\/Notebook\] 3 problems in NotebookInstance props:\n {2}- invalid notebookInstanceName 'bad_name' \(length 8\): use 1-63 letters.*\n {2}- invalid instanceType 'ml\.m5\.large': not a notebook instance type \(the m5 types allowed are ml\.m5\.12xlarge, .*\n {2}- invalid volumeSizeInGb 4: use a whole number from 5 to 16384$/],
+      ['several problems at once', (s) => notebook(s, { notebookInstanceName: 'bad_name', volumeSizeGb: 4, instanceType: InstanceType.of('ml.m5.large') }),
+        /^\[Test\/Notebook\] 3 problems in NotebookInstance props:\n {2}- invalid notebookInstanceName 'bad_name' \(length 8\): use 1-63 letters.*\n {2}- invalid instanceType 'ml\.m5\.large': not a notebook instance type \(the m5 types allowed are ml\.m5\.12xlarge, .*\n {2}- invalid volumeSizeGb 4: use a whole number from 5 to 16384$/],
       ['instance type shape', (s) => notebook(s, { instanceType: InstanceType.unlisted('m5.large') }), /^\[Test\/Notebook\] invalid instanceType 'm5\.large': use an ML instance type like 'ml\.m5\.xlarge'$/],
-      ['volume too large', (s) => notebook(s, { volumeSizeInGb: 16385 }), /^\[Test\/Notebook\] invalid volumeSizeInGb 16385: use a whole number from 5 to 16384$/],
+      ['volume too large', (s) => notebook(s, { volumeSizeGb: 16385 }), /^\[Test\/Notebook\] invalid volumeSizeGb 16385: use a whole number from 5 to 16384$/],
       ['retired platform', (s) => notebook(s, { platform: NotebookPlatform.of('notebook-al2-v1') }), /^\[Test\/Notebook\] platform 'notebook-al2-v1' has reached its end of support: use NotebookPlatform\.AL2023_V1 or NotebookPlatform\.AL2_V3$/],
       ['unknown platform', (s) => notebook(s, { platform: NotebookPlatform.of('al2023') }), /^\[Test\/Notebook\] invalid platform 'al2023': use one of notebook-al2023-v1, notebook-al2-v3$/],
       ['no security group', (s) => notebook(s, { securityGroups: [] }), /^\[Test\/Notebook\] securityGroups has 0 entries: use 1 to 5 \(or leave it out for a new one\)$/],
