@@ -42,6 +42,9 @@ const LIST_INPUT = {
   MaxResults: 1,
 };
 
+/** `<group>/<version>/<12 hex>`. */
+const idOf = (version: number) => new RegExp(`^${GROUP}/${version}/[0-9a-f]{12}$`);
+
 function event(requestType: RequestType, props: Record<string, unknown> = {}, overrides: Partial<CustomResourceEvent> = {}): CustomResourceEvent {
   return {
     RequestType: requestType,
@@ -133,7 +136,7 @@ describe('create and update', () => {
     const res = await latestApprovedOnEvent(event('Create'), h.clients);
     // THEN
     expect(res).toEqual({
-      PhysicalResourceId: `${GROUP}/7`,
+      PhysicalResourceId: expect.stringMatching(idOf(7)),
       Data: { ModelPackageArn: packageArn(7), ModelPackageVersion: '7', ModelDataUrl: MODEL_DATA, Image: IMAGE },
     });
     expect(h.sagemaker.commandNames()).toEqual(['ListModelPackagesCommand', 'DescribeModelPackageCommand']);
@@ -147,23 +150,23 @@ describe('create and update', () => {
   test('GIVEN a newer approved version WHEN Update (nonce changed) THEN the physical id changes to the new version', async () => {
     const h = harness({ ListModelPackagesCommand: [{ ModelPackageSummaryList: [summary(8)] }], DescribeModelPackageCommand: [described(8)] });
     const res = await latestApprovedOnEvent(event('Update', { Nonce: 'v8' }, { OldResourceProperties: { ModelPackageGroupName: GROUP, Nonce: 'v7' } }), h.clients);
-    expect(res.PhysicalResourceId).toBe(`${GROUP}/8`);
+    expect(res.PhysicalResourceId).toMatch(idOf(8));
     expect(res.Data?.ModelPackageVersion).toBe('8');
     expect(h.logs).toContainEqual(expect.objectContaining({ result: 'resolved', nonce: 'v8', previousPhysicalResourceId: `${GROUP}/6`, versionChanged: true }));
   });
 
-  test('GIVEN the same approved version WHEN Update THEN the physical id stays', async () => {
+  test('GIVEN the same approved version WHEN Update (new nonce) THEN the same version, under an id that follows the properties', async () => {
     const h = harness({ ListModelPackagesCommand: [{ ModelPackageSummaryList: [summary(6)] }], DescribeModelPackageCommand: [described(6)] });
     const res = await latestApprovedOnEvent(event('Update', { Nonce: 'again' }), h.clients);
-    expect(res.PhysicalResourceId).toBe(`${GROUP}/6`);
-    expect(h.logs).toContainEqual(expect.objectContaining({ versionChanged: false }));
+    expect(res.PhysicalResourceId).toMatch(idOf(6));
+    expect(res.Data?.ModelPackageVersion).toBe('6');
   });
 
   test('GIVEN a group ARN (shared from another account) WHEN Create THEN lists by ARN and the id still names the group', async () => {
     const h = harness({ ListModelPackagesCommand: [{ ModelPackageSummaryList: [summary(3, OTHER_ACCOUNT)] }], DescribeModelPackageCommand: [described(3, OTHER_ACCOUNT)] });
     const res = await latestApprovedOnEvent(event('Create', { ModelPackageGroupName: GROUP_ARN }), h.clients);
     expect(h.sagemaker.inputsOf('ListModelPackagesCommand')).toEqual([{ ...LIST_INPUT, ModelPackageGroupName: GROUP_ARN }]);
-    expect(res.PhysicalResourceId).toBe(`${GROUP}/3`);
+    expect(res.PhysicalResourceId).toMatch(idOf(3));
     expect(res.Data?.ModelPackageArn).toBe(packageArn(3, OTHER_ACCOUNT));
     expectValidRequests(h.sagemaker);
   });
@@ -175,7 +178,7 @@ describe('create and update', () => {
     });
     const res = await latestApprovedOnEvent(event('Create'), h.clients);
     expect(h.sagemaker.inputsOf('ListModelPackagesCommand')).toEqual([LIST_INPUT, { ...LIST_INPUT, NextToken: 'tok-2' }, { ...LIST_INPUT, NextToken: 'tok-3' }]);
-    expect(res.PhysicalResourceId).toBe(`${GROUP}/5`);
+    expect(res.PhysicalResourceId).toMatch(idOf(5));
     expectValidRequests(h.sagemaker);
   });
 
@@ -218,7 +221,7 @@ describe('create and update', () => {
       DescribeModelPackageCommand: [throttling(), described(7)],
     });
     const res = await latestApprovedOnEvent(event('Create'), h.clients);
-    expect(res.PhysicalResourceId).toBe(`${GROUP}/7`);
+    expect(res.PhysicalResourceId).toMatch(idOf(7));
     expect(h.sagemaker.countOf('ListModelPackagesCommand')).toBe(3);
     expect(h.sagemaker.countOf('DescribeModelPackageCommand')).toBe(2);
     expect(h.delays).toEqual([100, 200, 100]);
@@ -247,7 +250,7 @@ describe('create and update', () => {
   test('GIVEN a describe without a version THEN the version comes from the ARN', async () => {
     const h = harness({ ListModelPackagesCommand: [{ ModelPackageSummaryList: [summary(9)] }], DescribeModelPackageCommand: [{ ...described(9), ModelPackageVersion: undefined }] });
     const res = await latestApprovedOnEvent(event('Create'), h.clients);
-    expect(res.PhysicalResourceId).toBe(`${GROUP}/9`);
+    expect(res.PhysicalResourceId).toMatch(idOf(9));
     expect(res.Data?.ModelPackageVersion).toBe('9');
   });
 
@@ -282,5 +285,45 @@ describe('delete', () => {
     const h = harness({ ListModelPackagesCommand: [resourceNotFound()] });
     await expect(latestApprovedOnEvent(event('Delete'), h.clients)).resolves.toEqual({ PhysicalResourceId: `${GROUP}/6` });
     expect(h.sagemaker.calls).toEqual([]);
+  });
+});
+
+describe('rollback of an update (CloudFormation brings back the previous properties and physical id)', () => {
+  const props7 = { Nonce: 'v7' };
+  const props8 = { Nonce: 'v8' };
+  const full = (p: Record<string, unknown>) => ({ ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:provider`, ModelPackageGroupName: GROUP, ...p });
+
+  test('GIVEN version 7 deployed, an update resolved 8, and the stack rolls back WHEN the rollback Update comes THEN version 7 is restored, not the newest', async () => {
+    // the forward update: 7 -> 8
+    const forward = harness({ ListModelPackagesCommand: [{ ModelPackageSummaryList: [summary(8)] }], DescribeModelPackageCommand: [described(8)] });
+    const created = latestApprovedPhysicalId(GROUP, '7', full(props7));
+    const res8 = await latestApprovedOnEvent(event('Update', props8, { PhysicalResourceId: created, OldResourceProperties: full(props7) }), forward.clients);
+    expect(res8.PhysicalResourceId).toMatch(idOf(8));
+    // the rollback: the old properties and the old physical id
+    const h = harness({
+      ListModelPackagesCommand: [{ ModelPackageSummaryList: [summary(9), summary(8)], NextToken: 'p2' }, { ModelPackageSummaryList: [summary(7), summary(6)] }],
+      DescribeModelPackageCommand: [described(7)],
+    });
+    const res = await latestApprovedOnEvent(event('Update', props7, { PhysicalResourceId: created, OldResourceProperties: full(props8) }), h.clients);
+    expect(res.PhysicalResourceId).toBe(created);
+    expect(res.Data?.ModelPackageVersion).toBe('7');
+    expect(h.sagemaker.inputsOf('DescribeModelPackageCommand')).toEqual([{ ModelPackageName: packageArn(7) }]);
+    // every version listed, not only Approved ones (what was deployed is restored)
+    expect(h.sagemaker.inputsOf('ListModelPackagesCommand')[0]).toEqual({ ModelPackageGroupName: GROUP, SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 100 });
+    expect(h.logs).toContainEqual(expect.objectContaining({ result: 'restored-previous-version', modelPackageVersion: '7' }));
+    expectValidRequests(h.sagemaker);
+  });
+
+  test('GIVEN the version to restore was deleted WHEN the rollback Update comes THEN it fails saying so', async () => {
+    const created = latestApprovedPhysicalId(GROUP, '7', full(props7));
+    const h = harness({ ListModelPackagesCommand: [{ ModelPackageSummaryList: [summary(8)] }] });
+    await expect(latestApprovedOnEvent(event('Update', props7, { PhysicalResourceId: created, OldResourceProperties: full(props8) }), h.clients))
+      .rejects.toThrow(/rolling back to version 7 of group churn-models, which no longer exists/);
+  });
+
+  test('GIVEN an id of the earlier <group>/<version> form WHEN Update THEN the newest Approved version (no rollback detection)', async () => {
+    const h = harness({ ListModelPackagesCommand: [{ ModelPackageSummaryList: [summary(8)] }], DescribeModelPackageCommand: [described(8)] });
+    const res = await latestApprovedOnEvent(event('Update', props7, { PhysicalResourceId: `${GROUP}/7` }), h.clients);
+    expect(res.Data?.ModelPackageVersion).toBe('8');
   });
 });

@@ -10,8 +10,11 @@
  *
  * - Create/Update: ListModelPackages (Approved only, newest first, one per page; an empty page with a
  *   NextToken is followed), then DescribeModelPackage of the version found. The physical id is
- *   `<group name>/<version>`, so a newly approved version changes it and CloudFormation updates the
- *   resources that use the attributes (and then sends a Delete for the old id, which does nothing).
+ *   `<group name>/<version>/<hash of the properties>`, so a newly approved version (or new
+ *   properties) changes it and CloudFormation updates the resources that use the attributes (and
+ *   then sends a Delete for the old id, which does nothing). A rollback Update (the previous
+ *   properties with the previous id, whose hash they match) restores that id's version, whatever
+ *   is newest now.
  *   Data: `ModelPackageArn`, `ModelPackageVersion` (a string), `ModelDataUrl` and `Image` of the
  *   first inference container ('' when the package has none).
  *   No Approved version fails the deployment, saying how to approve one; a group that does not exist
@@ -20,6 +23,7 @@
  *
  * Throttling is retried with backoff by the shared runtime.
  */
+import { createHash } from 'crypto';
 import {
   DescribeModelPackageCommand,
   DescribeModelPackageCommandOutput,
@@ -83,9 +87,30 @@ export function groupNameOf(nameOrArn: string): string {
   return m ? m[1] : nameOrArn;
 }
 
-/** `<group name>/<version>`: changes whenever a newer version is approved. */
-export function latestApprovedPhysicalId(group: string, version: string): string {
-  return `${groupNameOf(group)}/${version}`;
+/**
+ * `<group name>/<version>/<properties hash>`: changes whenever a newer version is approved or the
+ * properties change. The hash lets a rollback be told apart: CloudFormation rolls an update back
+ * with the previous physical id and the properties that produced it, so an Update whose properties
+ * hash to the one in its physical id brings back that version, not the newest.
+ */
+export function latestApprovedPhysicalId(group: string, version: string, properties?: Record<string, unknown>): string {
+  return `${groupNameOf(group)}/${version}${properties ? `/${propertiesHash(properties)}` : ''}`;
+}
+
+/** A hash of the properties that decide the version (the group and the nonce). */
+export function propertiesHash(properties: Record<string, unknown>): string {
+  const p = parseLatestApprovedProperties(properties);
+  return createHash('sha256').update(JSON.stringify([p.modelPackageGroupName ?? '', p.nonce ?? ''])).digest('hex').slice(0, 12);
+}
+
+/** The version an Update must restore: the one in its physical id, when its properties produced that id. */
+export function restoredVersion(event: CustomResourceEvent): string | undefined {
+  if (event.RequestType !== 'Update' || !event.PhysicalResourceId) return undefined;
+  const m = /^(.+)\/(\d+)\/([0-9a-f]{12})$/.exec(event.PhysicalResourceId);
+  if (!m) return undefined;
+  const group = parseLatestApprovedProperties(event.ResourceProperties).modelPackageGroupName;
+  if (!group || groupNameOf(group) !== m[1] || propertiesHash(event.ResourceProperties ?? {}) !== m[3]) return undefined;
+  return m[2];
 }
 
 /** The ListModelPackages request for the newest Approved version of `group` (name or ARN). */
@@ -142,7 +167,10 @@ export async function latestApprovedOnEvent(event: CustomResourceEvent, clients:
 
 async function resolveLatestApproved(rt: Runtime, sagemaker: SdkClient, group: string, event: CustomResourceEvent): Promise<LatestApprovedResponse> {
   const entry = { action: 'resolve', requestType: event.RequestType, modelPackageGroupName: group, nonce: readString(event.ResourceProperties?.Nonce) };
-  const arn = await findNewestApprovedArn(rt, sagemaker, group, entry);
+  const restore = restoredVersion(event);
+  const arn = restore !== undefined
+    ? await findVersionArn(rt, sagemaker, group, restore, entry)
+    : await findNewestApprovedArn(rt, sagemaker, group, entry);
   let described: DescribeModelPackageCommandOutput;
   try {
     described = await rt.send<DescribeModelPackageCommandOutput>(sagemaker, new DescribeModelPackageCommand({ ModelPackageName: arn }));
@@ -153,15 +181,37 @@ async function resolveLatestApproved(rt: Runtime, sagemaker: SdkClient, group: s
   const data = latestApprovedData(described, arn);
   const version = data.ModelPackageVersion || versionOfArn(arn);
   if (!version) throw new Error(`${LATEST_APPROVED_RESOURCE_TYPE}: model package ${arn} has no version: it is not a version of group ${groupNameOf(group)}`);
-  const id = latestApprovedPhysicalId(group, version);
+  const id = latestApprovedPhysicalId(group, version, event.ResourceProperties ?? {});
+  if (restore !== undefined && described.ModelApprovalStatus !== undefined && described.ModelApprovalStatus !== 'Approved') {
+    rt.log({ ...entry, modelPackageVersion: version, result: 'restored-version-no-longer-approved', modelApprovalStatus: described.ModelApprovalStatus });
+  }
   rt.log({
     ...entry,
-    result: 'resolved',
+    result: restore !== undefined ? 'restored-previous-version' : 'resolved',
     modelPackageArn: data.ModelPackageArn,
     modelPackageVersion: version,
     ...(event.RequestType === 'Update' ? { previousPhysicalResourceId: event.PhysicalResourceId, versionChanged: event.PhysicalResourceId !== id } : {}),
   });
   return { PhysicalResourceId: id, Data: { ...data, ModelPackageVersion: version } };
+}
+
+/**
+ * The ARN of version `version` of the group (whatever its approval status now: a rollback restores
+ * what was deployed), by listing the group's versions.
+ */
+async function findVersionArn(rt: Runtime, sagemaker: SdkClient, group: string, version: string, entry: Record<string, unknown>): Promise<string> {
+  let token: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const out = await rt.send<ListModelPackagesCommandOutput>(sagemaker, new ListModelPackagesCommand({
+      ModelPackageGroupName: group, SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 100, ...(token ? { NextToken: token } : {}),
+    }));
+    const found = (out.ModelPackageSummaryList ?? []).find((s) => String(s.ModelPackageVersion) === version || versionOfArn(s.ModelPackageArn ?? '') === version);
+    if (found?.ModelPackageArn) return found.ModelPackageArn;
+    token = out.NextToken || undefined;
+    if (!token) break;
+  }
+  rt.log({ ...entry, modelPackageVersion: version, result: 'restored-version-gone' });
+  throw new Error(`${LATEST_APPROVED_RESOURCE_TYPE}: rolling back to version ${version} of group ${groupNameOf(group)}, which no longer exists: CloudFormation cannot restore what was deployed; approve a version and deploy again`);
 }
 
 /** The ARN of the newest Approved version; fails clearly when there is none or the group is missing. */
