@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { expectValidPipelineDefinition, validatePipelineDefinition } from '../support/pipeline-schema';
+import { checkPipelinesWithCdkOut, expectValidPipelineDefinition, validatePipelineDefinition } from '../support/pipeline-schema';
 
 const ROLE = 'arn:aws:iam::123456789012:role/SageMakerExecution';
 const IMAGE = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1';
@@ -310,7 +310,64 @@ describe('invalid definitions', () => {
     ]);
   });
 
+  test("In in the schema's Value/In form, which the SDK does not send, is rejected; so is an In without values", () => {
+    const problems = validatePipelineDefinition(pipeline([
+      processingStep(),
+      conditionStep([
+        { Type: 'In', Value: { Get: 'Parameters.InputData' }, In: ['s3://bucket/test/'] },
+        { Type: 'In', QueryValue: { Get: 'Parameters.InputData' }, Values: [] },
+      ]),
+    ]));
+    expect(problems).toEqual(expect.arrayContaining([
+      'Steps[1].Arguments.Conditions[0] [step "CheckAuc" (Condition)]: unknown property \'Value\'',
+      'Steps[1].Arguments.Conditions[0] [step "CheckAuc" (Condition)]: must have required property \'QueryValue\'',
+      'Steps[1].Arguments.Conditions[1].Values [step "CheckAuc" (Condition)]: must NOT have fewer than 1 items',
+    ]));
+  });
+
+  test("Not with Expression (rather than the SDK's Condition) is rejected", () => {
+    const gte = { Type: 'GreaterThanOrEqualTo', LeftValue: auc, RightValue: 0.7 };
+    const problems = validatePipelineDefinition(pipeline([processingStep(), conditionStep([{ Type: 'Not', Expression: gte }])]));
+    expect(problems).toEqual([
+      'Steps[1].Arguments.Conditions[0] [step "CheckAuc" (Condition)]: must have required property \'Condition\'',
+      'Steps[1].Arguments.Conditions[0] [step "CheckAuc" (Condition)]: unknown property \'Expression\'',
+    ]);
+  });
+
+  test('a String parameter with an empty EnumValues list is rejected', () => {
+    expect(validatePipelineDefinition({ Version: '2020-12-01', Parameters: [{ Name: 'Mode', Type: 'String', EnumValues: [] }], Steps: [] }))
+      .toEqual(['Parameters[0].EnumValues: must NOT have fewer than 1 items']);
+  });
+
   test('not JSON', () => {
     expect(validatePipelineDefinition('{"Version": ')).toEqual([expect.stringMatching(/^\(root\): not a JSON pipeline definition: /)]);
+  });
+});
+
+describe("check-cdk-out's pipeline checks", () => {
+  /** A template holding one pipeline, as CDK synthesizes it (the definition as JSON text). */
+  const template = (definition: Json) => ({
+    Resources: { Pipeline: { Type: 'AWS::SageMaker::Pipeline', Properties: { PipelineName: 'p', RoleArn: ROLE, PipelineDefinition: { PipelineDefinitionBody: JSON.stringify(definition) } } } },
+  });
+
+  test('a bare Integer Get in a string argument is an ExpressionType error; in a Std:Join it passes', () => {
+    const bare = trainingStep({ DependsOn: undefined });
+    bare.Arguments.HyperParameters.num_round = { Get: 'Parameters.Rounds' };
+    const definition = pipeline([bare]);
+    definition.Parameters.push({ Name: 'Rounds', Type: 'Integer', DefaultValue: 50 });
+    bare.Arguments.InputDataConfig[0].DataSource.S3DataSource.S3Uri = 's3://bucket/train/';
+    expect(checkPipelinesWithCdkOut(template(definition))).toEqual([
+      expect.stringMatching(/^ExpressionType \[Train \(Training\) -> CreateTrainingJob\] Arguments\.HyperParameters\['num_round'\]: .* is Integer, but .* takes String/),
+    ]);
+    bare.Arguments.HyperParameters.num_round = { 'Std:Join': { On: '', Values: [{ Get: 'Parameters.Rounds' }] } };
+    expect(checkPipelinesWithCdkOut(template(definition))).toEqual([]);
+  });
+
+  test("a property path that the step's Describe response lacks is a PropertyPath error", () => {
+    const train = trainingStep({ DependsOn: undefined });
+    train.Arguments.InputDataConfig[0].DataSource.S3DataSource.S3Uri = 's3://bucket/train/';
+    const register = registerModelStep();
+    register.Arguments.InferenceSpecification.Containers[0].ModelDataUrl = { Get: 'Steps.Train.ModelArtifacts.S3Uri' };
+    expect(checkPipelinesWithCdkOut(template(pipeline([train, register])))).toEqual([expect.stringMatching(/^PropertyPath \[Register \(RegisterModel\) -> CreateModelPackage\]/)]);
   });
 });

@@ -24,7 +24,10 @@
  * replaced by placeholder strings before validation (an `Fn::Join` or `Fn::Sub` becomes its text with
  * a placeholder for each intrinsic part, so `s3://${bucket}/key` keeps its shape).
  */
+import * as childProcess from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 
@@ -196,20 +199,23 @@ function correctedSchema(): SchemaObject {
   defs.BinaryCondition.properties.LeftValue = ref('AnyArgumentValue');
   defs.BinaryCondition.properties.RightValue = ref('AnyArgumentValue');
 
-  // 4. In conditions: the SDK (and this project) render { Type: 'In', QueryValue, Values }, the
-  //    schema knows { Type, Value, In } only. Both forms are accepted, values may be expressions.
-  const inCondition = defs.InCondition;
-  inCondition.properties.Value = ref('AnyArgumentValue');
-  inCondition.properties.In = { type: 'array', items: ref('AnyArgumentValue') };
-  inCondition.properties.QueryValue = ref('AnyArgumentValue');
-  inCondition.properties.Values = { type: 'array', items: ref('AnyArgumentValue') };
-  inCondition.required = ['Type'];
-  inCondition.if = { anyOf: [{ required: ['Value'] }, { required: ['In'] }] };
-  inCondition.then = { required: ['Value', 'In'] };
-  inCondition.else = { required: ['QueryValue', 'Values'] };
+  // 4. In conditions in the SDK's form only: ConditionIn.to_request renders
+  //    { Type: 'In', QueryValue, Values }, and the service accepts that; the schema's { Value, In }
+  //    form is not what the SDK sends and is rejected (as ../shared/tools/check-cdk-out does).
+  defs.InCondition = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['Type', 'QueryValue', 'Values'],
+    properties: {
+      Type: { type: 'string', enum: ['In'] },
+      QueryValue: ref('AnyArgumentValue'),
+      Values: { type: 'array', minItems: 1, items: ref('AnyArgumentValue') },
+    },
+  };
 
-  // 5. The Not condition in the SDK's form ({ Type: 'Not', Condition: ... }), and any condition (Or, Not
-  // included) inside Or and Not.
+  // 5. The Not condition in the SDK's form ({ Type: 'Not', Condition: ... }: ConditionNot.to_request;
+  //    the service rejects any other key, e.g. `Expression`), and any condition (Or, Not included)
+  //    inside Or and Not.
   defs.NotCondition = {
     type: 'object',
     additionalProperties: false,
@@ -233,7 +239,7 @@ function correctedSchema(): SchemaObject {
   defs.EndpointConfigStep.properties.Type.enum = ['EndpointConfig'];
 
   // 8. String parameters may list their allowed values (the SDK renders EnumValues).
-  defs.StringParameter.properties.EnumValues = { type: 'array', items: { type: 'string' } };
+  defs.StringParameter.properties.EnumValues = { type: 'array', minItems: 1, items: { type: 'string' } };
 
   // 9. A container's ModelDataUrl may be an expression (typically the S3ModelArtifacts of a
   //    training step); the schema allows a literal URL only, which is still checked as before.
@@ -456,4 +462,66 @@ function isApiMember(step: StepAt, error: ErrorObject): boolean {
     shape = next !== undefined && Object.hasOwn(model.shapes, next) ? model.shapes[next] : undefined;
   }
   return shape !== undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// check-cdk-out's pipeline checks, for what a schema cannot tell
+
+/** The checker of synthesized assemblies beside the project (README.md there). */
+const CHECK_CDK_OUT_TOOLS = path.join(__dirname, '..', '..', '..', 'shared', 'tools');
+
+interface CdkOutFinding {
+  readonly check: string;
+  readonly severity: 'error' | 'warning';
+  readonly rule: string;
+  readonly step?: string;
+  readonly path?: string;
+  readonly message: string;
+}
+
+interface CdkOutPipelineChecks {
+  check(template: unknown, resolver: unknown, assets: Map<string, string>): { findings: CdkOutFinding[] };
+}
+
+let cdkOutChecks: { checks: CdkOutPipelineChecks; Resolver: new (template: unknown) => unknown } | undefined;
+
+/**
+ * check-cdk-out's own pipeline checks, loaded from ../shared/tools/checker: its corrected schema (the
+ * same corrections as above) and every step's arguments against the SageMaker API model, with each
+ * `Get` typed (parameters, execution variables, Describe* response members, Lambda/Callback outputs)
+ * against the argument it stands in (`ExpressionType`, `PropertyPath`). Its npm dependencies are
+ * installed by the check-cdk-out script on its first run (into ~/.cache/sm-cdk-checks), which this
+ * triggers when they are missing.
+ */
+function loadCdkOutChecks(): NonNullable<typeof cdkOutChecks> {
+  if (cdkOutChecks) return cdkOutChecks;
+  const script = path.join(CHECK_CDK_OUT_TOOLS, 'check-cdk-out');
+  if (!fs.existsSync(script)) throw new Error(`check-cdk-out not found at ${script}: the pipeline checks need ../shared/tools beside the project`);
+  const lock = fs.readFileSync(path.join(CHECK_CDK_OUT_TOOLS, 'package-lock.json'));
+  const cache = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
+  const deps = path.join(cache, 'sm-cdk-checks', crypto.createHash('sha256').update(lock).digest('hex').slice(0, 16));
+  if (!fs.existsSync(path.join(deps, 'node_modules'))) {
+    // The script installs its dependencies, then exits 2 for want of templates in an empty folder.
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'check-cdk-out-'));
+    childProcess.spawnSync(script, [empty], { stdio: 'ignore' });
+    if (!fs.existsSync(path.join(deps, 'node_modules'))) throw new Error(`check-cdk-out could not install its dependencies into ${deps}`);
+  }
+  process.env.SM_CDK_CHECKS_DEPS = deps;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the checker is CommonJS outside the project
+  const { PipelineChecks } = require(path.join(CHECK_CDK_OUT_TOOLS, 'checker', 'pipeline.js'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the checker is CommonJS outside the project
+  const { Resolver } = require(path.join(CHECK_CDK_OUT_TOOLS, 'checker', 'intrinsics.js'));
+  cdkOutChecks = { checks: new PipelineChecks(), Resolver };
+  return cdkOutChecks;
+}
+
+/**
+ * The errors check-cdk-out reports for the `AWS::SageMaker::Pipeline` resources of a synthesized
+ * template (`Template.fromStack(stack).toJSON()`), each as `<rule> [<step>] <path>: <message>`;
+ * empty when every definition would pass `../shared/tools/check-cdk-out`.
+ */
+export function checkPipelinesWithCdkOut(template: unknown): string[] {
+  const { checks, Resolver } = loadCdkOutChecks();
+  const { findings } = checks.check(template, new Resolver(template), new Map());
+  return findings.filter((f) => f.severity === 'error').map((f) => `${f.rule}${f.step ? ` [${f.step}]` : ''}${f.path ? ` ${f.path}` : ''}: ${f.message}`);
 }

@@ -11,7 +11,7 @@ import {
   ProcessingSpec, ProcessingStep, PropertyFile, RetryPolicy, S3Location, StepExceptionType, TrainingStep, TransformStep,
 } from '../../../constructs';
 import { churnPipeline, churnTrainingSpec, XGBOOST_IMAGE } from '../../../lib/churn';
-import { expectValidPipelineDefinition } from '../../support/pipeline-schema';
+import { checkPipelinesWithCdkOut, expectValidPipelineDefinition } from '../../support/pipeline-schema';
 import { validateSageMakerRequest } from '../../support/sagemaker-api';
 import { expectNoFindings, testStack } from '../../support/validity';
 
@@ -74,6 +74,10 @@ describe('the sample churn pipeline', () => {
 
   test("every step's arguments are valid against the SageMaker API model", () => {
     expectValidArguments(definition);
+  });
+
+  test("passes check-cdk-out's pipeline checks (schema, API model, every Get typed)", () => {
+    expect(checkPipelinesWithCdkOut(template.toJSON())).toEqual([]);
   });
 
   test('parameters, property references, Std:Join and Std:JsonGet are rendered as the service expects', () => {

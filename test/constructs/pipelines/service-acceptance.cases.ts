@@ -12,7 +12,8 @@ import {
   ProcessingCode, ProcessingSpec, ProcessingStep, PropertyFile, RetryPolicy, S3Location, Step, StepExceptionType, TrainingSpec, TrainingStep,
   TransformStep, TuningStep,
 } from '../../../constructs';
-import { expectValidPipelineDefinition, validatePipelineDefinition } from '../../support/pipeline-schema';
+import { Template } from 'aws-cdk-lib/assertions';
+import { checkPipelinesWithCdkOut, expectValidPipelineDefinition, validatePipelineDefinition } from '../../support/pipeline-schema';
 import { validateSageMakerRequest } from '../../support/sagemaker-api';
 
 const XGBOOST = ContainerImage.builtInAlgorithm(BuiltInAlgorithm.XGBOOST, '1.7-1');
@@ -50,6 +51,13 @@ function render(steps: (e: Env) => Step[], props: Partial<PipelineProps> = {}): 
   return e.stack.resolve(p.definition);
 }
 
+/** The definition and the errors check-cdk-out reports for the synthesized template. */
+function renderAndCheck(steps: (e: Env) => Step[], props: Partial<PipelineProps> = {}): { definition: any; cdkOut: string[] } {
+  const e = env();
+  const p = new Pipeline(e.stack, 'P', { steps: steps(e), ...props });
+  return { definition: e.stack.resolve(p.definition), cdkOut: checkPipelinesWithCdkOut(Template.fromStack(e.stack).toJSON()) };
+}
+
 function build(steps: (e: Env) => Step[], props: Partial<PipelineProps> = {}): () => unknown {
   return () => render(steps, props);
 }
@@ -74,7 +82,8 @@ describe('typed expressions: non-string values in string arguments (issue 13, de
   });
 
   test('an Integer, Float or Boolean parameter in hyperparameters is wrapped in Std:Join (asNumber or value); a String one is not', () => {
-    const d = render((e) => [new TrainingStep('Train', { spec: e.trainingSpec({ num_round: rounds.asNumber, eta: eta.value, verbose: verbose.value, mode: mode.value }) })], { parameters });
+    const { definition: d, cdkOut } = renderAndCheck((e) => [new TrainingStep('Train', { spec: e.trainingSpec({ num_round: rounds.asNumber, eta: eta.value, verbose: verbose.value, mode: mode.value }) })], { parameters });
+    expect(cdkOut).toEqual([]);
     expect(step(d, 'Train').Arguments.HyperParameters).toEqual({
       objective: 'binary:logistic',
       num_round: join({ Get: 'Parameters.Rounds' }),
@@ -86,20 +95,22 @@ describe('typed expressions: non-string values in string arguments (issue 13, de
   });
 
   test('an Integer parameter in container arguments and environment is wrapped in Std:Join', () => {
-    const d = render((e) => [
+    const { definition: d, cdkOut } = renderAndCheck((e) => [
       new ProcessingStep('Prep', { spec: e.processingSpec(['--rounds', rounds.value], { ROUNDS: rounds.value, MODE: mode.value }) }),
       new TrainingStep('Train', { spec: e.trainingSpec({}, { ROUNDS: rounds.value }) }),
     ], { parameters });
+    expect(cdkOut).toEqual([]);
     expect(step(d, 'Prep').Arguments.AppSpecification.ContainerArguments).toEqual(['--rounds', join({ Get: 'Parameters.Rounds' })]);
     expect(step(d, 'Prep').Arguments.Environment).toEqual({ ROUNDS: join({ Get: 'Parameters.Rounds' }), MODE: { Get: 'Parameters.Mode' } });
     expect(step(d, 'Train').Arguments.Environment).toEqual({ ROUNDS: join({ Get: 'Parameters.Rounds' }) });
   });
 
   test('finalMetric (a Float) in a model environment is wrapped; modelArtifacts (a String) is not', () => {
-    const d = render((e) => {
+    const { definition: d, cdkOut } = renderAndCheck((e) => {
       const train = new TrainingStep('Train', { spec: e.trainingSpec() });
       return [train, new ModelStep('Model', { image: XGBOOST, modelData: train.modelArtifacts, environment: { AUC: train.finalMetric('validation:auc') } })];
     });
+    expect(cdkOut).toEqual([]);
     expect(step(d, 'Model').Arguments.PrimaryContainer).toEqual(expect.objectContaining({
       ModelDataUrl: { Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts' },
       Environment: { AUC: join({ Get: "Steps.Train.FinalMetricDataList['validation:auc'].Value" }) },
@@ -166,7 +177,7 @@ describe('property files are processing outputs (defect 4)', () => {
   });
 
   test('jsonGet() on a processing step that declares the file is fine', () => {
-    const d = render((e) => {
+    const { definition: d, cdkOut } = renderAndCheck((e) => {
       const file = new PropertyFile('Report', 'report', 'r.json');
       const prep = new ProcessingStep('Prep', { spec: e.processingSpec(), propertyFiles: [file] });
       return [prep, new FailStep('F', { errorMessage: PipelineFunctions.jsonGet(prep, file, 'auc') })];
@@ -258,10 +269,10 @@ describe('EnumValues of String parameters (defect 9)', () => {
 });
 
 describe('a pipeline exercising every fixed defect', () => {
-  test('renders a definition valid against the corrected schema and the API model', () => {
+  test("renders a definition valid against the corrected schema, the API model and check-cdk-out's checks", () => {
     const rounds = PipelineParameter.integer('Rounds', { defaultValue: 50 });
     const stage = PipelineParameter.string('Stage', { defaultValue: 'dev', enumValues: ['dev', 'prod'] });
-    const d = render((e) => {
+    const { definition: d, cdkOut } = renderAndCheck((e) => {
       const file = new PropertyFile('Report', 'report', 'r.json');
       const prep = new ProcessingStep('Prep', { spec: e.processingSpec(['--rounds', rounds.value], { ROUNDS: rounds.value }), propertyFiles: [file], cache: { expireAfter: Duration.days(1) } });
       const train = new TrainingStep('Train', { spec: e.trainingSpec({ num_round: rounds.asNumber }), retryPolicies: [RetryPolicy.step([StepExceptionType.SERVICE_FAULT], { expireAfter: Duration.minutes(30) })] });
@@ -274,6 +285,7 @@ describe('a pipeline exercising every fixed defect', () => {
       return [prep, check];
     }, { parameters: [rounds, stage] });
     expect(validatePipelineDefinition(d)).toEqual([]);
+    expect(cdkOut).toEqual([]);
     const ops: Record<string, [string, string]> = { Training: ['CreateTrainingJob', 'TrainingJobName'], Processing: ['CreateProcessingJob', 'ProcessingJobName'], Model: ['CreateModel', 'ModelName'] };
     for (const name of ['Prep', 'Train', 'Model']) {
       const s = step(d, name);
