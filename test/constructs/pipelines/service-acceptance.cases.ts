@@ -183,6 +183,7 @@ describe('property files are processing outputs (defect 4)', () => {
       return [prep, new FailStep('F', { errorMessage: PipelineFunctions.jsonGet(prep, file, 'auc') })];
     });
     expect(step(d, 'F').Arguments.ErrorMessage).toEqual({ 'Std:JsonGet': { PropertyFile: { Get: 'Steps.Prep.PropertyFiles.Report' }, Path: 'auc' } });
+    expect(cdkOut).toEqual([]);
   });
 });
 
