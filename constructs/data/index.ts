@@ -1,2 +1,3 @@
 export * from './data-bucket';
 export * from './data-seed';
+export * from './feature-group';
