@@ -464,11 +464,6 @@ export interface ClarifyMonitorOptions extends MonitorOptions {
    */
   readonly analysisConfig: S3Location;
   /**
-   * The baseline's `constraints.json` (from the same baselining job or ClarifyCheck step).
-   * @default - none: the monitor reports metrics but no violations
-   */
-  readonly baselineConstraints?: S3Location;
-  /**
    * The attribute (or index) of the features in the captured request, when it holds more.
    * @default - the whole request
    */
@@ -491,7 +486,7 @@ export interface ClarifyMonitorOptions extends MonitorOptions {
 }
 
 /** Checks shared by the Clarify monitors. */
-function clarifyProblems(problems: ProblemList, props: ClarifyMonitorOptions): void {
+function clarifyProblems(problems: ProblemList, props: ClarifyMonitorOptions & { baselineConstraints?: S3Location }): void {
   problems.addIf(props.analysisConfig._uriProblem('analysisConfig', 1024));
   rules.numberIn(problems, 'probabilityThreshold', props.probabilityThreshold, 0, 1);
   if (props.probabilityThreshold !== undefined && !props.probabilityAttribute) {
@@ -504,7 +499,7 @@ function clarifyProblems(problems: ProblemList, props: ClarifyMonitorOptions): v
  * baseline, and may run a temporary shadow endpoint of the model (Clarify names those `sm-clarify-*`)
  * to compute what the captured data does not hold.
  */
-function grantClarify(scope: Construct, grantee: iam.IGrantable, props: ClarifyMonitorOptions): void {
+function grantClarify(scope: Construct, grantee: iam.IGrantable, props: ClarifyMonitorOptions & { baselineConstraints?: S3Location }): void {
   props.analysisConfig.grantRead(grantee);
   props.baselineConstraints?.grantRead(grantee);
   const stack = Stack.of(scope);
@@ -529,6 +524,12 @@ function clarifyEndpointInput(common: MonitorJobCommon, props: ClarifyMonitorOpt
 
 /** Properties of a ModelBiasMonitor. */
 export interface ModelBiasMonitorProps extends ClarifyMonitorOptions {
+  /**
+   * The baseline's `constraints.json`: the bias metrics of the baseline data (from the same
+   * baselining job or ClarifyCheck step), which violations are measured against.
+   * @default - none: the monitor reports metrics but no violations
+   */
+  readonly baselineConstraints?: S3Location;
   /** Where ground-truth labels are uploaded (merged with the captured predictions by event id). */
   readonly groundTruth: S3Location;
   /**
