@@ -6,8 +6,8 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { DockerImageAsset, Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { BuiltInAlgorithm, Framework, FrameworkImageOptions, ImageScope } from './aws-image-options';
-import { AwsImageRequest, builtInAlgorithmOfUri, renderAwsImageUri, resolveAwsImage, tableRegions, tableVersions } from './private/aws-images';
+import { BuiltInAlgorithm, Framework, FrameworkImageOptions, ImageScope, LlmServingContainer, LlmServingImageOptions, SparkProcessingImageOptions } from './aws-image-options';
+import { AwsImageRequest, builtInAlgorithmOfUri, renderAwsImageUri, resolveAwsImage, tablePartitions, tableRegions, tableVersions } from './private/aws-images';
 import { ImageFacts, UNKNOWN_IMAGE } from './private/image-facts';
 import { describeValue, SageMakerConstructError } from '../private/errors';
 
@@ -38,8 +38,9 @@ export interface ContainerImageConfig {
 
 /**
  * A container image for SageMaker training, processing or hosting: an image SageMaker provides
- * (built-in algorithm, framework, Debugger, Model Monitor, Clarify) resolved for the stack's region,
- * an image in your ECR repository, an image built from a local Dockerfile, or any image URI.
+ * (built-in algorithm, framework with its Neuron and Graviton variants, LLM serving, Spark, Data
+ * Wrangler, Debugger, Model Monitor, Clarify) resolved for the stack's region in any partition, an
+ * image in your ECR repository, an image built from a local Dockerfile, or any image URI.
  */
 export abstract class ContainerImage {
   /**
@@ -55,7 +56,11 @@ export abstract class ContainerImage {
     return new AwsOwnedImage({ key: algorithm, scope: ImageScope.TRAINING, version, defaultToNewest: true }, 'algorithm');
   }
 
-  /** A framework image (PyTorch, TensorFlow, scikit-learn, XGBoost, Hugging Face). */
+  /**
+   * A framework image (PyTorch, TensorFlow, scikit-learn, XGBoost, Hugging Face). With
+   * `options.instanceType`, the Neuron image on Inferentia/Trainium and the Graviton inference image
+   * on Graviton instance types, as the SageMaker Python SDK picks them.
+   */
   public static framework(framework: Framework, options: FrameworkImageOptions): ContainerImage {
     return new AwsOwnedImage({
       key: framework,
@@ -65,7 +70,44 @@ export abstract class ContainerImage {
       processor: options.processor,
       pythonVersion: options.pythonVersion,
       baseFrameworkVersion: options.baseFrameworkVersion,
+      instanceType: options.instanceType?.name,
     }, 'framework');
+  }
+
+  /**
+   * An LLM or embedding serving image for a model: Hugging Face TGI, TEI or vLLM, or DJL Serving
+   * (LMI, DeepSpeed, TensorRT-LLM, NeuronX). The model's environment configures it (for TGI
+   * `HF_MODEL_ID`, `SM_NUM_GPUS`...; see each container's documentation).
+   *
+   * @param container the serving container
+   * @param options version and instance type
+   */
+  public static llmServing(container: LlmServingContainer, options: LlmServingImageOptions = {}): ContainerImage {
+    return new AwsOwnedImage({
+      key: container,
+      scope: ImageScope.INFERENCE,
+      version: options.version,
+      defaultToNewest: true,
+      instanceType: options.instanceType?.name,
+    }, 'framework');
+  }
+
+  /**
+   * The SageMaker Spark processing image (repository `sagemaker-spark-processing`), for processing
+   * jobs that run PySpark or Spark applications.
+   */
+  public static sparkProcessing(options: SparkProcessingImageOptions = {}): ContainerImage {
+    return new SparkImage(options);
+  }
+
+  /**
+   * The SageMaker Data Wrangler processing image (repository `sagemaker-data-wrangler-container`),
+   * for processing jobs that run a Data Wrangler flow.
+   *
+   * @param version the major version, e.g. '3.x'. Default: the newest in the bundled table.
+   */
+  public static dataWrangler(version?: string): ContainerImage {
+    return new AwsOwnedImage({ key: 'data-wrangler', scope: 'processing', version, defaultToNewest: true }, 'tool');
   }
 
   /** The SageMaker Debugger rule evaluator image (repository `sagemaker-debugger-rules`). */
@@ -112,14 +154,25 @@ export abstract class ContainerImage {
     return new UriImage(uri);
   }
 
-  /** Every region (commercial partition) the bundled image table knows, sorted. */
-  public static supportedRegions(): string[] {
-    return tableRegions();
+  /**
+   * Every region of a partition the bundled image table knows, sorted.
+   *
+   * @param partition 'aws' (commercial), 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e',
+   * 'aws-iso-f' or 'aws-eusc' (`ContainerImage.supportedPartitions()`). Default: 'aws'.
+   */
+  public static supportedRegions(partition?: string): string[] {
+    return tableRegions(partition ?? 'aws');
+  }
+
+  /** The partitions the bundled image table has regions in, sorted. */
+  public static supportedPartitions(): string[] {
+    return tablePartitions();
   }
 
   /**
-   * The versions of a built-in algorithm, framework or tool image ('xgboost', 'pytorch',
-   * 'debugger', ...) in the bundled table, oldest first, across training and inference scopes.
+   * The versions of a built-in algorithm, framework, serving or tool image ('xgboost', 'pytorch',
+   * 'huggingface-llm', 'djl-lmi', 'spark', 'debugger', ...: the SageMaker Python SDK's keys) in the
+   * bundled table, oldest first, across training and inference scopes (not the Graviton variants).
    * Aliases are not listed. Returns an empty list for an unknown key.
    */
   public static versions(algorithmOrFrameworkKey: string): string[] {
@@ -165,9 +218,31 @@ class AwsOwnedImage extends ContainerImage {
     return { known: true, builtInAlgorithm, scope, description: `${this.kind} ${named} (${scope})` };
   }
 
-  public bind(scope: Construct, _grantee?: iam.IGrantable): ContainerImageConfig {
+  public bind(scope: Construct, grantee?: iam.IGrantable): ContainerImageConfig {
+    return this.bindRequest(scope, grantee, {});
+  }
+
+  protected bindRequest(scope: Construct, _grantee: iam.IGrantable | undefined, extra: Partial<AwsImageRequest>): ContainerImageConfig {
     // SageMaker pulls its own images with its service principal: nothing to grant.
-    return { imageUri: renderAwsImageUri(scope, resolveAwsImage(scope, this.request)) };
+    return { imageUri: renderAwsImageUri(scope, resolveAwsImage(scope, { ...this.request, ...extra })) };
+  }
+}
+
+/** The Spark image: the SDK's PySparkProcessor takes a Python and a container version together or neither. */
+class SparkImage extends AwsOwnedImage {
+  constructor(private readonly options: SparkProcessingImageOptions) {
+    super({ key: 'spark', scope: 'processing', version: options.version, defaultToNewest: true, pythonVersion: options.pythonVersion }, 'tool');
+  }
+
+  public bind(scope: Construct, grantee?: iam.IGrantable): ContainerImageConfig {
+    const { pythonVersion, containerVersion } = this.options;
+    if ((pythonVersion === undefined) !== (containerVersion === undefined)) {
+      throw new SageMakerConstructError(scope, `sparkProcessing: pythonVersion ${describeValue(pythonVersion)} and containerVersion ${describeValue(containerVersion)}: give both or neither`);
+    }
+    if (containerVersion !== undefined && !Token.isUnresolved(containerVersion) && !/^\d+(\.\d+)*$/.test(containerVersion)) {
+      throw new SageMakerConstructError(scope, `sparkProcessing: invalid containerVersion ${describeValue(containerVersion)}: use a number such as '1' (the tag gets 'v1')`);
+    }
+    return this.bindRequest(scope, grantee, containerVersion !== undefined ? { containerVersion: `v${containerVersion}` } : {});
   }
 }
 

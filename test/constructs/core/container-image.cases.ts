@@ -6,7 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { BuiltInAlgorithm, ContainerImage, Framework, ImageScope, Processor } from '../../../constructs/core';
+import { BuiltInAlgorithm, ContainerImage, Framework, ImageScope, InstanceType, LlmServingContainer, Processor } from '../../../constructs/core';
 
 const TABLE = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../constructs/core/images/image-table.json'), 'utf8'));
 
@@ -88,7 +88,7 @@ describe('ContainerImage: images SageMaker provides, concrete region', () => {
 });
 
 describe('ContainerImage: environment-agnostic stack', () => {
-  test('renders Fn::FindInMap and a mapping with every commercial region of the image', () => {
+  test('renders Fn::FindInMap and a mapping with every region of the image, in every partition', () => {
     const stack = agnosticStack();
     const uri = stack.resolve(ContainerImage.builtInAlgorithm(BuiltInAlgorithm.XGBOOST, '1.7-1').bind(stack).imageUri);
     const mappings = Template.fromStack(stack).toJSON().Mappings;
@@ -105,15 +105,21 @@ describe('ContainerImage: environment-agnostic stack', () => {
       ]],
     });
     const mapping = mappings[ids[0]];
-    // the SDK lists 37 regions for xgboost 1.7-1; 29 are commercial
+    // the SDK lists 37 regions for xgboost 1.7-1: 29 commercial, 2 China, 2 GovCloud, 4 ISO
     expect(Object.keys(mapping)).toEqual([
       'af-south-1', 'ap-east-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1', 'ap-south-2',
-      'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ca-central-1', 'ca-west-1',
+      'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ca-central-1', 'ca-west-1', 'cn-north-1', 'cn-northwest-1',
       'eu-central-1', 'eu-central-2', 'eu-north-1', 'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-2', 'eu-west-3',
-      'il-central-1', 'me-central-1', 'me-south-1', 'sa-east-1', 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
+      'il-central-1', 'me-central-1', 'me-south-1', 'sa-east-1', 'us-east-1', 'us-east-2', 'us-gov-east-1', 'us-gov-west-1',
+      'us-iso-east-1', 'us-isob-east-1', 'us-isof-east-1', 'us-isof-south-1', 'us-west-1', 'us-west-2',
     ]);
     expect(mapping['us-east-1']).toEqual({ account: '683313688378' });
     expect(mapping['eu-west-1']).toEqual({ account: '141502667606' });
+    expect(mapping['cn-north-1']).toEqual({ account: '450853457545' });
+    expect(mapping['us-gov-west-1']).toEqual({ account: '414596584902' });
+    expect(mapping['us-iso-east-1']).toEqual({ account: '833128469047' });
+    // the id is the hash of the commercial regions, as before the other partitions were added
+    expect(ids[0]).toBe('SageMakerImageRegistry81ead836');
     // and it is exactly the table's map for that image
     const registryId = TABLE.images.xgboost.training.versions['1.7-1'].registry;
     expect(ids[0]).toBe(`SageMakerImageRegistry${registryId}`);
@@ -137,15 +143,18 @@ describe('ContainerImage: environment-agnostic stack', () => {
     expect(dlc['mx-central-1']).toBeDefined();
   });
 
-  test('no mapping holds a non-commercial region', () => {
+  test('the mappings cover China, GovCloud, ISO and European Sovereign Cloud regions; the host uses AWS::URLSuffix', () => {
     const stack = agnosticStack();
     for (const algorithm of Object.values(BuiltInAlgorithm)) ContainerImage.builtInAlgorithm(algorithm).bind(stack);
     ContainerImage.debuggerRules().bind(stack);
     ContainerImage.modelMonitor().bind(stack);
     ContainerImage.clarify().bind(stack);
-    const regions = Object.values(Template.fromStack(stack).toJSON().Mappings).flatMap((m: any) => Object.keys(m));
-    expect(regions.length).toBeGreaterThan(0);
-    expect(regions.filter((r) => /^(cn-|us-gov-|us-iso|eu-isoe-|eusc-)/.test(r))).toEqual([]);
+    const tgi = stack.resolve(ContainerImage.llmServing(LlmServingContainer.HUGGINGFACE_TGI, { version: '0.3.0', instanceType: InstanceType.of('ml.inf2.xlarge') }).bind(stack).imageUri);
+    expect(tgi['Fn::Join'][1].slice(1, 5)).toEqual(['.dkr.ecr.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]);
+    const regions = new Set(Object.values(Template.fromStack(stack).toJSON().Mappings).flatMap((m: any) => Object.keys(m)));
+    for (const r of ['cn-north-1', 'cn-northwest-1', 'us-gov-west-1', 'us-gov-east-1', 'us-iso-east-1', 'us-isob-east-1', 'us-isof-south-1', 'eu-isoe-west-1', 'eusc-de-east-1']) {
+      expect(regions).toContain(r);
+    }
   });
 });
 
@@ -177,10 +186,10 @@ describe('ContainerImage: errors name the value and what is allowed', () => {
   test('region the table lacks lists the supported regions', () => {
     // lda is offered in fewer regions
     expect(() => uriIn('af-south-1', ContainerImage.builtInAlgorithm(BuiltInAlgorithm.LDA)))
-      .toThrow(/region 'af-south-1' has no lda 1 \(training\) image \(lda\): deploy to one of ap-northeast-1, ap-northeast-2, ap-south-1, ap-southeast-1, ap-southeast-2, ca-central-1, eu-central-1, eu-west-1, eu-west-2, us-east-1, us-east-2, us-west-1, us-west-2$/);
-    // China and GovCloud are not in the table
-    expect(() => uriIn('cn-north-1', ContainerImage.builtInAlgorithm(BuiltInAlgorithm.KMEANS))).toThrow(/region 'cn-north-1' has no kmeans 1 \(training\) image \(kmeans\): deploy to one of af-south-1, .*us-west-2$/);
-    expect(() => uriIn('us-gov-west-1', ContainerImage.debuggerRules())).toThrow(/region 'us-gov-west-1' has no debugger latest/);
+      .toThrow(/^\[Test\/User\] region 'af-south-1' has no lda 1 \(training\) image \(lda\): deploy to one of ap-northeast-1, ap-northeast-2, ap-south-1, ap-southeast-1, ap-southeast-2, ca-central-1, eu-central-1, eu-west-1, eu-west-2, us-east-1, us-east-2, us-gov-west-1, us-iso-east-1, us-isob-east-1, us-west-1, us-west-2$/);
+    // the SDK lists no China region for lda, no GovCloud region for Model Monitor
+    expect(() => uriIn('cn-north-1', ContainerImage.builtInAlgorithm(BuiltInAlgorithm.LDA))).toThrow(/^\[Test\/User\] region 'cn-north-1' has no lda 1 \(training\) image/);
+    expect(() => uriIn('us-gov-west-1', ContainerImage.modelMonitor())).toThrow(/^\[Test\/User\] region 'us-gov-west-1' has no model-monitor /);
   });
 
   test('processor not offered', () => {
@@ -212,12 +221,17 @@ describe('ContainerImage: errors name the value and what is allowed', () => {
 });
 
 describe('ContainerImage: static helpers', () => {
-  test('supportedRegions lists commercial regions only', () => {
+  test('supportedRegions lists the commercial regions by default, or a partition\'s', () => {
     const regions = ContainerImage.supportedRegions();
     expect(regions).toContain('us-east-1');
     expect(regions).toContain('mx-central-1');
     expect(regions.filter((r) => /^(cn-|us-gov-|us-iso|eu-isoe-|eusc-)/.test(r))).toEqual([]);
     expect([...regions].sort()).toEqual(regions);
+    expect(ContainerImage.supportedRegions('aws-cn')).toEqual(['cn-north-1', 'cn-northwest-1']);
+    expect(ContainerImage.supportedRegions('aws-us-gov')).toEqual(['us-gov-east-1', 'us-gov-west-1']);
+    expect(ContainerImage.supportedRegions('aws-iso-f')).toEqual(['us-isof-east-1', 'us-isof-south-1']);
+    expect(ContainerImage.supportedRegions('nope')).toEqual([]);
+    expect(ContainerImage.supportedPartitions()).toEqual(['aws', 'aws-cn', 'aws-eusc', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-us-gov']);
   });
 
   test('versions are sorted oldest first; unknown key gives an empty list', () => {
@@ -227,6 +241,9 @@ describe('ContainerImage: static helpers', () => {
     expect(pytorch.indexOf('1.10.0')).toBeGreaterThan(pytorch.indexOf('1.9.1'));
     expect(pytorch).toContain('2.8.0'); // training only
     expect(ContainerImage.versions('nope')).toEqual([]);
+    expect(ContainerImage.versions('spark')).toEqual(['2.4', '3.0', '3.1', '3.2', '3.3', '3.5']);
+    expect(ContainerImage.versions('data-wrangler')).toEqual(['1.x', '2.x', '3.x']);
+    expect(ContainerImage.versions('djl-lmi').slice(-1)).toEqual(['0.36.0']);
   });
 });
 
