@@ -152,9 +152,12 @@ export class InferenceComponentEndpoint extends Resource {
   public readonly encryptionKey?: kms.IKey;
   /** The components, by id. */
   public readonly components: { [id: string]: InferenceComponent } = {};
-  private readonly roleGrantee: LeastPrivilegeRole;
-  private readonly resource: CfnEndpoint;
-  private readonly scalesToZero: boolean;
+  /** @internal */
+  public readonly _roleGrantee: LeastPrivilegeRole;
+  /** @internal */
+  public readonly _resource: CfnEndpoint;
+  /** @internal Whether managed instance scaling goes down to 0 instances. */
+  public readonly _scalesToZero: boolean;
 
   constructor(scope: Construct, id: string, props: InferenceComponentEndpointProps) {
     super(scope, id, { physicalName: props.endpointName });
@@ -176,23 +179,23 @@ export class InferenceComponentEndpoint extends Resource {
       }
     }
     problems.throwIfAny(this, 'InferenceComponentEndpoint props');
-    this.scalesToZero = mis?.minInstanceCount === 0;
+    this._scalesToZero = mis?.minInstanceCount === 0;
 
     this.endpointName = name;
     const arnName = Token.isUnresolved(name) ? name : name.toLowerCase();
     this.endpointArn = Stack.of(this).formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: arnName });
-    this.roleGrantee = new LeastPrivilegeRole(this, 'Role', {
+    this._roleGrantee = new LeastPrivilegeRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
       description: `Loads the models of the inference components of ${this.node.path}`,
     });
-    this.role = this.roleGrantee.role;
-    grantJobBasics(this, this.roleGrantee, '/aws/sagemaker/InferenceComponents');
-    grantJobBasics(this, this.roleGrantee, '/aws/sagemaker/Endpoints');
+    this.role = this._roleGrantee.role;
+    grantJobBasics(this, this._roleGrantee, '/aws/sagemaker/InferenceComponents');
+    grantJobBasics(this, this._roleGrantee, '/aws/sagemaker/Endpoints');
     this.encryptionKey = props.encryptionKey ?? (local ? undefined : createManagedKey(this, 'Key', {
       description: `Encrypts the storage volumes of the SageMaker endpoint ${this.node.path}`,
       removalPolicy: RemovalPolicy.RETAIN,
     }));
-    if (this.encryptionKey) this.encryptionKey.grant(this.roleGrantee, 'kms:CreateGrant', 'kms:DescribeKey');
+    if (this.encryptionKey) this.encryptionKey.grant(this._roleGrantee, 'kms:CreateGrant', 'kms:DescribeKey');
 
     const definition = {
       executionRoleArn: this.role.roleArn,
@@ -210,18 +213,22 @@ export class InferenceComponentEndpoint extends Resource {
       ...definition,
       endpointConfigName: Lazy.string({ produce: (): string => `${generatePhysicalName(config, { maxLength: 52 })}-${contentHash(config, definition)}` }),
     });
-    config.node.addDependency(this.roleGrantee);
-    this.resource = new CfnEndpoint(this, 'Resource', { endpointName: name, endpointConfigName: config.attrEndpointConfigName });
+    config.node.addDependency(this._roleGrantee);
+    this._resource = new CfnEndpoint(this, 'Resource', { endpointName: name, endpointConfigName: config.attrEndpointConfigName });
     for (const c of props.components ?? []) this.addComponent(c);
   }
 
   /** Adds a model to the endpoint, with its compute and copies. */
   public addComponent(options: InferenceComponentOptions): InferenceComponent {
     if (this.components[options.id]) throw new SageMakerConstructError(this, `component ${describeValue(options.id)} was added twice: component ids are unique within the endpoint`);
-    const component = new InferenceComponent(this, options.id, { ...options, endpoint: this, endpointResource: this.resource, scalesToZero: this.scalesToZero });
-    if (options.model instanceof Model) options.model._grantArtifactsTo(this.roleGrantee);
-    this.components[options.id] = component;
-    return component;
+    if (this.components[options.id]) throw new SageMakerConstructError(this, `component ${describeValue(options.id)} was added twice: component ids are unique within the endpoint`);
+    return new InferenceComponent(this, options.id, { ...options, endpoint: this });
+  }
+
+  /** @internal */
+  public _register(id: string, component: InferenceComponent): void {
+    if (this.components[id] && this.components[id] !== component) throw new SageMakerConstructError(this, `component ${describeValue(id)} was added twice: component ids are unique within the endpoint`);
+    (this.components as Record<string, InferenceComponent>)[id] = component;
   }
 
   /** Lets `grantee` invoke the endpoint's components (`InvokeEndpoint` with an `InferenceComponentName`). */
@@ -230,11 +237,10 @@ export class InferenceComponentEndpoint extends Resource {
   }
 }
 
-/** @internal */
-interface InferenceComponentProps extends InferenceComponentOptions {
+/** Properties of an InferenceComponent: a model on an endpoint (`endpoint.addComponent` makes them). */
+export interface InferenceComponentProps extends InferenceComponentOptions {
+  /** The endpoint the model goes on. */
   readonly endpoint: InferenceComponentEndpoint;
-  readonly endpointResource: CfnEndpoint;
-  readonly scalesToZero: boolean;
 }
 
 /** One model on an InferenceComponentEndpoint (`endpoint.addComponent`). */
@@ -247,9 +253,9 @@ export class InferenceComponent extends Construct {
   private readonly scalesToZero: boolean;
   private readonly copies: number;
 
-  /** @internal */
   constructor(scope: Construct, id: string, props: InferenceComponentProps) {
     super(scope, id);
+    const endpoint = props.endpoint;
     const problems = new ProblemList();
     const c = props.compute;
     integer(problems, 'compute.minMemoryMb', c.minMemoryMb, 128, Number.MAX_SAFE_INTEGER);
@@ -261,13 +267,13 @@ export class InferenceComponent extends Construct {
     }
     this.copies = props.copies ?? 1;
     integer(problems, 'copies', this.copies, 0, Number.MAX_SAFE_INTEGER);
-    if (this.copies === 0 && !props.scalesToZero) {
+    if (this.copies === 0 && !endpoint._scalesToZero) {
       problems.add('copies 0 needs the endpoint\'s managedInstanceScaling with minInstanceCount 0 (scale to zero): otherwise the instances idle with no copy');
     }
     const startup = seconds(problems, 'containerStartupTimeout', props.containerStartupTimeout, 60, 3600);
     const download = seconds(problems, 'modelDataDownloadTimeout', props.modelDataDownloadTimeout, 60, 3600);
     problems.throwIfAny(this, `inference component ${describeValue(id)}`);
-    this.scalesToZero = props.scalesToZero;
+    this.scalesToZero = endpoint._scalesToZero;
 
     const name = generatePhysicalName(this);
     const resource = new CfnInferenceComponent(this, 'Resource', {
@@ -288,8 +294,10 @@ export class InferenceComponent extends Construct {
           : undefined,
       },
     });
-    resource.node.addDependency(props.endpointResource, props.model);
+    resource.node.addDependency(endpoint._resource, props.model);
     this.inferenceComponentName = name;
+    if (props.model instanceof Model) props.model._grantArtifactsTo(endpoint._roleGrantee);
+    endpoint._register(id, this);
   }
 
   /**
