@@ -8,3 +8,4 @@ export * from './pipelines';
 export * from './hosting';
 export * from './testing';
 export * from './notebooks';
+export * from './labeling';

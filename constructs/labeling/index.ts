@@ -1,0 +1,4 @@
+export * from './workforce';
+export * from './work-team';
+export * from './human-task-ui';
+export * from './labeling-job-spec';
