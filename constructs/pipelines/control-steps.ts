@@ -58,6 +58,7 @@ export class ConditionStep extends Step {
     if (this.ifSteps.length + this.elseSteps.length === 0) ctx.problems.add(`condition step '${this.name}' has neither ifSteps nor elseSteps`);
     const conditions = this.props.condition._render();
     if (conditions.length === 0) ctx.problems.add(`condition step '${this.name}' has an empty condition (Condition.and() of nothing): give it at least one comparison`);
+    conditions.forEach((c, i) => checkCondition(ctx, this.name, c, `Conditions[${i}]`));
     return {
       Arguments: {
         Conditions: conditions,
@@ -65,6 +66,20 @@ export class ConditionStep extends Step {
         ElseSteps: this.elseSteps.map((s) => ctx.renderStep(s)),
       },
     };
+  }
+}
+
+/** An In needs values to look in, an Or conditions to choose from (the service refuses empty lists). */
+function checkCondition(ctx: RenderContext, step: string, condition: Record<string, unknown>, at: string): void {
+  if (condition.Type === 'In' && Array.isArray(condition.Values) && condition.Values.length === 0) {
+    ctx.problems.add(`condition step '${step}': ${at} is Condition.isIn(value, []) with no values: give at least one value`);
+  }
+  if (condition.Type === 'Or' && Array.isArray(condition.Conditions)) {
+    if (condition.Conditions.length === 0) ctx.problems.add(`condition step '${step}': ${at} is Condition.or() of nothing: give at least one condition`);
+    condition.Conditions.forEach((c, i) => checkCondition(ctx, step, c as Record<string, unknown>, `${at}.Conditions[${i}]`));
+  }
+  if (condition.Type === 'Not' && condition.Condition && typeof condition.Condition === 'object') {
+    checkCondition(ctx, step, condition.Condition as Record<string, unknown>, `${at}.Condition`);
   }
 }
 

@@ -260,6 +260,16 @@ describe('references across condition branches (defect 7)', () => {
   });
 });
 
+describe('conditions the service refuses', () => {
+  test('an In without values and an Or of nothing are refused, naming where they are', () => {
+    const mode = PipelineParameter.string('Mode');
+    expect(build(() => [new ConditionStep('Check', {
+      condition: Condition.or(Condition.isIn(mode.value, []), Condition.not(Condition.or())),
+      ifSteps: [new FailStep('F', { errorMessage: 'x' })],
+    })], { parameters: [mode] })).toThrow(/2 problems[\s\S]*condition step 'Check': Conditions\[0\]\.Conditions\[0\] is Condition\.isIn\(value, \[\]\) with no values[\s\S]*Conditions\[0\]\.Conditions\[1\]\.Condition is Condition\.or\(\) of nothing/);
+  });
+});
+
 describe('EnumValues of String parameters (defect 9)', () => {
   test('are rendered, and pass the schema', () => {
     const stage = PipelineParameter.string('Stage', { defaultValue: 'dev', enumValues: ['dev', 'prod'] });
