@@ -23,6 +23,15 @@ function record(expr: PipelineExpression, sources: Sources): void {
   for (const r of expr._propertyFileReads) sources.propertyFileReads.push(r);
 }
 
+/**
+ * Members of the step requests (CreateTrainingJob, CreateTransformJob...) that take whole numbers:
+ * a Float value there is refused by the service as a String one is by a number.
+ */
+const INTEGER_MEMBERS = new Set([
+  'InstanceCount', 'InitialInstanceCount', 'VolumeSizeInGB', 'MaxRuntimeInSeconds', 'MaxWaitTimeInSeconds', 'MaxPendingTimeInSeconds',
+  'MaxNumberOfTrainingJobs', 'MaxParallelTrainingJobs', 'MaxConcurrentTransforms', 'MaxPayloadInMB', 'MaximumRetryAttempts',
+]);
+
 const NON_STRING = new Set<ParameterType | undefined>([ParameterType.INTEGER, ParameterType.FLOAT, ParameterType.BOOLEAN]);
 
 /** "Arguments.HyperParameters.num_round", "Arguments.Containers[0].Image" */
@@ -84,6 +93,8 @@ export function toDefinitionJson(value: unknown, sources: Sources, at: string = 
       const json = toDefinitionJson(token.json, sources, at);
       if (token.valueType === ParameterType.STRING || token.valueType === ParameterType.BOOLEAN) {
         sources.problems.push(`${at || 'a value'} takes a number, but got ${describeValue(json)}, a ${token.valueType} value, which the service cannot convert: use an Integer or Float parameter or property there`);
+      } else if (token.valueType === ParameterType.FLOAT && INTEGER_MEMBERS.has(at.replace(/^.*\./, ''))) {
+        sources.problems.push(`${at} takes a whole number, but got ${describeValue(json)}, a Float value: use an Integer parameter or property there`);
       }
       return json;
     }

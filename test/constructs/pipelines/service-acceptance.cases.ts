@@ -138,6 +138,13 @@ describe('typed expressions: non-string values in string arguments (issue 13, de
     })], { parameters })).toThrow(/^\[S\/P\] step 'Score': Arguments\.TransformResources\.InstanceCount takes a number, but got \{"Get":"Parameters\.Mode"\}, a String value, which the service cannot convert: use an Integer or Float parameter or property there/);
   });
 
+  test('a Float value where a whole number goes is refused', () => {
+    expect(build((e) => [new TransformStep('Score', {
+      modelName: 'm', input: S3Location.inDataBucket(e.data, 'in/'), output: S3Location.inDataBucket(e.data, 'out/'),
+      instanceType: InstanceType.ML_M5_XLARGE, instanceCount: eta.asNumber,
+    })], { parameters })).toThrow(/^\[S\/P\] step 'Score': Arguments\.TransformResources\.InstanceCount takes a whole number, but got \{"Get":"Parameters\.Eta"\}, a Float value: use an Integer parameter or property there/);
+  });
+
   test('an Integer parameter where a number goes stays bare', () => {
     const d = render((e) => [new TransformStep('Score', {
       modelName: 'm', input: S3Location.inDataBucket(e.data, 'in/'), output: S3Location.inDataBucket(e.data, 'out/'),
