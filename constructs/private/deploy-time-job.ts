@@ -52,6 +52,8 @@ export const JOB_NAME_BUDGETS = {
   training: { maxBaseLength: 50, synthHashLength: 10 },
   /** 14 + '-' + 6 = 21; + '-' + 6 + '-r20' = 32. */
   tuning: { maxBaseLength: 21, synthHashLength: 6 },
+  /** As training: 63-character names. */
+  compilation: { maxBaseLength: 50, synthHashLength: 10 },
 } as const;
 
 /**

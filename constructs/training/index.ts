@@ -9,3 +9,4 @@ export * from './tuning-job';
 export * from './processing-job';
 export * from './job-secret';
 export * from './training-code';
+export * from './compilation-job';

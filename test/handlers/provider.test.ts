@@ -7,6 +7,7 @@ const event = (ResourceType: string, RequestType: 'Create' | 'Update' | 'Delete'
 describe('provider dispatcher', () => {
   test('serves every custom resource type the constructs create', () => {
     expect(Object.keys(HANDLERS).sort()).toEqual([
+      'Custom::SageMakerCompilationJob',
       'Custom::SageMakerDataSeed',
       'Custom::SageMakerLatestApprovedModelPackage',
       'Custom::SageMakerTrainingJob',

@@ -1,5 +1,6 @@
 export const TRAINING_JOB_RESOURCE_TYPE = 'Custom::SageMakerTrainingJob';
 export const TUNING_JOB_RESOURCE_TYPE = 'Custom::SageMakerTuningJob';
+export const COMPILATION_JOB_RESOURCE_TYPE = 'Custom::SageMakerCompilationJob';
 
 /** What a deploy-time job writes: the start of the job's name, and its Create* request as JSON. */
 export interface SageMakerJobProperties {
@@ -28,6 +29,9 @@ export interface JobSecretReference {
 
 /** The attributes a training job resource returns (and `Metric_<name>` for each final metric). */
 export type TrainingJobAttribute = 'TrainingJobName' | 'TrainingJobArn' | 'ModelDataUri';
+
+/** The attributes a compilation job resource returns. */
+export type CompilationJobAttribute = 'CompilationJobName' | 'CompilationJobArn' | 'CompiledModelDataUri';
 
 /** The attributes a tuning job resource returns. */
 export type TuningJobAttribute = 'HyperParameterTuningJobName' | 'HyperParameterTuningJobArn' | 'BestTrainingJobName' | 'BestModelDataUri' | 'BestObjectiveValue';

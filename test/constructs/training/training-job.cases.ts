@@ -185,6 +185,7 @@ describe('TrainingJob naming (the NameBase; the handler appends a hash of the re
   test("the construct's budgets match the handler's", () => {
     expect(JOB_NAME_BUDGETS.training.maxBaseLength).toBe(JOB_NAME_LIMITS.training.maxBaseLength);
     expect(JOB_NAME_BUDGETS.tuning.maxBaseLength).toBe(JOB_NAME_LIMITS.tuning.maxBaseLength);
+    expect(JOB_NAME_BUDGETS.compilation.maxBaseLength).toBe(JOB_NAME_LIMITS.compilation.maxBaseLength);
   });
 
   test('deterministic: the same spec in a new app gets the same name', () => {

@@ -26,6 +26,7 @@ export const HANDLERS: Record<string, ResourceHandler> = {
   [restrictDefaultSg.RESTRICT_DEFAULT_SG_RESOURCE_TYPE]: { onEvent: restrictDefaultSg.onEvent },
   [sagemakerJob.TRAINING_JOB_RESOURCE_TYPE]: { onEvent: sagemakerJob.onEvent, isComplete: sagemakerJob.isComplete },
   [sagemakerJob.TUNING_JOB_RESOURCE_TYPE]: { onEvent: sagemakerJob.onEvent, isComplete: sagemakerJob.isComplete },
+  [sagemakerJob.COMPILATION_JOB_RESOURCE_TYPE]: { onEvent: sagemakerJob.onEvent, isComplete: sagemakerJob.isComplete },
   [dataSeed.DATA_SEED_RESOURCE_TYPE]: { onEvent: dataSeed.onEvent },
   [latestApproved.LATEST_APPROVED_RESOURCE_TYPE]: { onEvent: latestApproved.onEvent },
 };

@@ -71,6 +71,11 @@ import {
   SageMakerClient,
   StopHyperParameterTuningJobCommand,
   StopTrainingJobCommand,
+  CreateCompilationJobCommand,
+  CreateCompilationJobCommandInput,
+  DescribeCompilationJobCommand,
+  DescribeCompilationJobCommandOutput,
+  StopCompilationJobCommand,
 } from '@aws-sdk/client-sagemaker';
 import { GetSecretValueCommand, GetSecretValueCommandOutput, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, GetParameterCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
@@ -89,10 +94,10 @@ import {
   runtime,
 } from '../../../private/handlers/runtime';
 
-import { JobSecretReference, SageMakerJobProperties, TRAINING_JOB_RESOURCE_TYPE, TUNING_JOB_RESOURCE_TYPE } from '../../../private/contracts/sagemaker-job';
+import { COMPILATION_JOB_RESOURCE_TYPE, JobSecretReference, SageMakerJobProperties, TRAINING_JOB_RESOURCE_TYPE, TUNING_JOB_RESOURCE_TYPE } from '../../../private/contracts/sagemaker-job';
 import type { Wire } from '../../../private/contracts';
 import { isSageMakerName } from '../../../private/contracts/names';
-export { TRAINING_JOB_RESOURCE_TYPE, TUNING_JOB_RESOURCE_TYPE };
+export { COMPILATION_JOB_RESOURCE_TYPE, TRAINING_JOB_RESOURCE_TYPE, TUNING_JOB_RESOURCE_TYPE };
 
 // ---------------------------------------------------------------------------------------------------
 // Injected dependencies and response shapes
@@ -115,7 +120,7 @@ export interface JobIsCompleteResponse extends IsCompleteResponse {
 // The two kinds of job
 // ---------------------------------------------------------------------------------------------------
 
-export type JobKind = 'training' | 'tuning';
+export type JobKind = 'training' | 'tuning' | 'compilation';
 
 interface JobApi {
   readonly kind: JobKind;
@@ -125,7 +130,7 @@ interface JobApi {
   /** Log `resource` field. */
   readonly resource: string;
   /** The request member holding the job name. */
-  readonly nameField: 'TrainingJobName' | 'HyperParameterTuningJobName';
+  readonly nameField: 'TrainingJobName' | 'HyperParameterTuningJobName' | 'CompilationJobName';
   readonly maxNameLength: number;
   /** Hex digits of the resolved hash appended to the NameBase. */
   readonly resolvedHashLength: number;
@@ -136,6 +141,7 @@ interface JobApi {
   describe(name: string): unknown;
   create(request: Record<string, unknown>): unknown;
   stop(name: string): unknown;
+  /** The job's status, in the training job's words ('InProgress', 'Completed', 'Failed', 'Stopping', 'Stopped'). */
   status(out: DescribeTrainingJobCommandOutput | DescribeHyperParameterTuningJobCommandOutput): string | undefined;
 }
 
@@ -151,7 +157,13 @@ const ATTEMPT_SUFFIX_LENGTH = `-r${MAX_JOB_ATTEMPTS}`.length;
 export const JOB_NAME_LIMITS = {
   training: { maxNameLength: 63, resolvedHashLength: 8, maxBaseLength: 63 - 1 - 8 - ATTEMPT_SUFFIX_LENGTH },
   tuning: { maxNameLength: 32, resolvedHashLength: 6, maxBaseLength: 32 - 1 - 6 - ATTEMPT_SUFFIX_LENGTH },
+  compilation: { maxNameLength: 63, resolvedHashLength: 8, maxBaseLength: 63 - 1 - 8 - ATTEMPT_SUFFIX_LENGTH },
 } as const;
+
+/** Compilation job statuses (upper case, and STARTING) in the training job's words. */
+const COMPILATION_STATUS: Record<string, string> = {
+  STARTING: 'InProgress', INPROGRESS: 'InProgress', COMPLETED: 'Completed', FAILED: 'Failed', STOPPING: 'Stopping', STOPPED: 'Stopped',
+};
 
 const TRAINING: JobApi = {
   kind: 'training',
@@ -185,16 +197,36 @@ const TUNING: JobApi = {
   status: (out) => (out as DescribeHyperParameterTuningJobCommandOutput).HyperParameterTuningJobStatus,
 };
 
+const COMPILATION: JobApi = {
+  kind: 'compilation',
+  resourceType: COMPILATION_JOB_RESOURCE_TYPE,
+  label: 'Compilation job',
+  resource: 'SageMakerCompilationJob',
+  nameField: 'CompilationJobName',
+  ...JOB_NAME_LIMITS.compilation,
+  createAction: 'CreateCompilationJob',
+  stopAction: 'StopCompilationJob',
+  describe: (name) => new DescribeCompilationJobCommand({ CompilationJobName: name }),
+  // the request was rendered from CreateCompilationJobRequest (compilation-spec.ts) and came through CloudFormation
+  create: (request) => new CreateCompilationJobCommand(request as unknown as CreateCompilationJobCommandInput),
+  stop: (name) => new StopCompilationJobCommand({ CompilationJobName: name }),
+  status: (out) => {
+    const status = (out as unknown as DescribeCompilationJobCommandOutput).CompilationJobStatus;
+    return status === undefined ? undefined : COMPILATION_STATUS[status] ?? status;
+  },
+};
+
 function apiOf(resourceType: string): JobApi {
   if (resourceType === TRAINING_JOB_RESOURCE_TYPE) return TRAINING;
   if (resourceType === TUNING_JOB_RESOURCE_TYPE) return TUNING;
-  throw new Error(`unsupported resource type ${resourceType}; expected ${TRAINING_JOB_RESOURCE_TYPE} or ${TUNING_JOB_RESOURCE_TYPE}`);
+  if (resourceType === COMPILATION_JOB_RESOURCE_TYPE) return COMPILATION;
+  throw new Error(`unsupported resource type ${resourceType}; expected ${TRAINING_JOB_RESOURCE_TYPE}, ${TUNING_JOB_RESOURCE_TYPE} or ${COMPILATION_JOB_RESOURCE_TYPE}`);
 }
 
 /** Whether `id` can name a job of this kind (the resource type's; any job when omitted). */
 export function isJobName(id: string | undefined, resourceType?: string): id is string {
   if (id === undefined) return false;
-  return isSageMakerName(id, (resourceType === TUNING_JOB_RESOURCE_TYPE ? TUNING : TRAINING).maxNameLength);
+  return isSageMakerName(id, (resourceType === TUNING_JOB_RESOURCE_TYPE ? TUNING : resourceType === COMPILATION_JOB_RESOURCE_TYPE ? COMPILATION : TRAINING).maxNameLength);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -923,6 +955,7 @@ async function pollJob(rt: Runtime, api: JobApi, sagemaker: SdkClient, name: str
       });
       return { IsComplete: false };
     case 'Completed':
+      if (api.kind === 'compilation') return completedCompilation(rt, name, out as unknown as DescribeCompilationJobCommandOutput);
       return api.kind === 'training'
         ? completedTraining(rt, name, out as DescribeTrainingJobCommandOutput)
         : completedTuning(rt, sagemaker, name, out as DescribeHyperParameterTuningJobCommandOutput);
@@ -965,6 +998,16 @@ function completedTraining(rt: Runtime, name: string, out: DescribeTrainingJobCo
     metrics: Object.keys(data).filter((k) => k.startsWith('Metric_')).length,
     ...(droppedMetrics.length ? { droppedMetrics } : {}),
   });
+  return { IsComplete: true, Data: data };
+}
+
+function completedCompilation(rt: Runtime, name: string, out: DescribeCompilationJobCommandOutput): JobIsCompleteResponse {
+  const data = {
+    CompilationJobName: out.CompilationJobName ?? name,
+    CompilationJobArn: out.CompilationJobArn ?? '',
+    CompiledModelDataUri: out.ModelArtifacts?.S3ModelArtifacts ?? '',
+  };
+  rt.log({ action: 'poll', jobName: name, status: out.CompilationJobStatus, result: 'completed', compiledModelDataUri: data.CompiledModelDataUri });
   return { IsComplete: true, Data: data };
 }
 
