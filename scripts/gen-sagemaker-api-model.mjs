@@ -40,7 +40,7 @@ export const OPERATIONS = [
   'CreatePipeline', 'CreateCompilationJob',
   'DeleteApp', 'DeleteSpace', 'DeleteUserProfile', 'DeleteDomain', 'DescribeDomain',
   'ListApps', 'ListSpaces', 'ListUserProfiles',
-  'CreateLabelingJob',
+  'CreateLabelingJob', 'CreateFlowDefinition',
 ];
 
 /** Shape fields kept (documentation, box, exception, sensitive... are dropped). */

@@ -10,7 +10,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
-  DataBucket, HumanTaskTemplate, HumanTaskUi, IWorkTeam, LabelingJobSpec, LabelingJobSpecProps, LabelingTaskType, PrivateWorkforce, S3Location,
+  DataBucket, FlowDefinitionSpec, FlowDefinitionSpecProps, HumanReviewSource, HumanTaskTemplate, HumanTaskUi, IWorkTeam, LabelingJobSpec, LabelingJobSpecProps, LabelingTaskType, PrivateWorkforce, S3Location,
   WorkforceIdentityType, WorkTeam,
 } from '../../../constructs';
 import { plainStack } from '../../support/stacks';
@@ -487,6 +487,73 @@ describe('LabelingJobSpec', () => {
     expect(Object.keys(table.accounts)).toEqual(LabelingJobSpec.builtInRegions());
     for (const account of Object.values(table.accounts)) expect(account).toMatch(/^\d{12}$/);
     expect(table.tasks).toEqual(expect.arrayContaining(['BoundingBox', 'ImageMultiClass', 'ImageMultiClassMultiLabel', 'TextMultiClass', 'TextMultiClassMultiLabel', 'SemanticSegmentation', 'NamedEntityRecognition']));
+  });
+});
+
+describe('FlowDefinitionSpec (Augmented AI)', () => {
+  function setup() {
+    const stack = plainStack('Test', { env: ENV });
+    const data = DataBucket.fromBucketName(stack, 'Data', 'ml-data');
+    const base: FlowDefinitionSpecProps = {
+      humanTaskUi: HumanTaskUi.fromHumanTaskUiName(stack, 'Ui', 'review-ui'),
+      workteam: WorkTeam.fromWorkteamArn(stack, 'Team', 'arn:aws:sagemaker:us-east-1:111122223333:workteam/private-crowd/reviewers'),
+      output: S3Location.inDataBucket(data, 'reviews/'),
+      taskTitle: 'Review the prediction',
+      taskDescription: 'Confirm or correct the predicted label',
+    };
+    const role = iam.Role.fromRoleArn(stack, 'Role', 'arn:aws:iam::111122223333:role/a2i', { mutable: false });
+    return { stack, base, role };
+  }
+
+  test('a custom review and a Textract integration with activation conditions render requests the API model accepts', () => {
+    const { stack, base, role } = setup();
+    const custom = stack.resolve(new FlowDefinitionSpec(base).render(stack, { role, flowDefinitionName: 'review-predictions' }));
+    expect(custom).toEqual({
+      FlowDefinitionName: 'review-predictions',
+      RoleArn: 'arn:aws:iam::111122223333:role/a2i',
+      HumanLoopConfig: {
+        WorkteamArn: 'arn:aws:sagemaker:us-east-1:111122223333:workteam/private-crowd/reviewers',
+        HumanTaskUiArn: arn('human-task-ui/review-ui'),
+        TaskTitle: 'Review the prediction', TaskDescription: 'Confirm or correct the predicted label', TaskCount: 1, TaskTimeLimitInSeconds: 3600,
+      },
+      OutputConfig: { S3OutputPath: 's3://ml-data/reviews/' },
+    });
+    expectValidSageMakerRequest('CreateFlowDefinition', custom);
+    const conditions = JSON.stringify({ Conditions: [{ ConditionType: 'ImportantFormKeyConfidenceCheck', ConditionParameters: { ImportantFormKey: 'Total', KeyValueBlockConfidenceLessThan: 90 } }] });
+    const textract = stack.resolve(new FlowDefinitionSpec({ ...base, requestSource: HumanReviewSource.TEXTRACT_ANALYZE_DOCUMENT_FORMS, activationConditionsJson: conditions, workersPerObject: 3, taskKeywords: ['forms'], taskAvailabilityLifetime: Duration.days(1), tags: { team: 'ml' } })
+      .render(stack, { role, flowDefinitionName: 'review-forms' }));
+    expect(textract.HumanLoopRequestSource).toEqual({ AwsManagedHumanLoopRequestSource: 'AWS/Textract/AnalyzeDocument/Forms/V1' });
+    expect(textract.HumanLoopActivationConfig).toEqual({ HumanLoopActivationConditionsConfig: { HumanLoopActivationConditions: conditions } });
+    expectValidSageMakerRequest('CreateFlowDefinition', textract);
+  });
+
+  test('grantTo: the results prefix and its key', () => {
+    const stack = plainStack();
+    const data = new DataBucket(stack, 'Data');
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    new FlowDefinitionSpec({ humanTaskUi: HumanTaskUi.fromHumanTaskUiName(stack, 'Ui', 'review-ui'), workteam: WorkTeam.fromWorkteamName(stack, 'Team', 'reviewers'), output: S3Location.inDataBucket(data, 'reviews/'), taskTitle: 't', taskDescription: 'd' }).grantTo(role);
+    const text = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    expect(text).toContain('/reviews/*');
+    expect(text).toContain('s3:PutObject');
+    expect(text).toContain('kms:GenerateDataKey');
+  });
+
+  test('every invalid prop is reported at once', () => {
+    const { stack, base, role } = setup();
+    expect(() => new FlowDefinitionSpec({ ...base, taskTitle: '', taskKeywords: ['a  b'], workersPerObject: 4, taskTimeLimit: Duration.seconds(10), taskAvailabilityLifetime: Duration.millis(500), activationConditionsJson: '{"x": 1}', tags: { 'aws:a': 'b' } })
+      .render(stack, { role, flowDefinitionName: 'Review' })).toThrow(new RegExp('^\\[Test\\] 9 problems in the flow definition spec:\\n' + [
+      "invalid flowDefinitionName 'Review' \\(length 6\\): use 1-63 lower-case letters, digits or hyphens, starting and ending with a letter or digit",
+      "invalid taskTitle '': use 1-128 characters",
+      "invalid taskKeywords entry 'a {2}b': use 1-30 letters or digits, words separated by single spaces",
+      'invalid workersPerObject 4: use a whole number from 1 to 3',
+      'invalid taskTimeLimit 10 seconds: use whole seconds from 30 to .*',
+      'invalid taskAvailabilityLifetime 500 millis: use whole seconds from 1 to .*',
+      'activationConditionsJson is for an AWS service integration: give requestSource, or omit the conditions \\(your code decides when it starts a human loop\\)',
+      'activationConditionsJson \'\\{"x": 1\\}\' has no "Conditions" list: use \\{"Conditions": \\[\\.\\.\\.\\]\\}',
+      "tags key 'aws:a' uses the reserved prefix 'aws:'",
+    ].map((m) => ' {2}- ' + m).join('\\n') + '$'));
+    expect(() => new FlowDefinitionSpec({ ...base, requestSource: HumanReviewSource.REKOGNITION_DETECT_MODERATION_LABELS, activationConditionsJson: '{nope' }).render(stack, { role, flowDefinitionName: 'ok' }))
+      .toThrow(/^\[Test\] activationConditionsJson is not JSON: '\{nope'$/);
   });
 });
 
