@@ -24,6 +24,12 @@ export interface IWorkTeam extends IResource, sagemakerRefs.IWorkteamRef {
    * @attribute
    */
   readonly workteamName: string;
+  /**
+   * Lets `grantee` send work to this team only: `sagemaker:CreateLabelingJob` and
+   * `sagemaker:CreateFlowDefinition` with the condition `sagemaker:WorkteamArn` equal to this team's
+   * ARN. Passing the job's role (`iam:PassRole`) is granted by the role, not here.
+   */
+  grantUse(grantee: iam.IGrantable): iam.Grant;
 }
 
 /** Properties of a WorkTeam. */
@@ -83,6 +89,16 @@ abstract class WorkTeamBase extends Resource implements IWorkTeam {
 
   public get workteamRef(): sagemakerRefs.WorkteamReference {
     return { workteamArn: this.workteamArn };
+  }
+
+  public grantUse(grantee: iam.IGrantable): iam.Grant {
+    const stack = Stack.of(this);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['sagemaker:CreateLabelingJob', 'sagemaker:CreateFlowDefinition'],
+      resourceArns: ['labeling-job', 'flow-definition'].map((resource) => stack.formatArn({ service: 'sagemaker', resource, resourceName: '*' })),
+      conditions: { ArnEquals: { 'sagemaker:WorkteamArn': this.workteamArn } },
+    });
   }
 }
 

@@ -259,6 +259,23 @@ describe('WorkTeam', () => {
       /^\[Test\/T7\] 4 problems in the work team:\n {2}- invalid workteamName 'bad_name' \(length 8\).*\n {2}- description is 201 characters long: use 1 to 200\n {2}- notificationTopic is given but notifications is false: omit one of them\n {2}- tags key 'aws:a' uses the reserved prefix 'aws:'$/);
   });
 
+  test('grantUse: creating labeling jobs and flow definitions for this team only', () => {
+    const stack = plainStack('Test', { env: ENV });
+    const team = WorkTeam.fromWorkteamArn(stack, 'Team', 'arn:aws:sagemaker:us-east-1:111122223333:workteam/private-crowd/annotators');
+    const user = new iam.Role(stack, 'Pipeline', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    team.grantUse(user);
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toEqual([{
+      Effect: 'Allow',
+      Action: ['sagemaker:CreateLabelingJob', 'sagemaker:CreateFlowDefinition'],
+      Resource: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:111122223333:labeling-job/*']] },
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:111122223333:flow-definition/*']] },
+      ],
+      Condition: { ArnEquals: { 'sagemaker:WorkteamArn': 'arn:aws:sagemaker:us-east-1:111122223333:workteam/private-crowd/annotators' } },
+    }]);
+  });
+
   test('imports by ARN and by name; a bad ARN is refused', () => {
     const stack = plainStack('Test', { env: ENV });
     const byArn = WorkTeam.fromWorkteamArn(stack, 'ByArn', 'arn:aws:sagemaker:us-east-1:111122223333:workteam/private-crowd/annotators');
