@@ -199,12 +199,14 @@ export class WorkTeam extends WorkTeamBase {
     if (!topic && props.notifications !== false) {
       const stack = Stack.of(this);
       const key = createManagedKey(this, 'NotificationKey', { description: `Encrypts the notifications of the work team ${this.node.path}`, removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN });
+      // What SNS passes to KMS for a service's delivery does not reliably carry aws:SourceAccount
+      // (see AlertsTopic for EventBridge), and a denied key call drops notifications silently: the
+      // topic policy below is what scopes publishing to SageMaker of this account.
       key.addToResourcePolicy(new iam.PolicyStatement({
         sid: 'AllowSageMakerNotifications',
         principals: [new iam.ServicePrincipal('sagemaker.amazonaws.com')],
         actions: TOPIC_PUBLISH_KEY_ACTIONS,
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }));
       const created = new sns.Topic(this, 'NotificationTopic', { masterKey: key, enforceSSL: true, displayName: 'Labeling tasks' });
       created.addToResourcePolicy(new iam.PolicyStatement({

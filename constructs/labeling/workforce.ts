@@ -172,7 +172,13 @@ export interface PrivateWorkforceProps {
    */
   readonly sourceIpCidrs?: string[];
   /**
-   * A VPC endpoint of the portal in your VPC.
+   * Whether workers may reach the portal over IPv6 as well as IPv4 (`IpAddressType` dualstack),
+   * which IPv6 `sourceIpCidrs` need.
+   * @default false
+   */
+  readonly dualStack?: boolean;
+  /**
+   * A VPC endpoint of the portal in your VPC (SageMaker supports no `sourceIpCidrs` with it).
    * @default - none: the portal is reached over the internet
    */
   readonly vpc?: WorkforceVpcOptions;
@@ -276,6 +282,9 @@ export class PrivateWorkforce extends PrivateWorkforceBase {
     }
     if (props.oidc) checkOidc(this, problems, props.oidc);
     const cidrs = checkCidrs(problems, props.sourceIpCidrs);
+    const ipv6 = (cidrs ?? []).filter((block) => !Token.isUnresolved(block) && block.includes(':') && cidrOk(block));
+    if (ipv6.length && !props.dualStack) problems.add(`sourceIpCidrs has IPv6 blocks ${describeValue(ipv6)}: set dualStack to true, or use IPv4 blocks only`);
+    if (props.sourceIpCidrs && props.vpc) problems.add('sourceIpCidrs and vpc cannot be combined: SageMaker supports no source IP restriction for a portal reached through a VPC endpoint (restrict it with the endpoint\'s security groups)');
     if (props.vpc?.securityGroups && (props.vpc.securityGroups.length < 1 || props.vpc.securityGroups.length > 5)) {
       problems.add(`vpc.securityGroups has ${props.vpc.securityGroups.length} entries: use 1 to 5`);
     }
@@ -339,6 +348,7 @@ export class PrivateWorkforce extends PrivateWorkforceBase {
       } : undefined,
       sourceIpConfig: cidrs ? { cidrs } : undefined,
       workforceVpcConfig: vpcConfig,
+      ipAddressType: props.dualStack ? 'dualstack' : undefined,
       tags: props.tags ? Object.entries(props.tags).map(([key, value]) => ({ key, value })) : undefined,
     });
     // SageMaker checks the app client's domain when it creates the workforce.

@@ -103,13 +103,12 @@ describe('PrivateWorkforce', () => {
     expect(wf.userPool).toBe(pool);
   });
 
-  test('OIDC: the endpoints, the client secret as a dynamic reference, source CIDRs and a VPC endpoint whose group admits HTTPS from the VPC only', () => {
+  test('OIDC: the endpoints, the client secret as a dynamic reference, and a VPC endpoint whose group admits HTTPS from the VPC only', () => {
     const stack = plainStack();
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
     const wf = new PrivateWorkforce(stack, 'Workforce', {
       workforceName: 'labelers',
       oidc: { ...OIDC, scope: 'openid email groups', authenticationRequestExtraParams: { prompt: 'login' } },
-      sourceIpCidrs: ['203.0.113.0/24', '2001:db8::/32'],
       vpc: { vpc },
       tags: { team: 'ml' },
     });
@@ -122,7 +121,6 @@ describe('PrivateWorkforce', () => {
         Issuer: OIDC.issuer, AuthorizationEndpoint: OIDC.authorizationEndpoint, TokenEndpoint: OIDC.tokenEndpoint, UserInfoEndpoint: OIDC.userInfoEndpoint,
         LogoutEndpoint: OIDC.logoutEndpoint, JwksUri: OIDC.jwksUri, ClientId: 'labeling_portal', Scope: 'openid email groups', AuthenticationRequestExtraParams: { prompt: 'login' },
       },
-      SourceIpConfig: { Cidrs: ['203.0.113.0/24', '2001:db8::/32'] },
       WorkforceVpcConfig: { VpcId: { Ref: expect.stringMatching(/^Vpc/) }, Subnets: [{ Ref: expect.stringMatching(/^VpcisolatedSubnet1/) }, { Ref: expect.stringMatching(/^VpcisolatedSubnet2/) }], SecurityGroupIds: [{ 'Fn::GetAtt': [expect.stringMatching(/^WorkforcePortalEndpointSecurityGroup/), 'GroupId'] }] },
       Tags: [{ Key: 'team', Value: 'ml' }],
     });
@@ -140,6 +138,15 @@ describe('PrivateWorkforce', () => {
     const secret = new CfnParameter(stack, 'Secret', { noEcho: true });
     new PrivateWorkforce(stack, 'Workforce', { oidc: { ...OIDC, clientSecret: SecretValue.cfnParameter(secret) } });
     Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::Workforce', { OidcConfig: { ClientSecret: { Ref: 'Secret' } } });
+  });
+
+  test('source CIDRs: IPv4, and IPv6 with dual stack', () => {
+    const stack = plainStack();
+    new PrivateWorkforce(stack, 'Workforce', { oidc: OIDC, sourceIpCidrs: ['203.0.113.0/24', '2001:db8::/32'], dualStack: true });
+    Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::Workforce', { SourceIpConfig: { Cidrs: ['203.0.113.0/24', '2001:db8::/32'] }, IpAddressType: 'dualstack' });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    expect(() => new PrivateWorkforce(stack, 'V6', { sourceIpCidrs: ['2001:db8::/32'] })).toThrow(/^\[Test\/V6\] sourceIpCidrs has IPv6 blocks \["2001:db8::\/32"\]: set dualStack to true, or use IPv4 blocks only$/);
+    expect(() => new PrivateWorkforce(stack, 'InVpc', { sourceIpCidrs: ['10.0.0.0/8'], vpc: { vpc } })).toThrow(/^\[Test\/InVpc\] sourceIpCidrs and vpc cannot be combined: SageMaker supports no source IP restriction/);
   });
 
   test('every invalid prop is reported at once, a plain client secret without its value', () => {
