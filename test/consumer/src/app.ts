@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { ConsumerDataStack } from './data-stack';
+import { ConsumerLifecycleStack } from './lifecycle-stack';
 import { ConsumerPipelinesStack } from './pipelines-stack';
 import { ConsumerPlatformStack } from './platform-stack';
 import { ConsumerServingAccountStack, ConsumerSharedVpcStack } from './shared-vpc-stack';
@@ -30,6 +31,9 @@ new ConsumerPipelinesStack(app, 'ConsumerPipelines', {
 // that deploys from the ML account's registry.
 new ConsumerSharedVpcStack(app, 'ConsumerSharedVpc', { env, description: 'Studio in a VPC other workloads use' });
 new ConsumerServingAccountStack(app, 'ConsumerServing', { env: { account: '444455556666', region: ML_ENV.region }, description: 'Serving account' });
+
+// The rest of the lifecycle: Feature Store, notebooks, script mode, Neo, inference components, Clarify, governance.
+new ConsumerLifecycleStack(app, 'ConsumerLifecycle', { env, description: 'Feature Store, notebooks, custom models, governance' });
 
 // CONSUMER_SNAPSHOT_DIR=<dir> node dist/app.js writes normalized templates for snapshot reviews.
 const snapshotDir = process.env['CONSUMER_SNAPSHOT_DIR'];
