@@ -3,3 +3,4 @@ export * from './latest-approved';
 export * from './model-package';
 export * from './model-card';
 export * from './mlflow-tracking-server';
+export * from './model-hub';
