@@ -3,7 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
   BuiltInAlgorithm, Condition, ExecutionVariable, ConditionStep, ContainerImage, DataBucket, DebuggerRule, FailStep, Framework, ImageScope,
-  InstanceType, IModelRegistry, JobExceptionType, ModelApprovalStatus, Pipeline, PipelineFunctions, PipelineParameter,
+  IFeatureGroup, InstanceType, IModelRegistry, JobExceptionType, ModelApprovalStatus, Pipeline, PipelineFunctions, PipelineParameter,
   ProcessingCode, ProcessingSpec, ProcessingStep, PropertyFile, RegisterModelStep, RetryPolicy, S3Location, StepExceptionType,
   TrainingChannel, TrainingSpec, TrainingStep,
 } from '../constructs';
@@ -33,6 +33,11 @@ export interface ChurnPipelineProps {
   readonly registry: IModelRegistry;
   /** S3 URI of the raw data the pipeline starts from. */
   readonly rawDataUri: string;
+  /**
+   * A feature group the preprocessing step feeds (one record per customer).
+   * @default - none
+   */
+  readonly features?: IFeatureGroup;
 }
 
 /**
@@ -64,6 +69,7 @@ export function churnPipeline(scope: Construct, id: string, props: ChurnPipeline
       outputs: ['train', 'validation', 'test'].map((name) => ({ name, location: S3Location.inDataBucket(data, `${run}/${name}/`) })),
       resources: { instanceType: InstanceType.ML_M5_XLARGE },
       maxRuntime: Duration.minutes(30),
+      ...(props.features ? { environment: { FEATURE_GROUP_NAME: props.features.featureGroupName } } : {}),
     }),
     cache,
     retryPolicies: retries,
@@ -123,10 +129,12 @@ export function churnPipeline(scope: Construct, id: string, props: ChurnPipeline
     elseSteps: [fail],
   });
 
-  return new Pipeline(scope, id, {
+  const pipeline = new Pipeline(scope, id, {
     description: 'Churn model: preprocess, train XGBoost, evaluate, register when AUC is high enough',
     parameters: [inputData, aucThreshold, approval],
     steps: [preprocess, train, evaluate, check],
     maxParallelSteps: 4,
   });
+  props.features?.grantIngest(pipeline);
+  return pipeline;
 }

@@ -21,12 +21,25 @@ export interface LifecycleConfig {
    * @default - no subscription: subscribe to the alerts topic yourself
    */
   readonly alertEmail?: string;
+  /**
+   * A notebook instance (`ml.t3.medium`, stopping after an hour idle) in the Studio VPC.
+   * @default false
+   */
+  readonly notebook?: boolean;
+  /**
+   * A Ground Truth private workforce (Cognito) with one work team and no members. Off by default:
+   * an account has one private workforce per region, so only one copy of the sample can have it.
+   * @default false
+   */
+  readonly labeling?: boolean;
 }
 
 export const DEFAULT_CONFIG: LifecycleConfig = {
   stage: 'dev',
   retention: 'retain',
   profile: 'standard',
+  notebook: false,
+  labeling: false,
 };
 
 /** Reads the config from CDK context (`-c stage=prod -c retention=retain`), validated. */
@@ -35,6 +48,14 @@ export function configFromContext(get: (key: string) => unknown): LifecycleConfi
   const retention = String(get('retention') ?? DEFAULT_CONFIG.retention);
   const profile = String(get('profile') ?? DEFAULT_CONFIG.profile);
   const alertEmail = get('alertEmail') === undefined ? undefined : String(get('alertEmail'));
+  const flag = (key: string): boolean => {
+    const value = get(key);
+    if (value === undefined || value === false || value === 'false') return false;
+    if (value === true || value === 'true') return true;
+    throw new Error(`invalid context ${key} '${String(value)}': use 'true' or 'false'`);
+  };
+  const notebook = flag('notebook');
+  const labeling = flag('labeling');
   if (!/^[a-z0-9](-?[a-z0-9]){0,19}$/.test(stage)) {
     throw new Error(`invalid context stage '${stage}': use 1-20 lower-case letters, digits or single hyphens`);
   }
@@ -47,7 +68,7 @@ export function configFromContext(get: (key: string) => unknown): LifecycleConfi
   if (alertEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alertEmail)) {
     throw new Error(`invalid context alertEmail '${alertEmail}': use an e-mail address`);
   }
-  return { stage, retention, profile, alertEmail };
+  return { stage, retention, profile, alertEmail, notebook, labeling };
 }
 
 export function removalPolicyOf(config: LifecycleConfig): RemovalPolicy {

@@ -6,7 +6,8 @@ import { churnPipeline, churnTrainingSpec, XGBOOST_IMAGE } from './churn';
 import { customModelPipeline } from './custom-model';
 import {
   AlertsTopic, DataBucket, DataQualityMonitor, DataSeed, Endpoint, InstanceType, Model, ModelData, ModelRegistry, Pipeline, S3Location,
-  StudioAppType, StudioDomain, StudioNetworkMode, TrainingJob, TrainingSpec,
+  StudioAppType, StudioDomain, StudioNetworkMode, TrainingJob, TrainingSpec, FeatureGroup, FeatureType, OfflineStoreTableFormat,
+  ModelBiasMonitor, MonitoringScheduleExpression, NotebookInstance, PrivateWorkforce, WorkTeam,
 } from '../constructs';
 import { LifecycleConfig, removalPolicyOf } from './config';
 
@@ -35,6 +36,8 @@ export class SageMakerLifecycleStack extends Stack {
   public readonly trainingSpec: TrainingSpec;
   public readonly training: TrainingJob;
   public readonly pipeline: Pipeline;
+  /** The customers' features, fed by the pipeline's preprocessing step (offline store). */
+  public readonly features: FeatureGroup;
   /** One TrainingStep running lib/custom-model/train.py in the scikit-learn container's script mode. */
   public readonly customModelPipeline: Pipeline;
   public readonly endpoint: Endpoint;
@@ -85,10 +88,27 @@ export class SageMakerLifecycleStack extends Stack {
       key: `${DATA_PREFIXES.raw}churn/churn.csv`,
       source: path.join(__dirname, 'data', 'churn-raw.csv'),
     });
+    // Feature Store: every customer's features, written by the pipeline's preprocessing step into an
+    // offline store (Iceberg) in the data bucket; offline only, so it idles at no cost.
+    this.features = new FeatureGroup(this, 'CustomerFeatures', {
+      features: [
+        { featureName: 'customer_id', featureType: FeatureType.STRING },
+        { featureName: 'event_time', featureType: FeatureType.FRACTIONAL },
+        ...['churned', 'tenure_months', 'support_calls', 'contract', 'late_payments'].map((featureName) => ({ featureName, featureType: FeatureType.INTEGRAL })),
+        ...['monthly_charges', 'data_usage_gb'].map((featureName) => ({ featureName, featureType: FeatureType.FRACTIONAL })),
+      ],
+      recordIdentifierFeatureName: 'customer_id',
+      eventTimeFeatureName: 'event_time',
+      onlineStore: { enabled: false },
+      offlineStore: { bucket: this.dataBucket, tableFormat: OfflineStoreTableFormat.ICEBERG },
+      removalPolicy,
+    });
+    this.features.grantQuery(this.studio);
     this.pipeline = churnPipeline(this, 'Pipeline', {
       data: this.dataBucket,
       registry: this.registry,
       rawDataUri: this.dataBucket.s3Uri(`${DATA_PREFIXES.raw}churn/`),
+      features: this.features,
     });
     this.pipeline.node.defaultChild!.node.addDependency(raw);
     // The input comes from a parameter, which names no location the steps could grant: grant it here.
@@ -127,6 +147,36 @@ export class SageMakerLifecycleStack extends Stack {
         endpoint: this.endpoint,
         outputLocation: S3Location.inDataBucket(this.dataBucket, 'monitoring/data-quality/'),
       });
+      // Bias drift once a day (SageMaker Clarify): the churn predictions across contract types,
+      // against the ground truth you upload to ground-truth/ (merged with the capture by event id).
+      const biasConfig = new DataSeed(this, 'Seed-bias-config', {
+        bucket: this.dataBucket,
+        key: 'clarify/bias/analysis_config.json',
+        source: path.join(__dirname, 'data', 'clarify-bias-analysis-config.json'),
+      });
+      const bias = new ModelBiasMonitor(this, 'Bias', {
+        endpoint: this.endpoint,
+        outputLocation: S3Location.inDataBucket(this.dataBucket, 'monitoring/bias/'),
+        analysisConfig: S3Location.inDataBucket(this.dataBucket, 'clarify/bias/'),
+        groundTruth: S3Location.inDataBucket(this.dataBucket, 'ground-truth/'),
+        probabilityAttribute: '0',
+        probabilityThreshold: 0.5,
+        schedule: MonitoringScheduleExpression.daily(3),
+        startTimeOffset: '-P1D',
+      });
+      bias.node.addDependency(biasConfig);
+    }
+
+    // Opt-in: a notebook instance in the Studio VPC that stops itself after an hour idle.
+    if (config.notebook) {
+      const notebook = new NotebookInstance(this, 'Notebook', { vpc: this.studio.vpc, removalPolicy });
+      this.dataBucket.grantRead(notebook);
+      this.registry.grantRead(notebook);
+    }
+    // Opt-in (one private workforce per account and region): a Ground Truth work team, no members.
+    if (config.labeling) {
+      const workforce = new PrivateWorkforce(this, 'Workforce', { removalPolicy });
+      new WorkTeam(this, 'Annotators', { workforce, description: `Labelers of the ${config.stage} churn data` });
     }
     this.endpoint.grantInvoke(this.studio);
 

@@ -75,8 +75,8 @@ describe('sample lifecycle stack', () => {
   });
 });
 
-describe('the lean profile', () => {
-  const { app, stack } = sample({ stage: 'lab', retention: 'destroy', profile: 'lean' });
+describe('the lean profile, with the opt-in notebook instance and work team', () => {
+  const { app, stack } = sample({ stage: 'lab', retention: 'destroy', profile: 'lean', notebook: true, labeling: true });
   const findings = validationFindings(app);
   const template = writtenTemplate(app, stack);
 
@@ -89,6 +89,40 @@ describe('the lean profile', () => {
     template.resourceCountIs('AWS::SageMaker::MonitoringSchedule', 0);
     template.hasResourceProperties('AWS::SageMaker::Domain', { AppNetworkAccessType: 'PublicInternetOnly' });
     template.hasResourceProperties('AWS::SageMaker::EndpointConfig', { ProductionVariants: [Match.objectLike({ ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } })] });
+  });
+
+  test('the opt-ins: an idle-stopping notebook instance in the Studio VPC, a private workforce and a work team without members', () => {
+    template.hasResourceProperties('AWS::SageMaker::NotebookInstance', { DirectInternetAccess: 'Disabled', RootAccess: 'Disabled', InstanceType: 'ml.t3.medium' });
+    template.resourceCountIs('AWS::SageMaker::NotebookInstanceLifecycleConfig', 1);
+    template.resourceCountIs('AWS::SageMaker::Workforce', 1);
+    template.resourceCountIs('AWS::SageMaker::Workteam', 1);
+  });
+
+  test('the feature group is offline only (no online store, no key of its own)', () => {
+    template.hasResourceProperties('AWS::SageMaker::FeatureGroup', { OfflineStoreConfig: Match.objectLike({ TableFormat: 'Iceberg' }), OnlineStoreConfig: Match.absent() });
+  });
+});
+
+describe('the standard profile monitors bias and feeds the feature group', () => {
+  const { stack } = sample();
+  const t = Template.fromStack(stack);
+  test('a daily Clarify bias monitor with its seeded analysis configuration', () => {
+    t.hasResourceProperties('AWS::SageMaker::MonitoringSchedule', { MonitoringScheduleConfig: Match.objectLike({ MonitoringType: 'ModelBias', ScheduleConfig: { ScheduleExpression: 'cron(0 3 ? * * *)' } }) });
+    t.hasResourceProperties('Custom::SageMakerDataSeed', { DestinationKey: 'clarify/bias/analysis_config.json' });
+  });
+  test("the pipeline's preprocessing step names the feature group, and its jobs may put records", () => {
+    const body = JSON.stringify(t.findResources('AWS::SageMaker::Pipeline'));
+    expect(body).toContain('FEATURE_GROUP_NAME');
+    expect(JSON.stringify(t.findResources('AWS::IAM::ManagedPolicy'))).toContain('sagemaker:PutRecord');
+  });
+});
+
+describe('by default', () => {
+  test('no notebook instance and no workforce (both opt-in)', () => {
+    const { stack } = sample();
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::SageMaker::NotebookInstance', 0);
+    t.resourceCountIs('AWS::SageMaker::Workforce', 0);
   });
 });
 
@@ -123,7 +157,9 @@ describe('sample config', () => {
 
   test('context is validated', () => {
     expect(configFromContext(() => undefined)).toEqual(DEFAULT_CONFIG);
-    expect(configFromContext((k) => ({ stage: 'prod', retention: 'destroy', profile: 'lean' } as any)[k])).toEqual({ stage: 'prod', retention: 'destroy', profile: 'lean', alertEmail: undefined });
+    expect(configFromContext((k) => ({ stage: 'prod', retention: 'destroy', profile: 'lean' } as any)[k])).toEqual({ stage: 'prod', retention: 'destroy', profile: 'lean', alertEmail: undefined, notebook: false, labeling: false });
+    expect(configFromContext((k) => ({ notebook: 'true', labeling: true } as any)[k])).toEqual(expect.objectContaining({ notebook: true, labeling: true }));
+    expect(() => configFromContext((k) => (k === 'notebook' ? 'yes' : undefined))).toThrow(/invalid context notebook 'yes': use 'true' or 'false'/);
     expect(() => configFromContext((k) => (k === 'profile' ? 'tiny' : undefined))).toThrow(/invalid context profile 'tiny': use 'standard' or 'lean'/);
     expect(() => configFromContext((k) => (k === 'alertEmail' ? 'nope' : undefined))).toThrow(/invalid context alertEmail 'nope'/);
     expect(() => configFromContext((k) => (k === 'stage' ? 'Prod_1' : undefined))).toThrow(/invalid context stage 'Prod_1'/);
