@@ -4,3 +4,6 @@ export * from './job-steps';
 export * from './model-steps';
 export * from './control-steps';
 export * from './callback-steps';
+export * from './emr-step';
+export * from './automl-step';
+export * from './notebook-job-step';
