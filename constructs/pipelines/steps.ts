@@ -7,3 +7,4 @@ export * from './callback-steps';
 export * from './emr-step';
 export * from './automl-step';
 export * from './notebook-job-step';
+export * from './check-steps';
