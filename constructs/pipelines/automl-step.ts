@@ -1,15 +1,18 @@
 // The AutoML step: an Autopilot job (CreateAutoMLJob) in ENSEMBLING mode, as the SageMaker Python
 // SDK's AutoMLStep renders `AutoML.fit()`.
 import { Duration, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { ParameterType, stepProperty } from './expressions';
+import { ContainerImage } from '../core/container-image';
 import { JobNetworkOptions } from '../core/network';
 import { S3Location } from '../core/s3-location';
 import { describeValue } from '../private/errors';
 import { grantJobBasics, prune, renderTags, renderVpcConfig } from '../private/job-render';
 import { grantKeyReadWrite, grantVolumeKey } from '../private/kms';
 import { checkTags, integer, numberIn, seconds } from '../private/rules';
-import { JobStepOptions, RenderContext, Step } from './step';
+import { ModelStep } from './model-steps';
+import { JobStepOptions, RenderContext, Step, StepOptions } from './step';
 import { basePolicies, renderCache, renderRetries } from './private/step-policies';
 import { allowJobs, jobRoleOf, passRole, StepBody } from './private/step-render';
 
@@ -183,6 +186,18 @@ export interface AutoMLStepProps extends JobStepOptions {
   readonly tags?: { [key: string]: string };
 }
 
+/** Options of the model step of an AutoML job's best candidate. */
+export interface AutoMLBestModelOptions extends StepOptions {
+  /**
+   * The model's execution role.
+   * @default - the pipeline's job role
+   */
+  readonly role?: iam.IRole;
+}
+
+/** The environment variables of the best candidate's container that the SDK's get_best_auto_ml_model copies. */
+const BEST_MODEL_ENVIRONMENT = ['MODEL_NAME', 'SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT', 'SAGEMAKER_SUBMIT_DIRECTORY', 'SAGEMAKER_INFERENCE_SUPPORTED', 'SAGEMAKER_INFERENCE_OUTPUT', 'SAGEMAKER_PROGRAM'];
+
 /**
  * Runs an Autopilot (AutoML) job in ENSEMBLING mode, the only mode a pipeline runs (the SDK's
  * AutoMLStep refuses others). Its properties read DescribeAutoMLJob: the best candidate's
@@ -242,6 +257,19 @@ export class AutoMLStep extends Step {
   /** The S3 URI of the best candidate's explainability report (JSON). */
   public get explainabilityJsonReportPath(): string {
     return stepProperty(this, 'BestCandidateProperties.ExplainabilityJsonReportPath', this.props.outputLocation).asString;
+  }
+
+  /**
+   * A model step for the best candidate, as the SDK's `get_best_auto_ml_model`: the image and
+   * model artifact of its first inference container (the one container of an ENSEMBLING job), with
+   * its MODEL_NAME, SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT, SAGEMAKER_SUBMIT_DIRECTORY,
+   * SAGEMAKER_INFERENCE_SUPPORTED, SAGEMAKER_INFERENCE_OUTPUT and SAGEMAKER_PROGRAM. Add the
+   * returned step to the pipeline.
+   */
+  public bestCandidateModelStep(name: string, options: AutoMLBestModelOptions = {}): ModelStep {
+    const environment: { [name: string]: string } = {};
+    for (const key of BEST_MODEL_ENVIRONMENT) environment[key] = this.bestCandidateEnvironment(key);
+    return new ModelStep(name, { ...options, image: ContainerImage.fromImageUri(this.bestCandidateImage()), modelData: this.bestCandidateModelData(), environment });
   }
 
   /** @internal container indexes used, checked when the pipeline renders */
