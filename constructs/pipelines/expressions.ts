@@ -48,6 +48,8 @@ export class PipelineExpression implements IResolvable {
   public _location?: unknown;
   /** @internal The property files it reads with `Std:JsonGet` (step and file name). */
   public _propertyFileReads: ReadonlyArray<{ readonly step: Step; readonly file: string }> = [];
+  /** @internal For a `Std:JsonGet` on an S3 URI: the URI's Join and the JSON path, checked at render. */
+  public _s3JsonGet?: { readonly uri: PipelineExpression; readonly path: string };
 
   private constructor(
     /** The expression JSON, which may hold further tokens. */
@@ -233,9 +235,38 @@ export class ExecutionVariable {
   public static readonly START_DATETIME = ExecutionVariable.of('StartDateTime');
   /** The current time. */
   public static readonly CURRENT_DATETIME = ExecutionVariable.of('CurrentDateTime');
+  /**
+   * The name of the training job the current step runs (`Execution.TrainingJobName`): meaningful
+   * inside a training step's own arguments (e.g. an environment value or a hyperparameter), as the
+   * SDK's ExecutionVariables.TRAINING_JOB_NAME.
+   */
+  public static readonly TRAINING_JOB_NAME = ExecutionVariable.of('TrainingJobName');
+  /**
+   * The name of the processing job the current step runs (`Execution.ProcessingJobName`):
+   * meaningful inside a processing step's own arguments, as the SDK's ExecutionVariables.PROCESSING_JOB_NAME.
+   */
+  public static readonly PROCESSING_JOB_NAME = ExecutionVariable.of('ProcessingJobName');
 
   private static of(name: string): string {
     return PipelineExpression._of({ Get: `Execution.${name}` }, [], [], undefined, ParameterType.STRING).asString;
+  }
+
+  private constructor() {}
+}
+
+/**
+ * The experiment and trial (run group) names of the running execution, as the pipeline's
+ * `experiment` setting names them (`{"Get": "PipelineExperimentConfig.ExperimentName"}`, the SDK's
+ * PipelineExperimentConfigProperties). Refused at synth in a pipeline without an experiment.
+ */
+export class PipelineExperimentProperty {
+  /** The experiment's name. */
+  public static readonly EXPERIMENT_NAME = PipelineExperimentProperty.of('ExperimentName');
+  /** The trial's (run group's) name. */
+  public static readonly TRIAL_NAME = PipelineExperimentProperty.of('TrialName');
+
+  private static of(name: string): string {
+    return PipelineExpression._of({ Get: `PipelineExperimentConfig.${name}` }, [], [], undefined, ParameterType.STRING).asString;
   }
 
   private constructor() {}
@@ -275,6 +306,28 @@ export class PipelineFunctions {
     }, [step], []);
     // Checked when the pipeline renders: only processing steps have property files.
     expr._propertyFileReads = [{ step, file: propertyFile.name }];
+    return expr.asString;
+  }
+
+  /**
+   * Reads `jsonPath` from a JSON file in S3 (`Std:JsonGet` with `S3Uri`, the SDK's JsonGet with
+   * `s3_uri`), e.g. `PipelineFunctions.jsonGetFromS3(PipelineFunctions.join([evaluate.outputUri('report'), 'evaluation.json'], '/'), 'metrics.auc.value')`.
+   * The URI is rendered as a `Std:Join` (the SDK accepts only a Join there) whose values are
+   * literals, parameters, execution variables or step properties; the steps whose properties it
+   * reads become dependencies. The pipeline's role may read the file when the URI points under a
+   * known location (a step output); otherwise grant it with `grantRead` on the bucket.
+   */
+  public static jsonGetFromS3(s3Uri: string, jsonPath: string): string {
+    const slot = anyTypeSlot(s3Uri);
+    let join: PipelineExpression;
+    if (slot instanceof PipelineExpression && slot.json && typeof slot.json === 'object' && 'Std:Join' in slot.json) {
+      join = slot;
+    } else {
+      // A literal URI, one property or a string mixing them: the SDK's Join of its parts.
+      join = PipelineExpression._of({ 'Std:Join': { On: '', Values: [slot] } }, [], [], slot instanceof PipelineExpression ? slot._location : undefined, ParameterType.STRING);
+    }
+    const expr = PipelineExpression._of({ 'Std:JsonGet': { S3Uri: join, Path: jsonPath } }, [], [], join._location);
+    expr._s3JsonGet = { uri: join, path: jsonPath };
     return expr.asString;
   }
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createHash } from 'crypto';
-import { ArnFormat, IResource, Resource, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, IResource, Resource, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
@@ -10,7 +10,7 @@ import { CfnPipeline } from 'aws-cdk-lib/aws-sagemaker';
 import { aws_sagemaker as sagemakerRefs } from 'aws-cdk-lib/interfaces';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
-import { ParameterType, PipelineParameter } from './expressions';
+import { ExecutionVariable, ParameterType, PipelineExpression, PipelineParameter } from './expressions';
 import { newSources, toDefinitionJson } from './render';
 import { ConditionStep, RenderContext, Step } from './steps';
 import type { StepBody } from './private/step-render';
@@ -105,6 +105,46 @@ export interface PipelineSchedule {
   readonly description?: string;
 }
 
+/** Names of the experiment and trial (run group) an execution records its jobs in. */
+export interface PipelineExperimentOptions {
+  /**
+   * The experiment's name: a literal (1-120 letters, digits, hyphens), a parameter's value, an
+   * execution variable or a `PipelineFunctions.join`. An existing experiment of that name is reused.
+   * @default ExecutionVariable.PIPELINE_NAME
+   */
+  readonly experimentName?: string;
+  /**
+   * The trial's (run group's) name, one per execution: a literal, a parameter's value, an execution
+   * variable or a `PipelineFunctions.join` (e.g. `join(['nightly', ExecutionVariable.PIPELINE_EXECUTION_ID], '-')`).
+   * @default ExecutionVariable.PIPELINE_EXECUTION_ID
+   */
+  readonly trialName?: string;
+}
+
+/**
+ * The definition's `PipelineExperimentConfig`: SageMaker Experiments entities the service creates
+ * for each execution (an experiment, a trial per execution, a trial component per job). The SDK
+ * writes one by default (`PipelineName` / `PipelineExecutionId`); so does `Pipeline`.
+ */
+export class PipelineExperiment {
+  /** The SDK's default: the pipeline's name as the experiment, the execution ID as the trial. */
+  public static default(): PipelineExperiment {
+    return new PipelineExperiment({});
+  }
+
+  /** An experiment and trial named as given (each defaults as in `default()`). */
+  public static of(options: PipelineExperimentOptions): PipelineExperiment {
+    return new PipelineExperiment(options);
+  }
+
+  /** No experiment: the definition has no `PipelineExperimentConfig` (the SDK's `pipeline_experiment_config=None`). */
+  public static none(): PipelineExperiment {
+    return new PipelineExperiment(undefined);
+  }
+
+  private constructor(/** @internal */ public readonly _options: PipelineExperimentOptions | undefined) {}
+}
+
 /** Properties of a Pipeline. */
 export interface PipelineProps {
   /**
@@ -140,10 +180,21 @@ export interface PipelineProps {
    */
   readonly role?: iam.IRole;
   /**
-   * Run at most this many steps at once.
+   * Run at most this many steps at once (CreatePipeline's `ParallelismConfiguration`
+   * `MaxParallelExecutionSteps`, the SDK's ParallelismConfiguration; a whole number, 1 or more).
+   * An execution may lower it when it starts (StartPipelineExecution takes its own
+   * ParallelismConfiguration, as it takes SelectiveExecutionConfig: both are execution-time
+   * settings, not part of the definition).
    * @default - no limit beyond SageMaker's
    */
   readonly maxParallelSteps?: number;
+  /**
+   * The SageMaker Experiments integration (`PipelineExperimentConfig`): on by default, as the SDK
+   * writes it; the pipeline's role may then create the experiment and trials and associate the
+   * jobs' trial components. `PipelineExperiment.none()` turns it off.
+   * @default PipelineExperiment.default() - experiment named after the pipeline, a trial per execution ID
+   */
+  readonly experiment?: PipelineExperiment;
   /**
    * Start executions on these schedules (EventBridge Scheduler).
    * @default - none
@@ -353,7 +404,9 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
     };
     const renderOne = (step: Step): StepBody => {
       const sources = newSources();
-      const json = toDefinitionJson(step._render(ctx), sources) as StepBody;
+      const raw = step._render(ctx);
+      grantS3JsonGetReads(raw, pipelineGrantee);
+      const json = toDefinitionJson(raw, sources) as StepBody;
       for (const problem of sources.problems) problems.add(`step '${step.name}': ${problem}`);
       for (const read of sources.propertyFileReads) {
         if (read.step.type !== 'Processing') {
@@ -377,9 +430,7 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
     const graph = new Map<Step, Set<Step>>();
     const steps = props.steps.map((s) => renderOne(s));
 
-    for (const p of allSources.parameters) {
-      if (!declared.has(p)) problems.add(`the parameter '${p}' is used but not declared: add it to the pipeline's parameters`);
-    }
+    const usedParameters = allSources.parameters;
     // A condition cannot read a step that only runs after it (in its own branches).
     for (const s of all) {
       if (!(s instanceof ConditionStep)) continue;
@@ -401,17 +452,70 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
         }
       }
     }
+    const experiment = this.renderExperiment(props.experiment ?? PipelineExperiment.default(), problems, allSources.parameters, pipelineGrantee);
+    if (!experiment) {
+      for (const json of steps) {
+        const found = findGet(json, 'PipelineExperimentConfig.');
+        if (found) problems.add(`step '${(json as { Name?: string }).Name}' reads ${found}, but the pipeline has no experiment (experiment: PipelineExperiment.none()): set an experiment or remove the reference`);
+      }
+    }
+    for (const json of steps) checkS3JsonGets(json, problems);
+
     const cycle = findCycle(all, graph);
     if (cycle) problems.add(`dependency cycle: ${cycle.map((s) => s.name).join(' -> ')}`);
     if (all.length === 0) problems.add('the pipeline has no steps');
+    for (const p of usedParameters) {
+      if (!declared.has(p)) problems.add(`the parameter '${p}' is used but not declared: add it to the pipeline's parameters`);
+    }
     problems.throwIfAny(this, `pipeline ${describeValue(this.pipelineName)}`);
 
+    // The SDK's key order: Version, Metadata, Parameters, PipelineExperimentConfig, Steps.
     return {
       Version: PIPELINE_DEFINITION_VERSION,
       Metadata: {},
       Parameters: parameters.map((p) => p._render()),
+      ...(experiment ? { PipelineExperimentConfig: experiment } : {}),
       Steps: steps,
     };
+  }
+
+  /** The `PipelineExperimentConfig` (undefined when off), checked, and the pipeline's role's grants for it. */
+  private renderExperiment(experiment: PipelineExperiment, problems: ProblemList, parameters: Set<string>, grantee: iam.IGrantable): Record<string, unknown> | undefined {
+    const options = experiment._options;
+    if (!options) return undefined;
+    const sources = newSources();
+    const one = (prop: string, value: string | undefined, fallback: string): unknown => {
+      const v = value ?? fallback;
+      if (!Token.isUnresolved(v) && !/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}$/.test(v)) {
+        problems.add(`invalid experiment ${prop} ${describeValue(v)}: use 1-120 letters, digits or hyphens, starting with a letter or digit, or an expression`);
+      }
+      const json = toDefinitionJson(v, sources, `PipelineExperimentConfig.${prop}`);
+      const self = findGet(json, 'PipelineExperimentConfig.');
+      if (self) problems.add(`experiment ${prop} reads ${self}: the experiment's names cannot refer to themselves`);
+      const step = findGet(json, 'Steps.');
+      if (step) problems.add(`experiment ${prop} reads ${step}: the experiment is created before any step runs; use literals, parameters or execution variables`);
+      return json;
+    };
+    const config = {
+      ExperimentName: one('experimentName', options.experimentName, ExecutionVariable.PIPELINE_NAME),
+      TrialName: one('trialName', options.trialName, ExecutionVariable.PIPELINE_EXECUTION_ID),
+    };
+    for (const problem of sources.problems) problems.add(`experiment: ${problem}`);
+    for (const p of sources.parameters) parameters.add(p);
+    // The service creates the experiment and the trial, and associates each job's trial component.
+    const stack = Stack.of(this);
+    const name = options.experimentName ?? (Token.isUnresolved(this.pipelineName) ? undefined : this.pipelineName);
+    const experimentName = name !== undefined && !Token.isUnresolved(name) ? name.toLowerCase() : '*';
+    const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'sagemaker', resource, resourceName });
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['sagemaker:CreateExperiment', 'sagemaker:DescribeExperiment', 'sagemaker:AddTags'],
+      resources: [arn('experiment', experimentName)],
+    }));
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['sagemaker:CreateTrial', 'sagemaker:DescribeTrial', 'sagemaker:AssociateTrialComponent', 'sagemaker:AddTags'],
+      resources: [arn('experiment-trial', '*'), arn('experiment-trial-component', '*')],
+    }));
+    return config;
   }
 
   private storeDefinition(storage: DefinitionStorage): Record<string, unknown> {
@@ -535,3 +639,75 @@ function findCycle(steps: Step[], graph: Map<Step, Set<Step>>): Step[] | undefin
   return undefined;
 }
 
+/** The first `{"Get": "<prefix>..."}` in rendered definition JSON, or undefined. */
+function findGet(json: unknown, prefix: string): string | undefined {
+  if (Array.isArray(json)) {
+    for (const v of json) {
+      const found = findGet(v, prefix);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (json && typeof json === 'object') {
+    const get = (json as { Get?: unknown }).Get;
+    if (typeof get === 'string' && get.startsWith(prefix)) return get;
+    for (const v of Object.values(json)) {
+      const found = findGet(v, prefix);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A `Std:JsonGet` on an S3 URI, as the SDK accepts it: the URI is a `Std:Join` whose values are
+ * literals, parameters, execution variables or step properties, and the path is not empty.
+ */
+function checkS3JsonGets(json: unknown, problems: ProblemList, step?: string): void {
+  if (Array.isArray(json)) {
+    json.forEach((v) => checkS3JsonGets(v, problems, step));
+    return;
+  }
+  if (!json || typeof json !== 'object') return;
+  const name = step ?? (json as { Name?: string }).Name;
+  const get = (json as Record<string, unknown>)['Std:JsonGet'] as { S3Uri?: unknown; Path?: unknown } | undefined;
+  if (get && get.S3Uri !== undefined) {
+    const join = (get.S3Uri as Record<string, { Values?: unknown[] }>)['Std:Join'];
+    for (const v of join?.Values ?? []) {
+      const ok = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || (v && typeof v === 'object' && typeof (v as { Get?: unknown }).Get === 'string');
+      if (!ok) problems.add(`step '${name}': jsonGetFromS3 builds its URI from ${describeValue(v)}: the URI's parts may be literals, parameters, execution variables or step properties only (as the SDK's JsonGet s3_uri)`);
+    }
+    const first = join?.Values?.[0];
+    if (typeof first === 'string' && !Token.isUnresolved(first) && !first.startsWith('s3://')) {
+      problems.add(`step '${name}': jsonGetFromS3 reads ${describeValue(first)}, which is not an S3 URI: start it with s3://`);
+    }
+    if (typeof get.Path !== 'string' || get.Path.trim() === '') problems.add(`step '${name}': jsonGetFromS3 has an empty JSON path: name the value to read (e.g. 'metrics.auc.value')`);
+  }
+  for (const v of Object.values(json)) checkS3JsonGets(v, problems, name);
+}
+
+/** The pipeline's role reads the files `jsonGetFromS3` reads where their location is known (a step output). */
+function grantS3JsonGetReads(raw: unknown, grantee: iam.IGrantable): void {
+  const seen = new Set<unknown>();
+  const visit = (value: unknown): void => {
+    if (value instanceof PipelineExpression) {
+      if (seen.has(value)) return;
+      seen.add(value);
+      const location = value._s3JsonGet ? value._location as { grantRead?: (g: iam.IGrantable) => unknown } | undefined : undefined;
+      if (location && typeof location.grantRead === 'function') location.grantRead(grantee);
+      visit(value.json);
+      return;
+    }
+    if (typeof value === 'string' && Token.isUnresolved(value)) {
+      Tokenization.reverseString(value).tokens.forEach(visit);
+      return;
+    }
+    if (typeof value === 'number' && Token.isUnresolved(value)) {
+      visit(Tokenization.reverseNumber(value));
+      return;
+    }
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) Object.values(value).forEach(visit);
+  };
+  visit(raw);
+}
