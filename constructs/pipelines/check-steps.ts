@@ -4,7 +4,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { ParameterType, PipelineParameter, stepProperty } from './expressions';
@@ -886,6 +886,34 @@ export class ClarifyCheckConfig {
     return config;
   }
 
+  /**
+   * @internal The configuration a Clarify monitor takes (the SDK's `monitoring_analysis_config_uri`:
+   * `BiasAnalysisConfig` or `ExplainabilityAnalysisConfig._to_dict()`): the bias config with the
+   * headers and label, or the SHAP methods and the predictor (without model_name) with the feature
+   * headers (the label left out). Problems are reported by `_analysisConfig`.
+   */
+  public _monitoringConfig(): Record<string, unknown> {
+    const scratch = new ProblemList();
+    const d = this._data;
+    if (this.checkType === 'MODEL_EXPLAINABILITY') {
+      const full = this._analysisConfig(scratch, '');
+      const methods = { ...(full.methods as Record<string, unknown>) };
+      delete methods.report;
+      const predictor = { ...(full.predictor as Record<string, unknown>) };
+      delete predictor.label;
+      const headers = d.headers?.filter((h) => h !== d.label);
+      return prune({ methods, predictor, headers });
+    }
+    const b = (this._options as DataBiasCheckOptions).bias;
+    return prune({
+      label_values_or_threshold: b.labelValuesOrThreshold._values,
+      facet: b.facets.map((f) => prune({ name_or_index: f.name, value_or_threshold: f.valuesOrThreshold?._values })),
+      group_variable: b.groupName,
+      headers: d.headers,
+      label: d.label,
+    });
+  }
+
   /** @internal The model's name, for the step's ModelName (model bias and explainability). */
   public get _model(): ClarifyModelOptions | undefined {
     return this.checkType === 'DATA_BIAS' ? undefined : (this._options as ModelBiasCheckOptions).model;
@@ -965,6 +993,28 @@ export class ClarifyCheckStep extends CheckStepBase {
     return this.props.check._data.outputLocation;
   }
 
+  /** The key of the monitoring configuration, known once the pipeline has rendered the step. */
+  private monitoringKey?: string;
+
+  /**
+   * The analysis configuration of a Model Monitor Clarify monitor for this check (the SDK's
+   * `monitoring_analysis_config_uri`): pass it as a ModelBiasMonitor's or
+   * ModelExplainabilityMonitor's `analysisConfig`, or register it as the `biasConfigFile` /
+   * `explainabilityConfigFile` drift-check baseline. Written next to the job's configuration in
+   * analysisConfigBucket at deploy time; undefined without analysisConfigBucket.
+   */
+  public get monitoringAnalysisConfig(): S3Location | undefined {
+    const bucket = this.props.analysisConfigBucket;
+    if (!bucket) return undefined;
+    const key = Lazy.string({
+      produce: () => {
+        if (this.monitoringKey === undefined) throw new Error(`monitoringAnalysisConfig of step '${this.name}' was used, but no pipeline renders the step: add it to a Pipeline`);
+        return this.monitoringKey;
+      },
+    });
+    return S3Location.inDataBucket(bucket, key);
+  }
+
   /** @internal */
   public _renderBody(ctx: RenderContext): StepBody {
     const { role, grantee, at } = this._prepare(ctx);
@@ -1027,19 +1077,32 @@ export class ClarifyCheckStep extends CheckStepBase {
     if (!Token.isUnresolved(prefix) && (prefix.startsWith('/') || (prefix !== '' && !prefix.endsWith('/')))) {
       ctx.problems.add(`${at} has analysisConfigPrefix ${describeValue(prefix)}: use a folder ending in '/' (e.g. 'pipelines/clarify/'), not starting with '/'`);
     }
-    const resolved = Stack.of(ctx.scope).resolve(analysis);
-    const text = JSON.stringify(resolved);
+    const text = JSON.stringify(analysis);
+    if (Token.isUnresolved(text)) {
+      ctx.problems.add(`${at} has deploy-time values (CloudFormation references or pipeline parameters) in its analysis configuration, a file written at synth: use literals there (e.g. a SHAP baseline in DataBucket.fromBucketName or S3Location.fromUri with a literal URI); the SDK refuses pipeline variables there too`);
+      return undefined;
+    }
     const hash = crypto.createHash('sha256').update(text).digest('hex').slice(0, 16);
-    const dir = path.join(os.tmpdir(), 'sagemaker-clarify-analysis-configs', hash);
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, 'analysis_config.json');
-    fs.writeFileSync(file, text);
-    const key = `${prefix}${Names.uniqueId(ctx.scope)}/${this.name}/${hash}/analysis_config.json`;
-    const id = `AnalysisConfig${this.name.replace(/[^A-Za-z0-9]/g, '')}`;
-    const existing = ctx.scope.node.tryFindChild(id) as DataSeed | undefined;
-    const seed = existing ?? new DataSeed(ctx.scope, id, { bucket: p.analysisConfigBucket, key, source: file });
-    return S3Location.inDataBucket(p.analysisConfigBucket, seed.key);
+    const folder = `${prefix}${Names.uniqueId(ctx.scope)}/${this.name}/${hash}/`;
+    const safe = this.name.replace(/[^A-Za-z0-9]/g, '');
+    const key = seedConfig(ctx, p.analysisConfigBucket, `AnalysisConfig${safe}`, hash, 'job', text, folder);
+    this.monitoringKey = seedConfig(ctx, p.analysisConfigBucket, `MonitoringConfig${safe}`, hash, 'monitoring', JSON.stringify(this.props.check._monitoringConfig()), `${folder}monitoring/`);
+    return S3Location.inDataBucket(p.analysisConfigBucket, key);
   }
+}
+
+/**
+ * Writes an `analysis_config.json` (the name the Clarify container reads) to `folder` in `bucket` at
+ * deploy time with a DataSeed; returns its key.
+ */
+function seedConfig(ctx: RenderContext, bucket: IDataBucket, id: string, hash: string, kind: string, text: string, folder: string): string {
+  const dir = path.join(os.tmpdir(), 'sagemaker-clarify-analysis-configs', hash, kind);
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'analysis_config.json');
+  fs.writeFileSync(file, text);
+  const key = `${folder}analysis_config.json`;
+  const existing = ctx.scope.node.tryFindChild(id) as DataSeed | undefined;
+  return (existing ?? new DataSeed(ctx.scope, id, { bucket, key, source: file })).key;
 }
 
 /**

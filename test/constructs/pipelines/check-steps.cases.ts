@@ -55,7 +55,14 @@ const s3Input = (name: string, uri: unknown, localPath: string, compression = 'N
 function analysisConfigOf(step: any): any {
   const uri: string = step.Arguments.ProcessingInputs[0].S3Input.S3Uri;
   const hash = /\/([0-9a-f]{16})\/analysis_config\.json$/.exec(uri)![1];
-  return JSON.parse(fs.readFileSync(path.join(os.tmpdir(), 'sagemaker-clarify-analysis-configs', hash, 'analysis_config.json'), 'utf8'));
+  return JSON.parse(fs.readFileSync(path.join(os.tmpdir(), 'sagemaker-clarify-analysis-configs', hash, 'job', 'analysis_config.json'), 'utf8'));
+}
+
+/** The monitoring analysis configuration written next to it. */
+function monitoringConfigOf(step: any): any {
+  const uri: string = step.Arguments.ProcessingInputs[0].S3Input.S3Uri;
+  const hash = /\/([0-9a-f]{16})\/analysis_config\.json$/.exec(uri)![1];
+  return JSON.parse(fs.readFileSync(path.join(os.tmpdir(), 'sagemaker-clarify-analysis-configs', hash, 'monitoring', 'analysis_config.json'), 'utf8'));
 }
 
 describe('QualityCheckStep renders the SDK shapes', () => {
@@ -297,6 +304,29 @@ describe('ClarifyCheckStep renders the SDK shapes', () => {
     Template.fromStack(e.stack).resourceCountIs('Custom::SageMakerDataSeed', 0);
   });
 
+  test('monitoringAnalysisConfig: the SDK\'s monitoring_analysis_config_uri content (BiasAnalysisConfig / ExplainabilityAnalysisConfig), written next to the job\'s', () => {
+    const e = env();
+    const biasStep = e.dataBias({ check: ClarifyCheckConfig.dataBias({ data: { ...e.clarifyData, headers: ['churn', 'age', 'gender'] }, bias: e.bias }) });
+    const explain = new ClarifyCheckStep('Explain', {
+      check: ClarifyCheckConfig.modelExplainability({ data: { ...e.clarifyData, headers: ['churn', 'age', 'gender'] }, model: { modelName: 'm', contentType: 'text/csv' }, shap: { numClusters: 2 }, modelScores: '0' }),
+      skipCheck: StepFlag.of(true), analysisConfigBucket: e.data,
+    });
+    const p = new Pipeline(e.stack, 'P', { steps: [biasStep, explain] });
+    const definition = e.stack.resolve(p.definition);
+    const jobUri: string = stepOf(definition, 'DataBias').Arguments.ProcessingInputs[0].S3Input.S3Uri;
+    expect(e.stack.resolve(biasStep.monitoringAnalysisConfig!.uri)).toBe(jobUri.replace(/analysis_config\.json$/, 'monitoring/analysis_config.json'));
+    expect(monitoringConfigOf(stepOf(definition, 'DataBias'))).toEqual({
+      label_values_or_threshold: [1], facet: [{ name_or_index: 'gender', value_or_threshold: [0] }], headers: ['churn', 'age', 'gender'], label: 'churn',
+    });
+    expect(monitoringConfigOf(stepOf(definition, 'Explain'))).toEqual({
+      methods: { shap: { use_logit: false, save_local_shap_values: true, num_clusters: 2 } },
+      predictor: { instance_type: 'ml.m5.xlarge', initial_instance_count: 1, content_type: 'text/csv' },
+      headers: ['age', 'gender'],
+    });
+    Template.fromStack(e.stack).resourceCountIs('Custom::SageMakerDataSeed', 4);
+    expect(e.dataBias({ analysisConfigBucket: undefined, analysisConfig: S3Location.fromUri('s3://c/analysis_config.json') }).monitoringAnalysisConfig).toBeUndefined();
+  });
+
   test('property outputs: the constraints only (no statistics), as the SDK', () => {
     const e = env();
     const c = e.dataBias();
@@ -433,6 +463,10 @@ describe('check steps: synth errors name the pipeline, the step, the value and w
     expect(build((e) => [e.dataBias({ analysisConfigBucket: undefined })])).toThrow(/^\[S\/P\] step 'DataBias' has nowhere to put its analysis_config.json: give analysisConfigBucket \(the rendered configuration is written there at deploy time\) or analysisConfig \(your own file\)/);
     expect(build((e) => [e.dataBias({ analysisConfig: S3Location.fromUri('s3://c/analysis_config.json') })])).toThrow(/^\[S\/P\] step 'DataBias' sets both analysisConfig and analysisConfigBucket/);
     expect(build((e) => [e.dataBias({ analysisConfigPrefix: 'configs' })])).toThrow(/^\[S\/P\] step 'DataBias' has analysisConfigPrefix 'configs': use a folder ending in '\/'/);
+    expect(build((x) => {
+      const bucket = new DataBucket(x.stack, 'NewBucket');
+      return [x.dataBias({ check: ClarifyCheckConfig.modelExplainability({ data: x.clarifyData, model: { modelName: 'm' }, shap: { baseline: S3Location.inDataBucket(bucket, 'shap/baseline.csv') } }) })];
+    })).toThrow(/^\[S\/P\] step 'DataBias' has deploy-time values \(CloudFormation references or pipeline parameters\) in its analysis configuration, a file written at synth/);
   });
 
   test('Clarify configurations the SDK refuses', () => {
