@@ -496,6 +496,9 @@ export class Pipeline extends PipelineBase implements iam.IGrantable {
       if (step) problems.add(`experiment ${prop} reads ${step}: the experiment is created before any step runs; use literals, parameters or execution variables`);
       return json;
     };
+    if (options.experimentName === undefined && !Token.isUnresolved(this.pipelineName) && this.pipelineName.length > 120) {
+      problems.add(`the experiment is named after the pipeline, whose name is ${this.pipelineName.length} characters long, but experiment names have at most 120: set experiment: PipelineExperiment.of({ experimentName: ... }) or PipelineExperiment.none()`);
+    }
     const config = {
       ExperimentName: one('experimentName', options.experimentName, ExecutionVariable.PIPELINE_NAME),
       TrialName: one('trialName', options.trialName, ExecutionVariable.PIPELINE_EXECUTION_ID),

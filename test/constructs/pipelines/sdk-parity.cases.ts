@@ -102,6 +102,9 @@ describe('PipelineExperimentConfig (the SDK writes one by default)', () => {
     const training = new TrainingStep('Train', { spec: env().trainingSpec() });
     expect(build(() => [training, fail()], { experiment: PipelineExperiment.of({ trialName: training.trainingJobName }) }))
       .toThrow(/^\[S\/P\] experiment trialName reads Steps\.Train\.TrainingJobName: the experiment is created before any step runs; use literals, parameters or execution variables/);
+    expect(build(() => [fail()], { pipelineName: 'p'.repeat(121) }))
+      .toThrow(/^\[S\/P\] the experiment is named after the pipeline, whose name is 121 characters long, but experiment names have at most 120: set experiment: PipelineExperiment\.of/);
+    expect(build(() => [fail()], { pipelineName: 'p'.repeat(121), experiment: PipelineExperiment.none() })).not.toThrow();
     expect(build(() => [new FailStep('F', { errorMessage: PipelineExperimentProperty.TRIAL_NAME })], { experiment: PipelineExperiment.none() }))
       .toThrow(/^\[S\/P\] step 'F' reads PipelineExperimentConfig\.TrialName, but the pipeline has no experiment \(experiment: PipelineExperiment\.none\(\)\): set an experiment or remove the reference/);
   });
