@@ -1084,9 +1084,9 @@ export class ClarifyCheckStep extends CheckStepBase {
     }
     const hash = crypto.createHash('sha256').update(text).digest('hex').slice(0, 16);
     const folder = `${prefix}${Names.uniqueId(ctx.scope)}/${this.name}/${hash}/`;
-    const safe = this.name.replace(/[^A-Za-z0-9]/g, '');
-    const key = seedConfig(ctx, p.analysisConfigBucket, `AnalysisConfig${safe}`, hash, 'job', text, folder);
-    this.monitoringKey = seedConfig(ctx, p.analysisConfigBucket, `MonitoringConfig${safe}`, hash, 'monitoring', JSON.stringify(this.props.check._monitoringConfig()), `${folder}monitoring/`);
+    // Step names are letters, digits, '-' and '_': valid construct IDs as they are.
+    const key = seedConfig(ctx, p.analysisConfigBucket, `AnalysisConfig${this.name}`, hash, 'job', text, folder);
+    this.monitoringKey = seedConfig(ctx, p.analysisConfigBucket, `MonitoringConfig${this.name}`, hash, 'monitoring', JSON.stringify(this.props.check._monitoringConfig()), `${folder}monitoring/`);
     return S3Location.inDataBucket(p.analysisConfigBucket, key);
   }
 }
