@@ -261,6 +261,12 @@ export class TuningStep extends Step {
     const name = jobNamePrefix(ctx, this, 'HyperParameterTuningJobName', this.props.jobNamePrefix, true);
     const definitions = this.props.definitions;
     if (definitions === undefined) return { Arguments: { ...name, ...args } };
+    // The k-th best job may come from any definition: its artifact is under that definition's output location.
+    const output = this.props.spec.props.trainingSpec.props.outputLocation.uri;
+    const others = definitions.filter((d) => d.spec.props.trainingSpec.props.outputLocation.uri !== output).map((d) => d.definitionName);
+    if (this._topK.length && others.length) {
+      ctx.problems.add(`topModelArtifacts of step '${this.name}' builds the artifact URI under the spec's output location, but the training definitions ${others.map((n) => `'${n}'`).join(', ')} write elsewhere: give every definition the same outputLocation, or read the artifact with property('BestTrainingJob.TrainingJobName') and the definition's location`);
+    }
     return { Arguments: { ...name, ...this.renderDefinitions(ctx, args, definitions) } };
   }
 

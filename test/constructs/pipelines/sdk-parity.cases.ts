@@ -218,6 +218,18 @@ describe('TuningStep with several training definitions (the SDK\'s Hyperparamete
     expect(checkPipelinesWithCdkOut(template)).toEqual([]);
   });
 
+  test('topModelArtifacts is refused when a definition writes under another output location', () => {
+    const other = (e: Env) => new HyperparameterTuningSpec({
+      trainingSpec: new TrainingSpec({ ...e.trainingSpec(LINEAR, {}).props, outputLocation: S3Location.inDataBucket(e.data, 'linear-models/') }),
+      objective: { metricName: 'validation:binary_f_beta', type: ObjectiveType.MAXIMIZE }, ranges: [HyperparameterRange.continuous('learning_rate', 0.01, 0.2)],
+    });
+    expect(build((e) => {
+      const spec = tuning(e, XGBOOST, 'validation:auc', [HyperparameterRange.continuous('eta', 0.1, 0.5)]);
+      const t = new TuningStep('Tune', { spec, definitions: [{ definitionName: 'xgboost', spec }, { definitionName: 'linear', spec: other(e) }] });
+      return [t, new ModelStep('Model', { image: XGBOOST, modelData: t.topModelArtifacts(0) })];
+    })).toThrow(/^\[S\/P\] topModelArtifacts of step 'Tune' builds the artifact URI under the spec's output location, but the training definitions 'linear' write elsewhere/);
+  });
+
   test('synth errors: one definition, duplicate names, a bad name, mixed objective types', () => {
     const one = (e: Env, n = 'xgboost') => ({ definitionName: n, spec: tuning(e, XGBOOST, 'validation:auc', [HyperparameterRange.continuous('eta', 0.1, 0.5)]) });
     const spec = (e: Env) => tuning(e, XGBOOST, 'validation:auc', [HyperparameterRange.continuous('eta', 0.1, 0.5)]);
