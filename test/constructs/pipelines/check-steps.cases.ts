@@ -358,6 +358,13 @@ describe('check steps in a pipeline: outputs in RegisterModel and Condition step
     const register = new RegisterModelStep('Register', {
       registry, image: XGBOOST, modelData: train.modelArtifacts, contentTypes: ['text/csv'], responseTypes: ['text/csv'], inferenceInstanceTypes: [InstanceType.ML_M5_XLARGE],
       modelMetrics: { statisticsUri: quality.calculatedBaselineStatistics },
+      // the SDK's pattern: the baselines each check used, and the bias monitoring configuration
+      driftCheckBaselines: {
+        modelQualityStatistics: { location: S3Location.fromUri(quality.baselineUsedForDriftCheckStatistics) },
+        modelQualityConstraints: { location: S3Location.fromUri(quality.baselineUsedForDriftCheckConstraints) },
+        biasPostTrainingConstraints: { location: S3Location.fromUri(bias.baselineUsedForDriftCheckConstraints) },
+        biasConfigFile: { location: bias.monitoringAnalysisConfig! },
+      },
       customerMetadata: { biasConstraints: bias.baselineUsedForDriftCheckConstraints, qualityConstraints: quality.baselineUsedForDriftCheckConstraints },
     });
     const gate = new ConditionStep('HasBaseline', {
@@ -368,11 +375,21 @@ describe('check steps in a pipeline: outputs in RegisterModel and Condition step
     return { e, pipeline, definition: e.stack.resolve(pipeline.definition) };
   }
 
-  test('check-cdk-out reports nothing; the outputs render as Gets and order the steps', () => {
+  test('check-cdk-out reports nothing; the outputs render as Gets in model metrics, drift-check baselines (with the bias monitoring configuration), metadata and a condition, and order the steps', () => {
     const { e, pipeline, definition } = pipelineWithChecks();
     expect(checkPipelinesWithCdkOut(Template.fromStack(e.stack).toJSON())).toEqual([]);
     const register = definition.Steps.find((s: any) => s.Name === 'HasBaseline').Arguments.IfSteps[0];
     expect(register.Arguments.ModelMetrics).toEqual({ ModelQuality: { Statistics: { ContentType: 'application/json', S3Uri: { Get: 'Steps.ModelQuality.CalculatedBaselineStatistics' } } } });
+    expect(register.Arguments.DriftCheckBaselines).toEqual({
+      ModelQuality: {
+        Statistics: { ContentType: 'application/json', S3Uri: { Get: 'Steps.ModelQuality.BaselineUsedForDriftCheckStatistics' } },
+        Constraints: { ContentType: 'application/json', S3Uri: { Get: 'Steps.ModelQuality.BaselineUsedForDriftCheckConstraints' } },
+      },
+      Bias: {
+        PostTrainingConstraints: { ContentType: 'application/json', S3Uri: { Get: 'Steps.ModelBias.BaselineUsedForDriftCheckConstraints' } },
+        ConfigFile: expect.objectContaining({ S3Uri: expect.stringMatching(/^s3:\/\/ml-data\/pipelines\/clarify\/SPF1D5D0F1\/ModelBias\/[0-9a-f]{16}\/monitoring\/analysis_config\.json$/) }),
+      },
+    });
     expect(register.Arguments.CustomerMetadataProperties).toEqual({ biasConstraints: { Get: 'Steps.ModelBias.BaselineUsedForDriftCheckConstraints' }, qualityConstraints: { Get: 'Steps.ModelQuality.BaselineUsedForDriftCheckConstraints' } });
     expect(stepOf(definition, 'HasBaseline').Arguments.Conditions).toEqual([{ Type: 'Not', Condition: { Type: 'Equals', LeftValue: { Get: 'Steps.ModelQuality.CalculatedBaselineConstraints' }, RightValue: '' } }]);
     expect(stepOf(definition, 'ModelBias').ModelName).toEqual({ Get: 'Steps.Model.ModelName' });
