@@ -75,7 +75,7 @@ export class ConsumerLifecycleStack extends Stack {
     });
 
     // Several models on one endpoint, scaled to zero
-    const modelOf = (id: string, key: string) => new Model(this, id, { containers: [{ image: XGBOOST, modelData: ModelData.fromS3Location(S3Location.inDataBucket(data, key)) }] });
+    const modelOf = (modelId: string, key: string) => new Model(this, modelId, { containers: [{ image: XGBOOST, modelData: ModelData.fromS3Location(S3Location.inDataBucket(data, key)) }] });
     const shared = new InferenceComponentEndpoint(this, 'Shared', {
       instanceType: InstanceType.ML_M5_XLARGE,
       managedInstanceScaling: { minInstanceCount: 0, maxInstanceCount: 2 },
