@@ -8,3 +8,4 @@ export * from './emr-step';
 export * from './automl-step';
 export * from './notebook-job-step';
 export * from './check-steps';
+export * from './endpoint-steps';

@@ -9,7 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   AutoMLMetric, AutoMLProblemType, AutoMLStep, BuiltInAlgorithm, CallbackStep, CheckDatasetFormat, ClarifyCheckConfig, ClarifyCheckStep,
-  ClarifyValues, Condition, ConditionStep, ContainerImage, DataBucket, EmrStep, ExecutionVariable, FailStep, HyperparameterRange,
+  ClarifyValues, Condition, ConditionStep, ContainerImage, DataBucket, EmrStep, EndpointConfigStep, EndpointStep, ExecutionVariable, FailStep, HyperparameterRange,
   HyperparameterTuningSpec, InstanceType, LambdaStep, ModelRegistry, ModelStep, NotebookJobInput, NotebookJobStep, ObjectiveType, OutputType,
   Pipeline, PipelineExperiment, PipelineExperimentProperty, PipelineFunctions, PipelineParameter, ProcessingCode, ProcessingSpec, ProcessingStep,
   PropertyFile, QualityCheckConfig, QualityCheckStep, RegisterModelStep, S3Location, StepFlag, TrainingSpec, TrainingStep, TransformStep, TuningStep,
@@ -92,6 +92,8 @@ function everyStep(stack: Stack): Pipeline {
     inferenceInstanceTypes: [InstanceType.ML_M5_LARGE],
     modelMetrics: { statisticsUri: PipelineFunctions.join([prep.outputUri('report'), 'report.json'], '/') },
   });
+  const endpointConfig = new EndpointConfigStep('EndpointConfig', { variants: [{ variantName: 'primary', modelName: model.modelName, instanceType: InstanceType.ML_M5_LARGE }] });
+  const deploy = new EndpointStep('Deploy', { endpointConfigName: endpointConfig.endpointConfigName, endpointName: PipelineFunctions.join(['churn', ExecutionVariable.PIPELINE_EXECUTION_ID], '-') });
   // every kind of condition, on a JsonGet, a typed property, a step output and a Lambda output
   const auc = PipelineFunctions.jsonGet(prep, report, 'metrics.auc');
   const check = new ConditionStep('Check', {
@@ -100,7 +102,7 @@ function everyStep(stack: Stack): Pipeline {
       Condition.or(Condition.equalTo(notify.output('ok'), true), Condition.isIn(approve.output('decision'), ['approve', 'override'])),
       Condition.not(Condition.lessThan(train.property('FinalMetricDataList[0].Value'), 0.5)),
     ),
-    ifSteps: [register],
+    ifSteps: [register, endpointConfig, deploy],
     elseSteps: [new FailStep('TooWeak', { errorMessage: PipelineFunctions.join(['AUC ', auc, ' below ', threshold.value, ' in ', PipelineExperimentProperty.TRIAL_NAME]) })],
   });
   const extra = PipelineFunctions.jsonGetFromS3(PipelineFunctions.join([at('config/').uri, 'limits.json']), 'maxRounds');
@@ -123,7 +125,7 @@ describe('a pipeline with every step type and every expression kind', () => {
     const types = new Set<string>();
     const walk = (steps: any[]) => steps.forEach((s) => { types.add(s.Type); walk([...(s.Arguments?.IfSteps ?? []), ...(s.Arguments?.ElseSteps ?? [])]); });
     walk(definition.Steps);
-    expect([...types].sort()).toEqual(['AutoML', 'Callback', 'ClarifyCheck', 'Condition', 'EMR', 'Fail', 'Lambda', 'Model', 'Processing', 'QualityCheck', 'RegisterModel', 'Training', 'Transform', 'Tuning']);
+    expect([...types].sort()).toEqual(['AutoML', 'Callback', 'ClarifyCheck', 'Condition', 'EMR', 'Endpoint', 'EndpointConfig', 'Fail', 'Lambda', 'Model', 'Processing', 'QualityCheck', 'RegisterModel', 'Training', 'Transform', 'Tuning']);
     expect(definition.PipelineExperimentConfig).toEqual({ ExperimentName: { Get: 'Execution.PipelineName' }, TrialName: { Get: 'Execution.PipelineExecutionId' } });
   });
 
