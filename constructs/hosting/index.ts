@@ -10,3 +10,4 @@ export * from './endpoint';
 export * from './monitor';
 export * from './alerts-topic';
 export * from './inference-components';
+export * from './inference-code';

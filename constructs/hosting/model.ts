@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { aws_sagemaker as sagemakerRefs } from 'aws-cdk-lib/interfaces';
 import { CfnModel } from 'aws-cdk-lib/aws-sagemaker';
+import { InferenceCode } from './inference-code';
 import { Construct, IConstruct } from 'constructs';
 import { ModelData } from './model-data';
 import { contentHash, registerModelFacts } from './private/hosting-util';
@@ -74,6 +75,12 @@ export interface ModelContainer {
    * @default - assigned by SageMaker
    */
   readonly containerHostname?: string;
+  /**
+   * Your inference script for the image's serving container (script mode): the environment the
+   * framework containers read is set, and the model's role may read the code.
+   * @default - the image's own serving code
+   */
+  readonly code?: InferenceCode;
   /**
    * The ARN of a model package version (e.g. `arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/3`,
    * or `LatestApprovedModelPackage.modelPackageArn`) to deploy instead of an image. Exclusive with
@@ -242,13 +249,16 @@ export class Model extends ModelBase {
     grantModelPackages(this, grantee, containers);
 
     // Binding validates the images and data (an error names this model) and grants the role.
-    const rendered: CfnModel.ContainerDefinitionProperty[] = containers.map((c) => prune({
-      image: c.image?.bind(this, grantee).imageUri,
-      modelDataUrl: c.modelData?.bind(this, grantee).uri,
-      modelPackageName: c.modelPackageArn,
-      environment: c.environment && Object.keys(c.environment).length ? c.environment : undefined,
-      containerHostname: c.containerHostname,
-    }));
+    const rendered: CfnModel.ContainerDefinitionProperty[] = containers.map((c, i) => {
+      const environment = { ...this.scriptModeEnvironment(c, i, grantee, props.networkIsolation ?? false), ...c.environment };
+      return prune({
+        image: c.image?.bind(this, grantee).imageUri,
+        modelDataUrl: c.modelData?.bind(this, grantee).uri,
+        modelPackageName: c.modelPackageArn,
+        environment: Object.keys(environment).length ? environment : undefined,
+        containerHostname: c.containerHostname,
+      });
+    });
 
     const definition = {
       primaryContainer: rendered.length === 1 ? rendered[0] : undefined,
@@ -288,5 +298,32 @@ export class Model extends ModelBase {
       c.modelData?.bind(this, grantee);
     }
     grantModelPackages(this, grantee, this.containers);
+  }
+
+  /** The script-mode environment of a container with `code`, checked against its image. */
+  private scriptModeEnvironment(c: ModelContainer, i: number, grantee: iam.IGrantable, networkIsolation: boolean): { [key: string]: string } {
+    if (!c.code) return {};
+    const at = `containers[${i}]`;
+    const problems = new ProblemList();
+    if (!c.image) problems.add(`${at}.code needs an image: a model package brings its own code`);
+    const framework = /^framework (\S+) /.exec(c.image?._facts().description ?? '')?.[1];
+    if (c.code._downloads && framework && !['sklearn', 'xgboost'].includes(framework)) {
+      problems.add(`${at}.code is a source directory to download, but the ${framework} serving container reads inference code only from the model artifact (the SDK repacks it into code/): package it into model.tar.gz under code/ and use InferenceCode.inModelArtifact('inference.py')`);
+    }
+    if (c.code._downloads && networkIsolation) {
+      problems.add(`${at}.code is a source directory to download, but the model has networkIsolation, so the container cannot download it: package it into model.tar.gz under code/ and use InferenceCode.inModelArtifact(...)`);
+    }
+    for (const name of ['SAGEMAKER_PROGRAM', 'SAGEMAKER_SUBMIT_DIRECTORY']) {
+      if (c.environment && name in c.environment) problems.add(`${at}.environment sets ${name}, which code sets: remove it`);
+    }
+    problems.throwIfAny(this, 'Model props');
+    const bound = c.code.bind(this);
+    bound.location?.grantRead(grantee);
+    return {
+      SAGEMAKER_PROGRAM: bound.entryPoint,
+      SAGEMAKER_SUBMIT_DIRECTORY: bound.location ? bound.location.uri : '/opt/ml/model/code',
+      SAGEMAKER_CONTAINER_LOG_LEVEL: '20',
+      SAGEMAKER_REGION: Stack.of(this).region,
+    };
   }
 }
