@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { S3Location } from '../core/s3-location';
 import { describeValue, SageMakerConstructError } from '../private/errors';
-import { TrainingCode } from '../training/training-code';
+import { TrainingCode, TrainingCodeOptions } from '../training/training-code';
 
 /** Where a serving container finds your inference code, once bound. */
 export interface InferenceCodeConfig {
@@ -24,12 +24,12 @@ export abstract class InferenceCode {
    * the SDK does not repack); the PyTorch, TensorFlow and Hugging Face containers read code only
    * from the model artifact: use `inModelArtifact`.
    */
-  public static fromAsset(directory: string, options: { readonly entryPoint: string }): InferenceCode {
+  public static fromAsset(directory: string, options: TrainingCodeOptions): InferenceCode {
     return new PackedCode(TrainingCode.fromAsset(directory, options));
   }
 
   /** A `sourcedir.tar.gz` already in S3 (same containers as `fromAsset`). */
-  public static fromS3(location: S3Location, options: { readonly entryPoint: string }): InferenceCode {
+  public static fromS3(location: S3Location, options: TrainingCodeOptions): InferenceCode {
     return new PackedCode(TrainingCode.fromS3(location, options));
   }
 
