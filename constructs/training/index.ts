@@ -10,3 +10,4 @@ export * from './processing-job';
 export * from './job-secret';
 export * from './training-code';
 export * from './compilation-job';
+export * from './data-wrangler-flow';
