@@ -48,7 +48,7 @@ export interface InferenceComponentCompute {
 /** A model on an inference-component endpoint. */
 export interface InferenceComponentOptions {
   /** The component's name in the construct tree (a literal; the deployed name is generated). */
-  readonly id: string;
+  readonly componentId: string;
   /** The model (its containers, images and data). */
   readonly model: IModel;
   /** What one copy takes. */
@@ -220,9 +220,8 @@ export class InferenceComponentEndpoint extends Resource {
 
   /** Adds a model to the endpoint, with its compute and copies. */
   public addComponent(options: InferenceComponentOptions): InferenceComponent {
-    if (this.components[options.id]) throw new SageMakerConstructError(this, `component ${describeValue(options.id)} was added twice: component ids are unique within the endpoint`);
-    if (this.components[options.id]) throw new SageMakerConstructError(this, `component ${describeValue(options.id)} was added twice: component ids are unique within the endpoint`);
-    return new InferenceComponent(this, options.id, { ...options, endpoint: this });
+    if (this.components[options.componentId]) throw new SageMakerConstructError(this, `component ${describeValue(options.componentId)} was added twice: component ids are unique within the endpoint`);
+    return new InferenceComponent(this, options.componentId, { ...options, endpoint: this });
   }
 
   /** @internal */

@@ -17,9 +17,9 @@ describe('InferenceComponentEndpoint', () => {
   const endpoint = new InferenceComponentEndpoint(stack, 'Shared', {
     instanceType: InstanceType.ML_M5_XLARGE,
     managedInstanceScaling: { minInstanceCount: 0, maxInstanceCount: 2 },
-    components: [{ id: 'Churn', model: churn, compute: { minMemoryMb: 1024, cpuCores: 1 } }],
+    components: [{ componentId: 'Churn', model: churn, compute: { minMemoryMb: 1024, cpuCores: 1 } }],
   });
-  const fraudComponent = endpoint.addComponent({ id: 'Fraud', model: fraud, compute: { minMemoryMb: 2048, cpuCores: 2 }, copies: 0 });
+  const fraudComponent = endpoint.addComponent({ componentId: 'Fraud', model: fraud, compute: { minMemoryMb: 2048, cpuCores: 2 }, copies: 0 });
   fraudComponent.autoScaleCopies({ minCopies: 0, maxCopies: 4, targetInvocationsPerCopy: 100 });
   const template = Template.fromStack(stack);
 
@@ -74,7 +74,7 @@ describe('InferenceComponentEndpoint: bad input fails at synth', () => {
   const make = (props: any, component: any = {}) => {
     const stack = new Stack(new App(), 'Test');
     const { churn } = models(stack);
-    return () => new InferenceComponentEndpoint(stack, 'E', { instanceType: InstanceType.ML_M5_XLARGE, ...props, components: [{ id: 'C', model: churn, compute: { minMemoryMb: 1024 }, ...component }] });
+    return () => new InferenceComponentEndpoint(stack, 'E', { instanceType: InstanceType.ML_M5_XLARGE, ...props, components: [{ componentId: 'C', model: churn, compute: { minMemoryMb: 1024 }, ...component }] });
   };
   test.each<[string, any, any, RegExp]>([
     ['copies 0 without scale to zero', {}, { copies: 0 }, /^\[Test\/E\/C\] copies 0 needs the endpoint's managedInstanceScaling with minInstanceCount 0/],
@@ -91,8 +91,8 @@ describe('InferenceComponentEndpoint: bad input fails at synth', () => {
     const stack = new Stack(new App(), 'Test');
     const { churn } = models(stack);
     const e = new InferenceComponentEndpoint(stack, 'E', { instanceType: InstanceType.ML_M5_XLARGE });
-    const c = e.addComponent({ id: 'C', model: churn, compute: { minMemoryMb: 1024 } });
+    const c = e.addComponent({ componentId: 'C', model: churn, compute: { minMemoryMb: 1024 } });
     expect(() => c.autoScaleCopies({ minCopies: 0, maxCopies: 2, targetInvocationsPerCopy: 10 })).toThrow(/^\[Test\/E\/C\] minCopies 0 needs the endpoint's managedInstanceScaling with minInstanceCount 0/);
-    expect(() => e.addComponent({ id: 'C', model: churn, compute: { minMemoryMb: 1024 } })).toThrow(/component 'C' was added twice/);
+    expect(() => e.addComponent({ componentId: 'C', model: churn, compute: { minMemoryMb: 1024 } })).toThrow(/component 'C' was added twice/);
   });
 });

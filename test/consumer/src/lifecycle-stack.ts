@@ -80,7 +80,7 @@ export class ConsumerLifecycleStack extends Stack {
       instanceType: InstanceType.ML_M5_XLARGE,
       managedInstanceScaling: { minInstanceCount: 0, maxInstanceCount: 2 },
     });
-    shared.addComponent({ id: 'Churn', model: modelOf('ChurnModel', 'models/churn/model.tar.gz'), compute: { minMemoryMb: 1024, cpuCores: 1 }, copies: 0 })
+    shared.addComponent({ componentId: 'Churn', model: modelOf('ChurnModel', 'models/churn/model.tar.gz'), compute: { minMemoryMb: 1024, cpuCores: 1 }, copies: 0 })
       .autoScaleCopies({ minCopies: 0, maxCopies: 2, targetInvocationsPerCopy: 50 });
     shared.grantInvoke(notebook);
 
