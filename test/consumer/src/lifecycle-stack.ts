@@ -7,7 +7,7 @@ import {
   CompilationJob, CompilationSpec, ContainerImage, DataBucket, Distribution, Endpoint, FeatureGroup, FeatureType, Framework, ImageScope,
   InferenceComponentEndpoint, InstanceType, JobSecret, MlflowTrackingServer, Model, ModelApprovalStatus, ModelBiasMonitor, ModelCard,
   ModelCardStatus, ModelData, ModelExplainabilityMonitor, ModelPackage, ModelRegistry, MonitoringScheduleExpression, NeoFramework, NeoTarget,
-  NotebookInstance, OfflineStoreTableFormat, S3Location, TrainingCode, TrainingJob, TrainingSpec,
+  NotebookInstance, OfflineStoreTableFormat, PrivateWorkforce, S3Location, TrainingCode, TrainingJob, TrainingSpec, WorkTeam,
 } from 'sagemaker-lifecycle-constructs';
 import { XGBOOST } from './shared';
 
@@ -115,6 +115,10 @@ export class ConsumerLifecycleStack extends Stack {
       overview: { modelDescription: 'Churn classifier', modelOwner: 'ML platform' },
     });
     const mlflow = new MlflowTrackingServer(this, 'Mlflow', { artifactBucket: data });
+
+    // Ground Truth: a private workforce (Cognito) and a team without members
+    const workforce = new PrivateWorkforce(this, 'Workforce');
+    new WorkTeam(this, 'Labelers', { workforce, description: 'Labelers of the churn data' });
     mlflow.grantAccess(notebook);
   }
 }
