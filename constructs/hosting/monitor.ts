@@ -216,6 +216,18 @@ abstract class MonitorBase extends Construct implements iam.IGrantable {
     this.schedule.node.addDependency(props.endpoint);
   }
 
+  /** @internal A metric of this schedule on this endpoint, hourly by default. */
+  protected _scheduleMetric(namespace: string, metricName: string, statistic: string, props: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace,
+      metricName,
+      dimensionsMap: { Endpoint: this.endpoint.endpointName, MonitoringSchedule: this.monitoringScheduleName },
+      statistic,
+      period: Duration.hours(1),
+      ...props,
+    });
+  }
+
   /** @internal */
   protected abstract _createDefinition(common: MonitorJobCommon, props: MonitorOptions): Construct;
 
@@ -276,14 +288,7 @@ export class DataQualityMonitor extends MonitorBase {
 
   /** A feature's drift from the baseline (published when publishMetrics is on). */
   public metricFeatureDrift(feature: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'aws/sagemaker/Endpoints/data-metrics',
-      metricName: `feature_baseline_drift_${feature}`,
-      dimensionsMap: { Endpoint: this.endpoint.endpointName, MonitoringSchedule: this.monitoringScheduleName },
-      statistic: 'Maximum',
-      period: Duration.hours(1),
-      ...props,
-    });
+    return this._scheduleMetric('aws/sagemaker/Endpoints/data-metrics', `feature_baseline_drift_${feature}`, 'Maximum', props);
   }
 
   /** An alarm when a feature drifts beyond `threshold`, notifying `topic` if given. */
@@ -414,14 +419,7 @@ export class ModelQualityMonitor extends MonitorBase {
 
   /** A model-quality metric (e.g. 'accuracy', 'auc', 'rmse'). */
   public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'aws/sagemaker/Endpoints/model-metrics',
-      metricName,
-      dimensionsMap: { Endpoint: this.endpoint.endpointName, MonitoringSchedule: this.monitoringScheduleName },
-      statistic: 'Average',
-      period: Duration.hours(1),
-      ...props,
-    });
+    return this._scheduleMetric('aws/sagemaker/Endpoints/model-metrics', metricName, 'Average', props);
   }
 
   /** @internal */
@@ -560,14 +558,7 @@ export class ModelBiasMonitor extends MonitorBase {
 
   /** A bias metric of the analysis (e.g. 'DPPL', 'DI'), per facet, as Clarify publishes it. */
   public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'aws/sagemaker/Endpoints/bias-metrics',
-      metricName,
-      dimensionsMap: { Endpoint: this.endpoint.endpointName, MonitoringSchedule: this.monitoringScheduleName },
-      statistic: 'Average',
-      period: Duration.hours(1),
-      ...props,
-    });
+    return this._scheduleMetric('aws/sagemaker/Endpoints/bias-metrics', metricName, 'Average', props);
   }
 
   /** @internal */
@@ -618,14 +609,7 @@ export class ModelExplainabilityMonitor extends MonitorBase {
 
   /** A feature-attribution metric (e.g. `feature_<name>` or 'global_shap'), as Clarify publishes it. */
   public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'aws/sagemaker/Endpoints/explainability-metrics',
-      metricName,
-      dimensionsMap: { Endpoint: this.endpoint.endpointName, MonitoringSchedule: this.monitoringScheduleName },
-      statistic: 'Average',
-      period: Duration.hours(1),
-      ...props,
-    });
+    return this._scheduleMetric('aws/sagemaker/Endpoints/explainability-metrics', metricName, 'Average', props);
   }
 
   /** @internal */
