@@ -79,7 +79,7 @@ export class EndpointConfigStep extends Step {
       integer(ctx.problems, `variants[${i}].initialInstanceCount ${at}`, v.initialInstanceCount, 1, Number.MAX_SAFE_INTEGER);
       if (v.initialWeight !== undefined && !(v.initialWeight >= 0)) ctx.problems.add(`invalid variants[${i}].initialWeight ${at} ${describeValue(v.initialWeight)}: use a number, 0 or more`);
     });
-    if (p.endpointConfigName !== undefined && !Token.isUnresolved(p.endpointConfigName) && !/@@|\{/.test(p.endpointConfigName)) checkName(ctx.problems, `endpointConfigName ${at}`, p.endpointConfigName);
+    if (p.endpointConfigName !== undefined && !Token.isUnresolved(p.endpointConfigName)) checkName(ctx.problems, `endpointConfigName ${at}`, p.endpointConfigName);
     allowJobs(ctx, 'endpoint-config', ['sagemaker:CreateEndpointConfig', 'sagemaker:DescribeEndpointConfig']);
     if (p.volumeKey) p.volumeKey.grant(ctx.pipelineGrantee, 'kms:CreateGrant', 'kms:DescribeKey');
     return {
@@ -135,7 +135,7 @@ export class EndpointStep extends Step {
   /** @internal */
   public _renderBody(ctx: RenderContext): StepBody {
     const p = this.props;
-    if (p.endpointName !== undefined && !Token.isUnresolved(p.endpointName) && !/@@|\{/.test(p.endpointName)) checkName(ctx.problems, `endpointName of step '${this.name}'`, p.endpointName);
+    if (p.endpointName !== undefined && !Token.isUnresolved(p.endpointName)) checkName(ctx.problems, `endpointName of step '${this.name}'`, p.endpointName);
     allowJobs(ctx, 'endpoint', ['sagemaker:CreateEndpoint', 'sagemaker:DescribeEndpoint']);
     allowJobs(ctx, 'endpoint-config', ['sagemaker:DescribeEndpointConfig']);
     return { Arguments: prune({ EndpointConfigName: p.endpointConfigName, EndpointName: p.endpointName }) };
