@@ -6,6 +6,8 @@ import { Token } from 'aws-cdk-lib';
 import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct, IConstruct } from 'constructs';
 import { AssetLocation } from './private/asset-location';
+import type { ModelParallelConfig } from './private/model-parallel-rules';
+import { EncodedHyperparameter, pythonJsonDumps } from './private/python-json';
 import { S3Location } from '../core/s3-location';
 import { describeValue, SageMakerConstructError } from '../private/errors';
 import { tarGzip } from '../private/tar';
@@ -155,6 +157,69 @@ export abstract class Distribution {
     return new LauncherDistribution('multi_worker_mirrored_strategy', { sagemaker_multi_worker_mirrored_strategy_enabled: true }, false);
   }
 
+  /**
+   * The SageMaker model parallelism library v2 (SMP v2, `torch.sagemaker`) for PyTorch, launched by
+   * `torchrun`: the SDK's `{ torch_distributed: { enabled: true }, smdistributed: { modelparallel:
+   * { enabled: true, parameters } } }`. It renders `mp_parameters` (the parameters as JSON),
+   * `sagemaker_distributed_dataparallel_enabled` false, `sagemaker_torch_distributed_enabled` and
+   * `sagemaker_instance_type`. SMP v2 runs in its own image (`smdistributed-modelparallel`, which the
+   * SDK picks for you): give it with `ContainerImage.fromImageUri` (a PyTorch framework image is a
+   * synth error that names the image to use).
+   */
+  public static modelParallel(options: ModelParallelOptions = {}): Distribution {
+    return new ModelParallelDistribution(2, {
+      hybrid_shard_degree: options.hybridShardDegree,
+      sm_activation_offloading: options.smActivationOffloading,
+      activation_loading_horizon: options.activationLoadingHorizon,
+      fsdp_cache_flush_warnings: options.fsdpCacheFlushWarnings,
+      allow_empty_shards: options.allowEmptyShards,
+      tensor_parallel_degree: options.tensorParallelDegree,
+      context_parallel_degree: options.contextParallelDegree,
+      expert_parallel_degree: options.expertParallelDegree,
+      random_seed: options.randomSeed,
+    }, options.additionalParameters);
+  }
+
+  /**
+   * The SageMaker model parallelism library v1 (`smdistributed.modelparallel`) for PyTorch or
+   * TensorFlow, launched by MPI: the SDK's `{ smdistributed: { modelparallel: { enabled: true,
+   * parameters } }, mpi: { enabled: true, processes_per_host, custom_mpi_options } }`. It renders
+   * `sagemaker_mpi_enabled`, `sagemaker_mpi_num_of_processes_per_host`,
+   * `sagemaker_mpi_custom_mpi_options`, `mp_parameters` (the parameters as JSON),
+   * `sagemaker_distributed_dataparallel_enabled` false and `sagemaker_instance_type`. SMP v1 is in
+   * the AWS PyTorch and TensorFlow training images up to PyTorch 2.0 and TensorFlow 2.x; use
+   * `modelParallel()` (v2) for newer PyTorch.
+   */
+  public static modelParallelV1(options: ModelParallelV1Options): Distribution {
+    return new ModelParallelDistribution(1, {
+      partitions: options.partitions,
+      pipeline_parallel_degree: options.pipelineParallelDegree,
+      microbatches: options.microbatches,
+      pipeline: options.pipeline,
+      optimize: options.optimize,
+      placement_strategy: options.placementStrategy,
+      auto_partition: options.autoPartition,
+      default_partition: options.defaultPartition,
+      contiguous: options.contiguous,
+      horovod: options.horovod,
+      memory_weight: options.memoryWeight,
+      ddp: options.ddp,
+      ddp_port: options.ddpPort,
+      ddp_dist_backend: options.ddpDistBackend,
+      active_microbatches: options.activeMicrobatches,
+      deterministic_server: options.deterministicServer,
+      tensor_parallel_degree: options.tensorParallelDegree,
+      sharded_data_parallel_degree: options.shardedDataParallelDegree,
+      fp16: options.fp16,
+      bf16: options.bf16,
+      offload_activations: options.offloadActivations,
+      activation_loading_horizon: options.activationLoadingHorizon,
+      shard_optimizer_state: options.shardOptimizerState,
+      prescaled_batch: options.prescaledBatch,
+      skip_tracing: options.skipTracing,
+    }, options.additionalParameters, options.processesPerHost, options.customMpiOptions);
+  }
+
   /** @internal The launcher's name, in messages. */
   public abstract readonly _name: string;
   /** @internal The hyperparameters the framework containers read (values before JSON encoding). */
@@ -167,6 +232,8 @@ export abstract class Distribution {
   public abstract readonly _instanceGroup?: string;
   /** @internal Whether the launcher runs in one group of a heterogeneous cluster (MPI and smddp only). */
   public abstract readonly _supportsInstanceGroups: boolean;
+  /** @internal The model parallelism library's version and parameters (`mp_parameters`), for its checks. */
+  public readonly _modelParallel?: ModelParallelConfig;
 }
 
 /** Options of SageMaker distributed data parallel. */
@@ -220,6 +287,285 @@ class LauncherDistribution extends Distribution {
       ...(instanceGroup !== undefined ? { sagemaker_distribution_instance_groups: [instanceGroup] } : {}),
       ...this.values,
       ...(this._needsInstanceType && instanceType !== undefined ? { sagemaker_instance_type: instanceType } : {}),
+    };
+  }
+}
+
+/** The pipeline schedule of SMP v1 (`pipeline`). */
+export enum ModelParallelPipeline {
+  /** Microbatches interleave forward and backward passes (the library's default). */
+  INTERLEAVED = 'interleaved',
+  /** All forward passes, then all backward passes. */
+  SIMPLE = 'simple',
+}
+
+/** What SMP v1's distributed transformer layers optimize (`optimize`). */
+export enum ModelParallelOptimize {
+  /** No redundant activations, more communication (the library's default). */
+  MEMORY = 'memory',
+  /** Less communication, activations duplicated across tensor-parallel ranks. */
+  SPEED = 'speed',
+}
+
+/** How SMP v1 maps model partitions onto devices (`placement_strategy`). */
+export enum ModelParallelPlacement {
+  /** A model replica on neighbouring devices (the library's default). */
+  CLUSTER = 'cluster',
+  /** A model replica spread as far apart as possible. */
+  SPREAD = 'spread',
+}
+
+/**
+ * Options of the SageMaker model parallelism library v2 (its `torch.sagemaker.init` configuration,
+ * passed as `mp_parameters`). See
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/distributed-model-parallel-v2-reference.html
+ */
+export interface ModelParallelOptions {
+  /**
+   * The sharded (FSDP) parallelism degree (`hybrid_shard_degree`).
+   * @default - the library's default (full sharding across all devices)
+   */
+  readonly hybridShardDegree?: number;
+  /**
+   * SMP's activation offloading (`sm_activation_offloading`).
+   * @default - the library's default (off)
+   */
+  readonly smActivationOffloading?: boolean;
+  /**
+   * The activation offloading horizon: at most this many checkpointed or offloaded layers have
+   * their inputs in GPU memory at once (`activation_loading_horizon`).
+   * @default - the library's default (2)
+   */
+  readonly activationLoadingHorizon?: number;
+  /**
+   * Warn when the PyTorch memory manager flushes its cache (`fsdp_cache_flush_warnings`).
+   * @default - the library's default (on)
+   */
+  readonly fsdpCacheFlushWarnings?: boolean;
+  /**
+   * Allow empty shards when a tensor does not divide evenly (`allow_empty_shards`).
+   * @default - the library's default (off)
+   */
+  readonly allowEmptyShards?: boolean;
+  /**
+   * The tensor parallelism degree, 1 to the world size (`tensor_parallel_degree`).
+   * @default - the library's default (1: no tensor parallelism)
+   */
+  readonly tensorParallelDegree?: number;
+  /**
+   * The context parallelism degree, 1 to the world size and at most `hybridShardDegree`
+   * (`context_parallel_degree`).
+   * @default - the library's default (1)
+   */
+  readonly contextParallelDegree?: number;
+  /**
+   * The expert parallelism degree of mixture-of-experts models, 1 to the world size (`expert_parallel_degree`).
+   * @default - the library's default (1)
+   */
+  readonly expertParallelDegree?: number;
+  /**
+   * The seed of the random operations of SMP's tensor and expert parallel modules (`random_seed`).
+   * @default - the library's default
+   */
+  readonly randomSeed?: number;
+  /**
+   * Other parameters of the library, by their `mp_parameters` name (e.g. `{ delayed_param: true }`),
+   * added after the typed ones. A name a typed option also sets is a synth error.
+   * @default - none
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsii has no union type: numbers, booleans, strings and objects share one map
+  readonly additionalParameters?: { [name: string]: any };
+}
+
+/**
+ * Options of the SageMaker model parallelism library v1 (`mp_parameters`) and of its MPI launcher.
+ * See https://sagemaker.readthedocs.io/en/v2.199.0/api/training/smd_model_parallel_general.html
+ */
+export interface ModelParallelV1Options {
+  /**
+   * The number of partitions to split the model into (`partitions`). Required for TensorFlow; for
+   * PyTorch you may give `pipelineParallelDegree` instead (one of the two is required).
+   * @default - none (then pipelineParallelDegree is required)
+   */
+  readonly partitions?: number;
+  /**
+   * PyTorch (smdistributed-modelparallel 1.6 and later): the number of devices pipeline parallelism
+   * spans, the newer name of `partitions` (`pipeline_parallel_degree`).
+   * @default - none (then partitions is required)
+   */
+  readonly pipelineParallelDegree?: number;
+  /**
+   * The number of microbatches to pipeline over; the batch size must divide by it (`microbatches`).
+   * @default - the library's default (1: no pipelining)
+   */
+  readonly microbatches?: number;
+  /**
+   * The pipeline schedule (`pipeline`).
+   * @default - the library's default (ModelParallelPipeline.INTERLEAVED)
+   */
+  readonly pipeline?: ModelParallelPipeline;
+  /**
+   * What distributed transformer layers optimize (`optimize`).
+   * @default - the library's default (ModelParallelOptimize.MEMORY)
+   */
+  readonly optimize?: ModelParallelOptimize;
+  /**
+   * How partitions map onto devices (`placement_strategy`).
+   * @default - the library's default (ModelParallelPlacement.CLUSTER)
+   */
+  readonly placementStrategy?: ModelParallelPlacement;
+  /**
+   * Automatic partitioning (`auto_partition`); with false, give `defaultPartition`.
+   * @default - the library's default (true)
+   */
+  readonly autoPartition?: boolean;
+  /**
+   * The partition of modules outside `smp.partition` contexts, below `partitions` (`default_partition`).
+   * Required when `autoPartition` is false.
+   * @default - the library's default (0)
+   */
+  readonly defaultPartition?: number;
+  /**
+   * TensorFlow: whether each partition is a connected part of the graph (`contiguous`).
+   * @default - the library's default (true)
+   */
+  readonly contiguous?: boolean;
+  /**
+   * TensorFlow: hybrid model and data parallelism with Horovod (`horovod`). Not with `ddp`.
+   * @default - the library's default (false)
+   */
+  readonly horovod?: boolean;
+  /**
+   * PyTorch: the weight of memory balancing in auto-partitioning, 0.0 to 1.0 (`memory_weight`).
+   * @default - the library's default (0.2 when optimizing speed, else 0.8)
+   */
+  readonly memoryWeight?: number;
+  /**
+   * PyTorch: hybrid model and data parallelism with DistributedDataParallel (`ddp`). Not with `horovod`.
+   * @default - the library's default (false)
+   */
+  readonly ddp?: boolean;
+  /**
+   * PyTorch: the port DistributedDataParallel uses (`ddp_port`); needs `ddp`.
+   * @default - the port SageMaker provides (MASTER_PORT)
+   */
+  readonly ddpPort?: number;
+  /**
+   * PyTorch: the DistributedDataParallel backend, e.g. 'nccl' (`ddp_dist_backend`); needs `ddp`.
+   * @default - the library's default
+   */
+  readonly ddpDistBackend?: string;
+  /**
+   * PyTorch: at most this many microbatches run at once (`active_microbatches`).
+   * @default - the library's default (partitions + 2)
+   */
+  readonly activeMicrobatches?: number;
+  /**
+   * PyTorch: run pipeline requests in the same order on every data-parallel rank (`deterministic_server`).
+   * @default - the library's default (false)
+   */
+  readonly deterministicServer?: boolean;
+  /**
+   * PyTorch: the tensor parallelism degree (`tensor_parallel_degree`); above 1 it needs `ddp`.
+   * @default - the library's default (1)
+   */
+  readonly tensorParallelDegree?: number;
+  /**
+   * PyTorch: the sharded data parallelism degree (`sharded_data_parallel_degree`).
+   * @default - the library's default (1: no sharding)
+   */
+  readonly shardedDataParallelDegree?: number;
+  /**
+   * PyTorch: FP16 training (`fp16`).
+   * @default - the library's default (false)
+   */
+  readonly fp16?: boolean;
+  /**
+   * PyTorch: BF16 training (`bf16`).
+   * @default - the library's default (false)
+   */
+  readonly bf16?: boolean;
+  /**
+   * PyTorch: activation offloading (`offload_activations`).
+   * @default - the library's default (false)
+   */
+  readonly offloadActivations?: boolean;
+  /**
+   * PyTorch: how many pipeline tasks early activations are loaded back (`activation_loading_horizon`).
+   * @default - the library's default (4)
+   */
+  readonly activationLoadingHorizon?: number;
+  /**
+   * PyTorch: shard the optimizer state across data-parallel ranks (`shard_optimizer_state`).
+   * @default - the library's default (false)
+   */
+  readonly shardOptimizerState?: boolean;
+  /**
+   * PyTorch: the ranks of a tensor-parallel group receive the same batch (`prescaled_batch`).
+   * @default - the library's default (false)
+   */
+  readonly prescaledBatch?: boolean;
+  /**
+   * PyTorch: skip the initial tracing step (`skip_tracing`).
+   * @default - the library's default (false)
+   */
+  readonly skipTracing?: boolean;
+  /**
+   * Other parameters of the library, by their `mp_parameters` name (e.g. `{ sdp_reduce_bucket_size: 500000000 }`),
+   * added after the typed ones. A name a typed option also sets is a synth error; the SDK's checks
+   * of known names (e.g. `load_partition` true or false) apply to them too.
+   * @default - none
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsii has no union type: numbers, booleans, strings and objects share one map
+  readonly additionalParameters?: { [name: string]: any };
+  /**
+   * MPI processes per instance: one per GPU for the library (`processes_per_host`).
+   * @default - the container's default (one per GPU)
+   */
+  readonly processesPerHost?: number;
+  /**
+   * Options added to the `mpirun` command (e.g. '--mca btl_vader_single_copy_mechanism none').
+   * @default - none
+   */
+  readonly customMpiOptions?: string;
+}
+
+class ModelParallelDistribution extends Distribution {
+  public readonly _name: string;
+  public readonly _needsInstanceType = true;
+  public readonly _instanceGroup = undefined;
+  public readonly _supportsInstanceGroups = false;
+  public readonly _modelParallel: ModelParallelConfig;
+
+  constructor(
+    version: number,
+    typed: { [name: string]: unknown },
+    additional: { [name: string]: unknown } | undefined,
+    public readonly _processesPerHost?: number,
+    private readonly customMpiOptions?: string,
+  ) {
+    super();
+    this._name = version === 2 ? 'smdistributed modelparallel v2' : 'smdistributed modelparallel';
+    const parameters: { [name: string]: unknown } = {};
+    for (const [name, value] of Object.entries(typed)) if (value !== undefined) parameters[name] = value;
+    const duplicates = Object.keys(additional ?? {}).filter((name) => name in parameters);
+    for (const [name, value] of Object.entries(additional ?? {})) if (!(name in parameters)) parameters[name] = value;
+    this._modelParallel = { version, parameters, duplicates };
+  }
+
+  public _hyperparameters(instanceType: string | undefined): { [name: string]: unknown } {
+    // estimator.Framework._distribution_configuration, in its order; PyTorch's
+    // _pytorch_distribution_configuration adds sagemaker_torch_distributed_enabled for SMP v2.
+    // get_mp_parameters returns {} for no parameters, which adds no mp_parameters.
+    const parameters = this._modelParallel.parameters;
+    const mp = Object.keys(parameters).length > 0 ? { mp_parameters: new EncodedHyperparameter(pythonJsonDumps(parameters)) } : {};
+    const common = { ...mp, sagemaker_distributed_dataparallel_enabled: false, sagemaker_instance_type: instanceType };
+    if (this._modelParallel.version === 2) return { ...common, sagemaker_torch_distributed_enabled: true };
+    return {
+      sagemaker_mpi_enabled: true,
+      ...(this._processesPerHost ? { sagemaker_mpi_num_of_processes_per_host: this._processesPerHost } : {}),
+      sagemaker_mpi_custom_mpi_options: this.customMpiOptions ?? '',
+      ...common,
     };
   }
 }

@@ -4,6 +4,10 @@ import {
   DATA_PARALLEL_FRAMEWORK_VERSIONS, DATA_PARALLEL_INSTANCE_TYPES, frameworkOf, isGpuInstance, isTrainiumInstance, TORCH_DISTRIBUTED_GPU_VERSIONS,
   TORCH_DISTRIBUTED_TRAINIUM_VERSIONS,
 } from './distribution-rules';
+import {
+  mpConfigProblems, mpTokenProblems, SMP_V1_UNSUPPORTED_IMAGE_TAGS, SMP_V1_UNSUPPORTED_INSTANCE, SMP_V2_PYTORCH_VERSIONS, SMP_V2_REGIONS, smpV2ImageUri,
+} from './model-parallel-rules';
+import { EncodedHyperparameter } from './python-json';
 import type { ImageFacts } from '../../core/private/image-facts';
 import { describeValue, ProblemList } from '../../private/errors';
 import type { Distribution, TrainingCode, TrainingCodeConfig } from '../training-code';
@@ -20,6 +24,7 @@ const CONTAINER_LOG_LEVEL = 20;
  * passes pipeline variables (`to_string()`); the containers decode what is not JSON as a plain string.
  */
 function jsonEncoded(value: unknown): string | undefined {
+  if (value instanceof EncodedHyperparameter) return value.text;
   if (typeof value === 'string') return Token.isUnresolved(value) ? value : JSON.stringify(value);
   if (typeof value === 'number') return Token.isUnresolved(value) ? Token.asString(value) : Number.isFinite(value) ? JSON.stringify(value) : undefined;
   if (typeof value === 'boolean') return JSON.stringify(value);
@@ -82,6 +87,7 @@ export function renderScriptMode(scope: IConstruct, problems: ProblemList, input
   }
   if (distribution) {
     const group = checkDistribution(problems, distribution, input.resources, facts);
+    if (distribution._modelParallel) checkModelParallel(problems, distribution, group.instanceType, facts, Stack.of(scope).region);
     for (const [name, value] of Object.entries(distribution._hyperparameters(group.instanceType, group.instanceGroup))) {
       if (name in user) problems.add(`hyperparameter ${name} is set by distribution (${distribution._name}): remove it from hyperparameters`);
       out[name] = jsonEncoded(value);
@@ -146,4 +152,50 @@ function checkDistribution(problems: ProblemList, d: Distribution, resources: Tr
       break;
   }
   return { instanceType, instanceGroup };
+}
+
+/**
+ * The SDK's checks of the model parallelism library (see model-parallel-rules.ts): its parameters
+ * (`validate_mp_config`), the instance and image `_distribution_configuration` refuses for SMP v1,
+ * and for SMP v2 the image `get_training_image_uri` would pick instead of a PyTorch framework image.
+ */
+function checkModelParallel(problems: ProblemList, d: Distribution, instanceType: string | undefined, facts: ImageFacts | undefined, region: string): void {
+  const mp = d._modelParallel!;
+  const what = `distribution ${d._name}`;
+  for (const name of mp.duplicates) problems.add(`${what}: additionalParameters.${name} is also a typed option; give it once, as the typed option`);
+  const tokens = mpTokenProblems(what, mp.parameters);
+  tokens.forEach((t) => problems.add(t));
+  if (tokens.length === 0) mpConfigProblems(what, mp.parameters).forEach((t) => problems.add(t));
+  const literalType = instanceType !== undefined && !Token.isUnresolved(instanceType) ? instanceType : undefined;
+  const fw = facts ? frameworkOf(facts.description) : undefined;
+  if (mp.version === 1) {
+    if (!('partitions' in mp.parameters) && !('pipeline_parallel_degree' in mp.parameters)) {
+      problems.add(`${what} without partitions: the library requires the number of partitions (partitions, or pipelineParallelDegree for PyTorch)`);
+    }
+    if (literalType?.includes(SMP_V1_UNSUPPORTED_INSTANCE)) {
+      problems.add(`${what} on ${literalType}: SMP v1 does not support p5 instances; use Distribution.modelParallel() (SMP v2, launched by torchrun)`);
+    }
+    const tag = SMP_V1_UNSUPPORTED_IMAGE_TAGS.find((t) => facts?.description.includes(t));
+    if (tag && facts && !fw) problems.add(`${what} with ${facts.description}: SMP v1 is incompatible with the ${tag} images (CUDA above 11); use another image or Distribution.modelParallel() (SMP v2)`);
+    if (fw && !['pytorch', 'tensorflow', 'huggingface'].includes(fw.framework)) {
+      problems.add(`${what} needs a PyTorch, TensorFlow or Hugging Face image, got ${facts!.description}`);
+    }
+    return;
+  }
+  if (literalType && !isTrainiumInstance(literalType) && !isGpuInstance(literalType)) {
+    problems.add(`${what} on ${literalType}: the SMP v2 image is for GPU instances only (ml.p*, ml.g*)`);
+  }
+  if (!fw) return;
+  if (fw.framework !== 'pytorch') {
+    problems.add(`${what} needs PyTorch (the SMP v2 image), got ${facts!.description}`);
+  } else if (!SMP_V2_PYTORCH_VERSIONS.includes(fw.version)) {
+    problems.add(`${what} does not support PyTorch ${fw.version}: the SDK has SMP v2 images for ${SMP_V2_PYTORCH_VERSIONS.join(', ')}`);
+  } else {
+    const regionText = Token.isUnresolved(region) ? '<region>' : region;
+    if (!Token.isUnresolved(region) && !SMP_V2_REGIONS.includes(region)) {
+      problems.add(`${what} in ${region}: the SMP v2 image is only in ${SMP_V2_REGIONS.join(', ')}`);
+    } else {
+      problems.add(`${what} with ${facts!.description}: SMP v2 runs in its own image, which the SDK picks for PyTorch ${fw.version}; give image: ContainerImage.fromImageUri('${smpV2ImageUri(fw.version, literalType, regionText)}')`);
+    }
+  }
 }
