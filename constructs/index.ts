@@ -9,3 +9,4 @@ export * from './hosting';
 export * from './testing';
 export * from './notebooks';
 export * from './labeling';
+export * from './jumpstart';

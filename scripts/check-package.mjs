@@ -15,10 +15,10 @@ const allowed = [
   /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^\.jsii$/,
   /^dist\/.+\.(js|d\.ts)$/,
   /^dist\/private\/instance-types\.json$/, /^dist\/core\/images\/image-table\.json$/,
-  /^dist\/labeling\/ground-truth-lambdas\.json$/, /^dist\/pipelines\/private\/describe-properties\.json$/,
+  /^dist\/labeling\/ground-truth-lambdas\.json$/, /^dist\/jumpstart\/catalog\.json$/, /^dist\/pipelines\/private\/describe-properties\.json$/,
   /^assets\/bundle\/provider\/index\.js$/,
 ];
-const required = ['package.json', 'README.md', 'LICENSE', '.jsii', 'dist/index.js', 'dist/index.d.ts', 'dist/private/instance-types.json', 'dist/core/images/image-table.json', 'dist/labeling/ground-truth-lambdas.json', 'dist/pipelines/private/describe-properties.json', 'assets/bundle/provider/index.js'];
+const required = ['package.json', 'README.md', 'LICENSE', '.jsii', 'dist/index.js', 'dist/index.d.ts', 'dist/private/instance-types.json', 'dist/core/images/image-table.json', 'dist/labeling/ground-truth-lambdas.json', 'dist/jumpstart/catalog.json', 'dist/pipelines/private/describe-properties.json', 'assets/bundle/provider/index.js'];
 const unexpected = files.filter((f) => !allowed.some((re) => re.test(f)));
 const missing = required.filter((f) => !files.includes(f));
 // no handler sources, tests, fixtures, the sample app or scripts, and no compiled handler sources either

@@ -197,7 +197,8 @@ function endpointArnFor(scope: Construct, name: string): string {
   return Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName });
 }
 
-const KMS_RULE_IDS = [
+/** The cdk-nag rules asking for a KMS key on an endpoint configuration. */
+export const KMS_RULE_IDS = [
   'HIPAA.Security::HIPAA.Security-SageMakerEndpointConfigurationKMSKeyConfigured',
   'NIST.800.53.R5::NIST.800.53.R5-SageMakerEndpointConfigurationKMSKeyConfigured',
   'PCI.DSS.321::PCI.DSS.321-SageMakerEndpointConfigurationKMSKeyConfigured',

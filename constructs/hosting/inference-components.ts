@@ -1,10 +1,11 @@
-import { Duration, Lazy, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CfnEndpoint, CfnEndpointConfig, CfnInferenceComponent } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { KMS_RULE_IDS } from './endpoint';
 import { IModel, Model } from './model';
 import { contentHash } from './private/hosting-util';
 import { InstanceType, InstanceUse } from '../core/instance-type';
@@ -213,6 +214,10 @@ export class InferenceComponentEndpoint extends Resource {
       ...definition,
       endpointConfigName: Lazy.string({ produce: (): string => `${generatePhysicalName(config, { maxLength: 52 })}-${contentHash(config, definition)}` }),
     });
+    if (!this.encryptionKey) {
+      const reason = `Instance type ${props.instanceType.name} only has local NVMe storage, which the instance hardware encrypts; SageMaker refuses KmsKeyId for it.`;
+      Validations.of(config).acknowledge(...KMS_RULE_IDS.map((ruleId) => ({ id: ruleId, reason })));
+    }
     config.node.addDependency(this._roleGrantee);
     this._resource = new CfnEndpoint(this, 'Resource', { endpointName: name, endpointConfigName: config.attrEndpointConfigName });
     for (const c of props.components ?? []) this.addComponent(c);

@@ -12,8 +12,37 @@ import { grantKeyRead } from '../private/kms';
 
 /** The result of binding model data. */
 export interface ModelDataConfig {
-  /** The S3 URI of the model artifact (`ModelDataUrl`), a `.tar.gz` object. */
+  /**
+   * The S3 URI of the model artifact: a `.tar.gz` object (`ModelDataUrl`), or, with `s3DataType`
+   * 'S3Prefix', a prefix ending in '/' whose objects SageMaker copies as they are (`ModelDataSource`).
+   */
   readonly uri: string;
+  /**
+   * 'S3Prefix' for uncompressed model data under a prefix, rendered as `ModelDataSource`.
+   * @default - a `.tar.gz` object, rendered as `ModelDataUrl`
+   */
+  readonly s3DataType?: string;
+  /**
+   * The compression of the data in `ModelDataSource`: 'None' for uncompressed objects, 'Gzip'.
+   * @default - 'None' with `s3DataType`, else a `ModelDataUrl` (gzip)
+   */
+  readonly compressionType?: string;
+  /**
+   * Accept the end-user license agreement of gated model weights: renders
+   * `ModelDataSource.S3DataSource.ModelAccessConfig.AcceptEula`.
+   * @default - no EULA is accepted
+   */
+  readonly acceptEula?: boolean;
+}
+
+/** Options of uncompressed model data under an S3 prefix. */
+export interface S3PrefixModelDataOptions {
+  /**
+   * Accept the end-user license agreement of the weights (gated models, e.g. Llama): SageMaker
+   * refuses to load gated weights without it.
+   * @default - no EULA is accepted
+   */
+  readonly acceptEula?: boolean;
 }
 
 /**
@@ -31,6 +60,16 @@ export abstract class ModelData {
    */
   public static fromS3Location(location: S3Location): ModelData {
     return new LocationModelData(location);
+  }
+
+  /**
+   * Uncompressed model data: every object under an S3 prefix (ending in '/'), which SageMaker
+   * copies into `/opt/ml/model` as it is (`ModelDataSource` with `S3DataType: S3Prefix`,
+   * `CompressionType: None`): large language models load faster without a tarball to unpack.
+   * Grants read on the prefix.
+   */
+  public static fromS3Prefix(location: S3Location, options: S3PrefixModelDataOptions = {}): ModelData {
+    return new PrefixModelData(location, options);
   }
 
   /**
@@ -92,6 +131,26 @@ class LocationModelData extends ModelData {
     checkTarGz(scope, this.location.uri, 'modelData location');
     this.location.grantRead(grantee);
     return { uri: this.location.uri };
+  }
+}
+
+class PrefixModelData extends ModelData {
+  constructor(private readonly location: S3Location, private readonly options: S3PrefixModelDataOptions) {
+    super();
+  }
+
+  public bind(scope: Construct, grantee: iam.IGrantable): ModelDataConfig {
+    this.location.validate(scope, 'modelData location');
+    const uri = this.location.uri;
+    const tail = Token.isUnresolved(uri) ? uri.slice(uri.lastIndexOf('}') + 1) : uri;
+    if ((!Token.isUnresolved(uri) || tail.length > 0) && !tail.endsWith('/')) {
+      throw new SageMakerConstructError(scope, `invalid modelData prefix ${describeValue(uri)}: ModelData.fromS3Prefix names a key prefix ending in '/' (uncompressed objects); use ModelData.fromS3Location for a .tar.gz`);
+    }
+    if (this.options.acceptEula === false) {
+      throw new SageMakerConstructError(scope, 'modelData acceptEula is false: SageMaker loads gated weights only when the EULA is accepted; set true to accept it, or leave it out');
+    }
+    this.location.grantRead(grantee);
+    return { uri, s3DataType: 'S3Prefix', compressionType: 'None', acceptEula: this.options.acceptEula };
   }
 }
 

@@ -251,9 +251,18 @@ export class Model extends ModelBase {
     // Binding validates the images and data (an error names this model) and grants the role.
     const rendered: CfnModel.ContainerDefinitionProperty[] = containers.map((c, i) => {
       const environment = { ...this.scriptModeEnvironment(c, i, grantee, props.networkIsolation ?? false), ...c.environment };
+      const data = c.modelData?.bind(this, grantee);
       return prune({
         image: c.image?.bind(this, grantee).imageUri,
-        modelDataUrl: c.modelData?.bind(this, grantee).uri,
+        modelDataUrl: data && data.s3DataType === undefined && data.acceptEula === undefined ? data.uri : undefined,
+        modelDataSource: data && (data.s3DataType !== undefined || data.acceptEula !== undefined) ? {
+          s3DataSource: {
+            s3Uri: data.uri,
+            s3DataType: data.s3DataType ?? 'S3Object',
+            compressionType: data.compressionType ?? (data.s3DataType === 'S3Prefix' ? 'None' : 'Gzip'),
+            modelAccessConfig: data.acceptEula !== undefined ? { acceptEula: data.acceptEula } : undefined,
+          },
+        } : undefined,
         modelPackageName: c.modelPackageArn,
         environment: Object.keys(environment).length ? environment : undefined,
         containerHostname: c.containerHostname,

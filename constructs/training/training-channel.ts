@@ -77,4 +77,11 @@ export interface TrainingChannel {
    * @default false
    */
   readonly recordIoWrapper?: boolean;
+  /**
+   * Accept the end-user license agreement of a gated model the channel reads (a JumpStart model's
+   * weights): renders `ModelAccessConfig: { AcceptEula: true }`. Only `true` is meaningful: a
+   * channel that reads gated weights without it fails when the job starts.
+   * @default - no EULA is accepted
+   */
+  readonly acceptEula?: boolean;
 }

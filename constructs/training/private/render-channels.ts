@@ -23,6 +23,7 @@ export function renderChannels(scope: IConstruct, problems: ProblemList, channel
     if (c.distribution === S3DataDistribution.SHARDED_BY_S3_KEY && (resources.instanceCount ?? 1) === 1 && !resources.instanceGroups) {
       problems.add(`channel ${describeValue(c.name)} is SHARDED_BY_S3_KEY on a single instance: sharding needs instanceCount > 1`);
     }
+    if (c.acceptEula === false) problems.add(`channel ${describeValue(c.name)} has acceptEula false: SageMaker reads gated weights only when the EULA is accepted; set true to accept it, or leave it out`);
     problems.addIf(c.location._uriProblem(`location of channel '${c.name}'`));
   }
   return channels.map((c) => prune({
@@ -32,6 +33,7 @@ export function renderChannels(scope: IConstruct, problems: ProblemList, channel
         S3DataType: c.s3DataType ?? S3DataType.S3_PREFIX,
         S3Uri: c.location.uri,
         S3DataDistributionType: c.distribution ?? S3DataDistribution.FULLY_REPLICATED,
+        ModelAccessConfig: c.acceptEula !== undefined ? { AcceptEula: c.acceptEula } : undefined,
       },
     },
     ContentType: c.contentType,
