@@ -2,8 +2,8 @@ import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
-import { catalog, catalogVersions, contentBucket, imageUri, InferenceConfig, lookup, ModelVersion, regionsWith, TrainingConfig } from './private/catalog';
-import { eulaHint, fineTunable, HostingResolution, label, needsEula, resolveHosting, variantOf } from './private/resolve';
+import { catalog, catalogVersions, contentBucket, imageUri, InferenceConfig, lookup, ModelVersion, regionsWith, TrainingConfig, variantFor } from './private/catalog';
+import { checkEula, fineTunable, HostingResolution, label, resolveHosting } from './private/resolve';
 import { ContainerImage, ContainerImageConfig } from '../core/container-image';
 import { InstanceType } from '../core/instance-type';
 import { JobNetworkOptions, NetworkOptions } from '../core/network';
@@ -80,12 +80,12 @@ export class JumpStartModel {
 
   /** The default instance type for hosting (of the default inference config). */
   public get defaultInstanceType(): string {
-    return this.inferenceConfig(undefined).config.defaultInstanceType!;
+    return this.defaultInferenceConfig().defaultInstanceType!;
   }
 
   /** The instance types the model supports for hosting (of the default inference config). */
   public get supportedInstanceTypes(): string[] {
-    return [...this.inferenceConfig(undefined).config.supportedInstanceTypes ?? []];
+    return [...this.defaultInferenceConfig().supportedInstanceTypes ?? []];
   }
 
   /** Whether hosting needs `acceptEula: true` (gated weights, e.g. Llama). */
@@ -125,11 +125,8 @@ export class JumpStartModel {
     if (config && instanceType && !(config.supportedInstanceTypes ?? []).includes(instanceType)) {
       problems.add(`instanceType ${describeValue(instanceType)} is not one the JumpStart model ${this.label(resolved!.version)} trains on: use one of ${(config.supportedInstanceTypes ?? []).join(', ')}`);
     }
-    if (spec && needsEula(spec, undefined) && options.acceptEula !== true) {
-      problems.add(`JumpStart model ${this.label(resolved!.version)} has gated weights under a license (EULA${eulaHint(spec)}): read it, then set acceptEula: true`);
-    }
-    if (options.acceptEula === false) problems.add('acceptEula is false: leave it out, or set true to accept the model\'s EULA');
-    const variant = config && instanceType ? variantOf(config, instanceType) : undefined;
+    if (spec) checkEula(problems, spec, undefined, options.acceptEula, this.label(resolved!.version));
+    const variant = config && instanceType ? variantFor(config, instanceType) : undefined;
     if (config && instanceType && variant && !variant.image) {
       problems.add(`the JumpStart model ${this.label(resolved!.version)} has no training image for ${describeValue(instanceType)}`);
     }
@@ -222,9 +219,9 @@ export class JumpStartModel {
     return r;
   }
 
-  private inferenceConfig(name: string | undefined): { config: InferenceConfig } {
+  private defaultInferenceConfig(): InferenceConfig {
     const { spec } = this.known();
-    return { config: spec.inference[name ?? spec.defaultInferenceConfig] };
+    return spec.inference[spec.defaultInferenceConfig];
   }
 
   private label(version: string): string {

@@ -78,7 +78,7 @@ export function tableVersions(key: string): string[] {
 }
 
 /** Orders '1.2-1' < '1.10-1' < '1.10-1-py312'; numeric parts before text parts. */
-function compareVersions(a: string, b: string): number {
+export function compareVersions(a: string, b: string): number {
   const pa = a.split(/[.-]/);
   const pb = b.split(/[.-]/);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {

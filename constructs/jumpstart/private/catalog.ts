@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CfnMapping, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { compareVersions } from '../../core/private/aws-images';
 import { describeValue, SageMakerConstructError } from '../../private/errors';
 
 // The vendored subset of JumpStart's model specs, as scripts/gen-jumpstart-catalog.mjs writes it
@@ -82,16 +83,6 @@ export function catalog(): Catalog {
 /** Versions of a model in the catalog, oldest first (numeric, part by part). */
 export function catalogVersions(modelId: string): string[] {
   return Object.keys(catalog().models[modelId] ?? {}).sort(compareVersions);
-}
-
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d) return d;
-  }
-  return 0;
 }
 
 /** The spec of a model version, or a problem naming what the catalog has. */

@@ -1,4 +1,4 @@
-import { catalog, catalogVersions, InferenceConfig, instanceFamily, lookup, ModelVersion, TrainingConfig, Variant, variantFor } from './catalog';
+import { catalog, catalogVersions, InferenceConfig, lookup, ModelVersion, Variant, variantFor } from './catalog';
 import { describeValue, ProblemList } from '../../private/errors';
 
 /** What hosting a JumpStart model on an instance type resolves to. */
@@ -50,12 +50,9 @@ export function resolveHosting(model: ModelRef, problems: ProblemList, options: 
   if (!supported.includes(instanceType)) {
     problems.add(`instanceType ${describeValue(instanceType)} is not one the JumpStart model ${what}${name !== 'default' ? ` (config ${name})` : ''} is hosted on: use one of ${supported.join(', ')}`);
   }
-  const variant = variantOf(config, instanceType);
+  const variant = variantFor(config, instanceType);
   if (!variant.image) problems.add(`the JumpStart model ${what} has no inference image for ${describeValue(instanceType)}`);
-  if (needsEula(spec, config) && options.acceptEula !== true) {
-    problems.add(`JumpStart model ${what} has gated weights under a license (EULA${eulaHint(spec)}): read it, then set acceptEula: true`);
-  }
-  if (options.acceptEula === false) problems.add('acceptEula is false: leave it out, or set true to accept the model\'s EULA');
+  checkEula(problems, spec, config, options.acceptEula, what);
   if (spec.deprecated || spec.vulnerable) {
     problems.add(`JumpStart model ${what} is ${spec.deprecated ? 'deprecated' : 'marked vulnerable'} in its spec: use another version (${catalogVersions(model.modelId).join(', ')})`);
   }
@@ -68,18 +65,12 @@ export function fineTunable(): string[] {
   return Object.keys(models).filter((id) => Object.values(models[id]).some((v) => v.training)).sort();
 }
 
-/** Whether the weights are gated (the SDK's is_gated_model: a gated bucket or a hosting EULA). */
-export function needsEula(spec: ModelVersion, config: InferenceConfig | undefined): boolean {
-  return spec.gatedBucket === true || (config ?? spec.inference[spec.defaultInferenceConfig]).eulaKey !== undefined;
-}
-
-/** Where the EULA is, for messages. */
-export function eulaHint(spec: ModelVersion): string {
-  const key = Object.values(spec.inference).find((c) => c.eulaKey)?.eulaKey;
-  return key ? `: s3://jumpstart-cache-prod-<region>/${key}` : '';
-}
-
-/** The variant of an instance type ('' family: only an exact entry). */
-export function variantOf(config: InferenceConfig | TrainingConfig, instanceType: string): Variant {
-  return instanceFamily(instanceType) || config.variants[instanceType] ? variantFor(config, instanceType) : {};
+/** A gated model (the SDK's is_gated_model: a gated bucket or a hosting EULA) needs acceptEula: true. */
+export function checkEula(problems: ProblemList, spec: ModelVersion, config: InferenceConfig | undefined, acceptEula: boolean | undefined, what: string): void {
+  const gated = spec.gatedBucket === true || (config ?? spec.inference[spec.defaultInferenceConfig]).eulaKey !== undefined;
+  if (gated && acceptEula !== true) {
+    const key = Object.values(spec.inference).find((c) => c.eulaKey)?.eulaKey;
+    problems.add(`JumpStart model ${what} has gated weights under a license (EULA${key ? `: s3://jumpstart-cache-prod-<region>/${key}` : ''}): read it, then set acceptEula: true`);
+  }
+  if (acceptEula === false) problems.add('acceptEula is false: leave it out, or set true to accept the model\'s EULA');
 }
