@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Regenerates constructs/core/images/image-table.json, the per-region table of the container
 // images SageMaker provides (built-in algorithms, framework containers, LLM serving containers,
-// Neuron and Graviton variants, Spark, Data Wrangler, Debugger rules, Model Monitor, Clarify), from
+// Neuron and Graviton variants, Neo serving images, Spark, Data Wrangler, Debugger rules, Model
+// Monitor, Clarify), from
 // a local copy of the SageMaker Python SDK's image URI config files:
 //
 //   node scripts/gen-image-table.mjs <dir-with-image_uri_config-json-files> [--commit <sha>] [--date <YYYY-MM-DD>]
@@ -70,6 +71,15 @@ const SOURCES = {
   'huggingface-tei-cpu': ['inference'],
   'huggingface-vllm': ['inference'],
   'huggingface-vllm-neuronx': ['inference'],
+  // Neo serving images for compiled models (the SDK's `_compilation_image_uri` picks them by target)
+  'image-classification-neo': ['inference'],
+  'inferentia-mxnet': ['inference'],
+  'inferentia-pytorch': ['inference'],
+  'inferentia-tensorflow': ['inference'],
+  'neo-mxnet': ['inference'],
+  'neo-pytorch': ['inference'],
+  'neo-tensorflow': ['inference'],
+  'xgboost-neo': ['inference'],
   // AWS-owned tool images
   'clarify': ['processing'],
   'data-wrangler': ['processing'],
