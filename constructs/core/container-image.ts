@@ -7,8 +7,10 @@ import { DockerImageAsset, Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { BuiltInAlgorithm, Framework, FrameworkImageOptions, ImageScope, LlmServingContainer, LlmServingImageOptions, SparkProcessingImageOptions } from './aws-image-options';
+import { NeoServingImageOptions } from './neo';
 import { AwsImageRequest, builtInAlgorithmOfUri, renderAwsImageUri, resolveAwsImage, tablePartitions, tableRegions, tableVersions } from './private/aws-images';
 import { ImageFacts, UNKNOWN_IMAGE } from './private/image-facts';
+import { neoImageRequest } from './private/neo-images';
 import { describeValue, SageMakerConstructError } from '../private/errors';
 
 /** Options for an image built from a local Dockerfile. */
@@ -90,6 +92,23 @@ export abstract class ContainerImage {
       defaultToNewest: true,
       instanceType: options.instanceType?.name,
     }, 'framework');
+  }
+
+  /**
+   * The image that hosts a model compiled by SageMaker Neo for a SageMaker target device, as the
+   * SageMaker Python SDK picks it: `xgboost-neo` for XGBoost; for PyTorch, TensorFlow and MXNet the
+   * `inferentia-<framework>` image on `ml_inf1` and the `neo-<framework>` image (GPU build on the p
+   * and g families) on the other targets. Edge devices and platforms, Graviton, Inf2, Trainium and
+   * Elastic Inference targets, and the other frameworks have no image here: a synth error says so
+   * (a deploy-time `CompilationJob` also returns the image Neo recommends, `inferenceImageUri`).
+   */
+  public static neo(options: NeoServingImageOptions): ContainerImage {
+    return new NeoImage(options);
+  }
+
+  /** The image that hosts a built-in Image Classification model compiled by SageMaker Neo (`image-classification-neo`). */
+  public static neoImageClassification(): ContainerImage {
+    return new AwsOwnedImage({ key: 'image-classification-neo', scope: ImageScope.INFERENCE, defaultToNewest: true }, 'framework');
   }
 
   /**
@@ -243,6 +262,23 @@ class SparkImage extends AwsOwnedImage {
       throw new SageMakerConstructError(scope, `sparkProcessing: invalid containerVersion ${describeValue(containerVersion)}: use a number such as '1' (the tag gets 'v1')`);
     }
     return this.bindRequest(scope, grantee, containerVersion !== undefined ? { containerVersion: `v${containerVersion}` } : {});
+  }
+}
+
+/** A Neo serving image: the image key and processor follow from the compilation's framework and target. */
+class NeoImage extends ContainerImage {
+  constructor(private readonly options: NeoServingImageOptions) {
+    super();
+  }
+
+  public _facts(): ImageFacts {
+    const version = this.options.frameworkVersion;
+    return { known: true, scope: ImageScope.INFERENCE, description: `Neo serving image for ${this.options.framework}${version !== undefined && !Token.isUnresolved(version) ? ` ${version}` : ''}` };
+  }
+
+  public bind(scope: Construct, _grantee?: iam.IGrantable): ContainerImageConfig {
+    // SageMaker pulls its own images with its service principal: nothing to grant.
+    return { imageUri: renderAwsImageUri(scope, resolveAwsImage(scope, neoImageRequest(scope, this.options))) };
   }
 }
 

@@ -4,6 +4,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { DeployTimeJobOptions } from './training-job';
 import { RenderOptions } from './training-spec';
+import { ContainerImage } from '../core/container-image';
+import { NeoFramework, NeoTarget } from '../core/neo';
+import { NEO_ACCELERATORS, NEO_ARCHES, NEO_DEVICES, NEO_OSES } from '../core/private/neo-images';
 import { S3Location } from '../core/s3-location';
 import { COMPILATION_JOB_RESOURCE_TYPE, CompilationJobAttribute } from '../private/contracts/sagemaker-job';
 import { DeployTimeJobKind, JOB_NAME_BUDGETS, startDeployTimeJob } from '../private/deploy-time-job';
@@ -12,55 +15,6 @@ import { grantJobBasics, prune, renderTags } from '../private/job-render';
 import { grantKeyReadWrite } from '../private/kms';
 import { checkNow, checkTags, seconds } from '../private/rules';
 import type { CreateCompilationJobRequest } from '@aws-sdk/client-sagemaker';
-
-/** The framework a model to compile was trained with (CreateCompilationJob's `Framework`). */
-export enum NeoFramework {
-  TENSORFLOW = 'TENSORFLOW',
-  KERAS = 'KERAS',
-  MXNET = 'MXNET',
-  ONNX = 'ONNX',
-  PYTORCH = 'PYTORCH',
-  XGBOOST = 'XGBOOST',
-  TFLITE = 'TFLITE',
-  DARKNET = 'DARKNET',
-  SKLEARN = 'SKLEARN',
-}
-
-/** What Neo compiles for: a SageMaker instance family or an edge device (`TargetDevice`), or a platform. */
-export class NeoTarget {
-  /** A target device (CreateCompilationJob's `TargetDevice`, e.g. 'ml_c5', 'ml_inf2', 'jetson_nano'). */
-  public static targetDevice(name: string): NeoTarget {
-    return new NeoTarget(name, undefined);
-  }
-
-  /**
-   * An operating system and architecture (optionally an accelerator), for devices without a
-   * target device name.
-   */
-  public static platform(os: string, arch: string, accelerator?: string): NeoTarget {
-    return new NeoTarget(undefined, { os, arch, accelerator });
-  }
-
-  /** The SageMaker instances of `ml.c5.*`. */
-  public static readonly ML_C5 = NeoTarget.targetDevice('ml_c5');
-  /** The SageMaker instances of `ml.m5.*`. */
-  public static readonly ML_M5 = NeoTarget.targetDevice('ml_m5');
-  /** The SageMaker instances of `ml.g4dn.*`. */
-  public static readonly ML_G4DN = NeoTarget.targetDevice('ml_g4dn');
-  /** AWS Inferentia (`ml.inf1.*`). */
-  public static readonly ML_INF1 = NeoTarget.targetDevice('ml_inf1');
-  /** AWS Inferentia2 (`ml.inf2.*`). */
-  public static readonly ML_INF2 = NeoTarget.targetDevice('ml_inf2');
-  /** Graviton (`ml.c6g.*`). */
-  public static readonly ML_C6G = NeoTarget.targetDevice('ml_c6g');
-
-  private constructor(
-    /** The target device, if one. */
-    public readonly device: string | undefined,
-    /** @internal */
-    public readonly _platform: { os: string; arch: string; accelerator?: string } | undefined,
-  ) {}
-}
 
 /** Properties of a CompilationSpec. */
 export interface CompilationSpecProps {
@@ -105,11 +59,6 @@ export interface CompilationSpecProps {
   readonly tags?: { [key: string]: string };
 }
 
-const DEVICES = new Set(['lambda', 'ml_m4', 'ml_m5', 'ml_m6g', 'ml_c4', 'ml_c5', 'ml_c6g', 'ml_p2', 'ml_p3', 'ml_g4dn', 'ml_inf1', 'ml_inf2', 'ml_trn1', 'ml_eia2', 'jetson_tx1', 'jetson_tx2', 'jetson_nano', 'jetson_xavier', 'rasp3b', 'rasp4b', 'imx8qm', 'deeplens', 'rk3399', 'rk3288', 'aisage', 'sbe_c', 'qcs605', 'qcs603', 'sitara_am57x', 'amba_cv2', 'amba_cv22', 'amba_cv25', 'x86_win32', 'x86_win64', 'coreml', 'jacinto_tda4vm', 'imx8mplus']);
-const OSES = ['ANDROID', 'LINUX'];
-const ARCHES = ['X86_64', 'X86', 'ARM64', 'ARM_EABI', 'ARM_EABIHF'];
-const ACCELERATORS = ['INTEL_GRAPHICS', 'MALI', 'NVIDIA', 'NNA'];
-
 /**
  * A SageMaker Neo compilation job, described once: the CreateCompilationJob request (checked
  * against the API's limits at synth) and the grants its role needs. Run it at deploy time with
@@ -151,13 +100,13 @@ export class CompilationSpec {
       problems.add(`compilerOptions is ${p.compilerOptions.length} characters: use 3-1024`);
     }
     const t = p.target;
-    if (t.device !== undefined && !DEVICES.has(t.device)) {
-      problems.add(`invalid target device ${describeValue(t.device)}: use one of ${[...DEVICES].join(', ')}, or NeoTarget.platform(os, arch)`);
+    if (t.device !== undefined && !NEO_DEVICES.has(t.device)) {
+      problems.add(`invalid target device ${describeValue(t.device)}: use one of ${[...NEO_DEVICES].join(', ')}, or NeoTarget.platform(os, arch)`);
     }
     if (t._platform) {
-      if (!OSES.includes(t._platform.os)) problems.add(`invalid target platform os ${describeValue(t._platform.os)}: use ${OSES.join(' or ')}`);
-      if (!ARCHES.includes(t._platform.arch)) problems.add(`invalid target platform arch ${describeValue(t._platform.arch)}: use one of ${ARCHES.join(', ')}`);
-      if (t._platform.accelerator !== undefined && !ACCELERATORS.includes(t._platform.accelerator)) problems.add(`invalid target platform accelerator ${describeValue(t._platform.accelerator)}: use one of ${ACCELERATORS.join(', ')}`);
+      if (!NEO_OSES.includes(t._platform.os)) problems.add(`invalid target platform os ${describeValue(t._platform.os)}: use ${NEO_OSES.join(' or ')}`);
+      if (!NEO_ARCHES.includes(t._platform.arch)) problems.add(`invalid target platform arch ${describeValue(t._platform.arch)}: use one of ${NEO_ARCHES.join(', ')}`);
+      if (t._platform.accelerator !== undefined && !NEO_ACCELERATORS.includes(t._platform.accelerator)) problems.add(`invalid target platform accelerator ${describeValue(t._platform.accelerator)}: use one of ${NEO_ACCELERATORS.join(', ')}`);
     }
     const maxRuntime = seconds(problems, 'maxRuntime', p.maxRuntime ?? Duration.minutes(15), 1, 86400);
     checkTags(problems, 'tags', p.tags);
@@ -175,6 +124,14 @@ export class CompilationSpec {
       StoppingCondition: { MaxRuntimeInSeconds: maxRuntime },
       Tags: renderTags(p.tags),
     }) as Omit<CreateCompilationJobRequest, 'CompilationJobName'>;
+  }
+
+  /**
+   * The image that hosts the compiled model on SageMaker: `ContainerImage.neo` for this spec's
+   * framework, framework version and target (a synth error for targets SageMaker does not host).
+   */
+  public servingImage(): ContainerImage {
+    return ContainerImage.neo({ framework: this.props.framework, frameworkVersion: this.props.frameworkVersion, target: this.props.target });
   }
 
   /** Grants `grantee` (the job's role) what the job needs: read the model, write the output, logs. */
@@ -196,8 +153,8 @@ export interface CompilationJobProps extends DeployTimeJobOptions {
  * Compiles a trained model with SageMaker Neo when the stack deploys, with the guarantees of a
  * deploy-time `TrainingJob`: a name hashed from the request, the deployment waits (at most 50
  * minutes), a failure fails it with SageMaker's reason, and a rollback or stack delete stops a
- * running job. Host the result (`compiledModelDataUri`) with the Neo image for its framework and
- * target.
+ * running job. Host the result (`compiledModelDataUri`) with `servingImage()`, the Neo image for its
+ * framework and target.
  */
 export class CompilationJob extends Construct implements iam.IGrantable {
   /** @attribute */
@@ -209,9 +166,18 @@ export class CompilationJob extends Construct implements iam.IGrantable {
    * @attribute
    */
   public readonly compiledModelDataUri: string;
+  /**
+   * The image Neo recommends for hosting the compiled model (DescribeCompilationJob's
+   * `InferenceImage`, which the SageMaker Python SDK hosts compiled models with). Empty for targets
+   * SageMaker does not host (edge devices, platforms).
+   * @attribute
+   */
+  public readonly inferenceImageUri: string;
   /** The role the job runs as. */
   public readonly role: iam.IRole;
   public readonly grantPrincipal: iam.IPrincipal;
+  /** What the job compiles. */
+  public readonly spec: CompilationSpec;
 
   constructor(scope: Construct, id: string, props: CompilationJobProps) {
     super(scope, id);
@@ -228,6 +194,17 @@ export class CompilationJob extends Construct implements iam.IGrantable {
     this.compilationJobName = job.resource.getAttString('CompilationJobName' satisfies CompilationJobAttribute);
     this.compilationJobArn = job.resource.getAttString('CompilationJobArn' satisfies CompilationJobAttribute);
     this.compiledModelDataUri = job.resource.getAttString('CompiledModelDataUri' satisfies CompilationJobAttribute);
+    this.inferenceImageUri = job.resource.getAttString('InferenceImage' satisfies CompilationJobAttribute);
+    this.spec = props.spec;
+  }
+
+  /**
+   * The image that hosts the compiled model, resolved at synth from the bundled table for the
+   * stack's region (`CompilationSpec.servingImage()`). For a target without one in the table
+   * (ml_inf2, ml_trn1, Graviton), use `ContainerImage.fromImageUri(job.inferenceImageUri)`.
+   */
+  public servingImage(): ContainerImage {
+    return this.spec.servingImage();
   }
 }
 

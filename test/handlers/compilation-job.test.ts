@@ -28,9 +28,13 @@ const props = () => ({ NameBase: BASE, Request: JSON.stringify(request) });
 const jobName = () => resolvedJobName(COMPILATION_JOB_RESOURCE_TYPE, BASE, request, STACK_ID);
 
 /** SageMaker's compilation jobs: STARTING, then INPROGRESS, COMPLETED (or FAILED); Stop makes them STOPPING, then STOPPED. */
+const NEO_IMAGE = `802834080501.dkr.ecr.${REGION}.amazonaws.com/sagemaker-inference-pytorch:1.13-cpu-py3`;
+
 class FakeNeo {
   readonly jobs = new Map<string, { createdAt: number; stopAt?: number; input: any }>();
   readonly calls: string[] = [];
+  /** The InferenceImage of a completed job: Neo's recommendation for a SageMaker target, none for an edge device. */
+  image: string | undefined = NEO_IMAGE;
   constructor(private readonly clock: VirtualClock, private readonly runMs: number, private readonly fail?: string) {}
 
   status(name: string): string | undefined {
@@ -65,7 +69,7 @@ class FakeNeo {
       CompilationJobArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:compilation-job/${job}`,
       CompilationJobStatus: status,
       ...(status === 'FAILED' ? { FailureReason: this.fail } : {}),
-      ...(status === 'COMPLETED' ? { ModelArtifacts: { S3ModelArtifacts: `s3://data-bucket/compiled/model-ml_c5.tar.gz` } } : {}),
+      ...(status === 'COMPLETED' ? { ModelArtifacts: { S3ModelArtifacts: `s3://data-bucket/compiled/model-ml_c5.tar.gz` }, ...(this.image ? { InferenceImage: this.image } : {}) } : {}),
     };
   }
 }
@@ -91,8 +95,17 @@ describe('deploy-time compilation job through the Provider framework', () => {
       CompilationJobName: jobName(),
       CompilationJobArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:compilation-job/${jobName()}`,
       CompiledModelDataUri: 's3://data-bucket/compiled/model-ml_c5.tar.gz',
+      InferenceImage: NEO_IMAGE,
     });
     expect(neo.calls.filter((c) => c === 'CreateCompilationJobCommand')).toHaveLength(1);
+  });
+
+  test('an edge-device compilation (no InferenceImage) completes with an empty inference image', async () => {
+    const { neo, cfn } = stack(8 * MIN);
+    neo.image = undefined;
+    const create = await cfn.create(props());
+    expect(create.status).toBe('SUCCESS');
+    expect(create.data?.InferenceImage).toBe('');
   });
 
   test('a failed compilation fails the create with SageMaker\'s reason', async () => {

@@ -77,6 +77,11 @@ export function tableVersions(key: string): string[] {
   return [...versions].sort(compareVersions);
 }
 
+/** The version aliases of an image key's scope ('2.9' -> '2.9.2'...); none for an unknown key or scope. */
+export function tableAliases(key: string, scope: string): string[] {
+  return Object.keys(imageTable().images[key]?.[scope]?.aliases ?? {});
+}
+
 /** Orders '1.2-1' < '1.10-1' < '1.10-1-py312'; numeric parts before text parts. */
 export function compareVersions(a: string, b: string): number {
   const pa = a.split(/[.-]/);

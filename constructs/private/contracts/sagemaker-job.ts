@@ -31,7 +31,7 @@ export interface JobSecretReference {
 export type TrainingJobAttribute = 'TrainingJobName' | 'TrainingJobArn' | 'ModelDataUri';
 
 /** The attributes a compilation job resource returns. */
-export type CompilationJobAttribute = 'CompilationJobName' | 'CompilationJobArn' | 'CompiledModelDataUri';
+export type CompilationJobAttribute = 'CompilationJobName' | 'CompilationJobArn' | 'CompiledModelDataUri' | 'InferenceImage';
 
 /** The attributes a tuning job resource returns. */
 export type TuningJobAttribute = 'HyperParameterTuningJobName' | 'HyperParameterTuningJobArn' | 'BestTrainingJobName' | 'BestModelDataUri' | 'BestObjectiveValue';

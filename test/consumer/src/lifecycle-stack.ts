@@ -73,6 +73,14 @@ export class ConsumerLifecycleStack extends Stack {
         outputLocation: S3Location.inDataBucket(data, 'compiled/'),
       }),
     });
+    // hosted with the image Neo recommends (the bundled Neo images stop at Inf1), and the same model
+    // compiled for ml.c5 with its Neo image from the bundled table
+    const compiledModel = (modelId: string, image: ContainerImage, job: CompilationJob) => new Model(this, modelId, {
+      containers: [{ image, modelData: ModelData.fromS3Location(S3Location.fromUri(job.compiledModelDataUri)) }],
+    });
+    compiledModel('CompiledInf2', ContainerImage.fromImageUri(compiled.inferenceImageUri), compiled);
+    const forC5 = new CompilationJob(this, 'CompileC5', { spec: new CompilationSpec({ ...compiled.spec.props, target: NeoTarget.ML_C5 }) });
+    compiledModel('CompiledC5', forC5.servingImage(), forC5);
 
     // Several models on one endpoint, scaled to zero
     const modelOf = (modelId: string, key: string) => new Model(this, modelId, { containers: [{ image: XGBOOST, modelData: ModelData.fromS3Location(S3Location.inDataBucket(data, key)) }] });

@@ -94,7 +94,7 @@ import {
   runtime,
 } from '../../../private/handlers/runtime';
 
-import { COMPILATION_JOB_RESOURCE_TYPE, JobSecretReference, SageMakerJobProperties, TRAINING_JOB_RESOURCE_TYPE, TUNING_JOB_RESOURCE_TYPE } from '../../../private/contracts/sagemaker-job';
+import { COMPILATION_JOB_RESOURCE_TYPE, CompilationJobAttribute, JobSecretReference, SageMakerJobProperties, TRAINING_JOB_RESOURCE_TYPE, TUNING_JOB_RESOURCE_TYPE } from '../../../private/contracts/sagemaker-job';
 import type { Wire } from '../../../private/contracts';
 import { isSageMakerName } from '../../../private/contracts/names';
 export { COMPILATION_JOB_RESOURCE_TYPE, TRAINING_JOB_RESOURCE_TYPE, TUNING_JOB_RESOURCE_TYPE };
@@ -1006,7 +1006,9 @@ function completedCompilation(rt: Runtime, name: string, out: DescribeCompilatio
     CompilationJobName: out.CompilationJobName ?? name,
     CompilationJobArn: out.CompilationJobArn ?? '',
     CompiledModelDataUri: out.ModelArtifacts?.S3ModelArtifacts ?? '',
-  };
+    // the image Neo recommends for a SageMaker target (none for edge devices and platforms)
+    InferenceImage: out.InferenceImage ?? '',
+  } satisfies Record<CompilationJobAttribute, string>;
   rt.log({ action: 'poll', jobName: name, status: out.CompilationJobStatus, result: 'completed', compiledModelDataUri: data.CompiledModelDataUri });
   return { IsComplete: true, Data: data };
 }
