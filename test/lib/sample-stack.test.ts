@@ -19,10 +19,22 @@ function sample(config = DEFAULT_CONFIG) {
   return { app, stack };
 }
 
+/**
+ * The default (standard profile) sample, synthesized and validated once for every describe below
+ * that reads it: each synthesis of the whole sample with the four cdk-nag packs costs seconds.
+ */
+let defaultSample: { app: ReturnType<typeof testApp>; stack: SageMakerLifecycleStack; findings: ReturnType<typeof validationFindings>; template: Template } | undefined;
+function validatedDefault() {
+  if (!defaultSample) {
+    const { app, stack } = sample();
+    const findings = validationFindings(app);
+    defaultSample = { app, stack, findings, template: writtenTemplate(app, stack) };
+  }
+  return defaultSample;
+}
+
 describe('sample lifecycle stack', () => {
-  const { app, stack } = sample();
-  const findings = validationFindings(app);
-  const template = writtenTemplate(app, stack);
+  const { app, stack, findings, template } = validatedDefault();
 
   test('passes cdk-nag (4 packs) and the built-in CloudFormation validation with no finding', () => {
     expect(findings).toEqual([]);
@@ -104,8 +116,7 @@ describe('the lean profile, with the opt-in notebook instance and work team', ()
 });
 
 describe('the standard profile monitors bias and feeds the feature group', () => {
-  const { stack } = sample();
-  const t = Template.fromStack(stack);
+  const t = validatedDefault().template;
   test('a daily Clarify bias monitor with its seeded analysis configuration', () => {
     t.hasResourceProperties('AWS::SageMaker::MonitoringSchedule', { MonitoringScheduleConfig: Match.objectLike({ MonitoringType: 'ModelBias', ScheduleConfig: { ScheduleExpression: 'cron(0 3 ? * * *)' } }) });
     t.hasResourceProperties('Custom::SageMakerDataSeed', { DestinationKey: 'clarify/bias/analysis_config.json' });
@@ -119,17 +130,14 @@ describe('the standard profile monitors bias and feeds the feature group', () =>
 
 describe('by default', () => {
   test('no notebook instance and no workforce (both opt-in)', () => {
-    const { stack } = sample();
-    const t = Template.fromStack(stack);
+    const t = validatedDefault().template;
     t.resourceCountIs('AWS::SageMaker::NotebookInstance', 0);
     t.resourceCountIs('AWS::SageMaker::Workforce', 0);
   });
 });
 
 describe('the standard profile serves the trained model', () => {
-  const standard = sample();
-  validationFindings(standard.app);
-  const template = writtenTemplate(standard.app, standard.stack);
+  const template = validatedDefault().template;
 
   test('a real-time endpoint with data capture, autoscaling, alarms to the alerts topic and an hourly data-quality monitor', () => {
     template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {

@@ -1,8 +1,31 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, AppProps, CloudFormationValidatePlugin, Stack, Validations } from 'aws-cdk-lib';
+import { App, AppProps, CloudFormationValidatePlugin, IPolicyValidationContext, Stack, Validations } from 'aws-cdk-lib';
+import * as applicationautoscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as stepfunctions from 'aws-cdk-lib/aws-stepfunctions';
 import { IConstruct } from 'constructs';
+import * as dataSeed from '../../constructs/private/contracts/data-seed';
+import * as domainCleanup from '../../constructs/private/contracts/domain-cleanup';
+import * as latestApproved from '../../constructs/private/contracts/latest-approved';
+import * as restrictDefaultSg from '../../constructs/private/contracts/restrict-default-sg';
+import * as sageMakerJob from '../../constructs/private/contracts/sagemaker-job';
 import { applyComplianceChecks } from '../../lib/compliance';
 
 const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
@@ -16,8 +39,43 @@ export interface Finding {
   readonly description: string;
 }
 
-/** One instance for every test app: its validation engine loads once per Jest worker. */
+/** One instance for every test app: its validation engine loads once per Jest worker (see warmEngine). */
 const CFN_VALIDATE = new CloudFormationValidatePlugin();
+
+/**
+ * The resource types the library's stacks have: every L1 type of the aws-cdk-lib modules it uses,
+ * its custom resources and aws-cdk-lib's own.
+ */
+function libraryResourceTypes(): Set<string> {
+  const types = new Set<string>(['AWS::CDK::Metadata', 'AWS::CloudFormation::CustomResource', 'Custom::S3AutoDeleteObjects', 'Custom::VpcRestrictDefaultSG']);
+  const modules = [applicationautoscaling, cloudwatch, cognito, ec2, ecr, events, iam, kms, lambda, logs, s3, sagemaker, scheduler, secretsmanager, sns, sqs, ssm, stepfunctions];
+  for (const mod of modules) {
+    for (const value of Object.values(mod)) {
+      const type = (value as { CFN_RESOURCE_TYPE_NAME?: unknown } | undefined)?.CFN_RESOURCE_TYPE_NAME;
+      if (typeof type === 'string') types.add(type);
+    }
+  }
+  for (const type of [dataSeed, domainCleanup, latestApproved, restrictDefaultSg, sageMakerJob].flatMap((m) => Object.values(m))) if (typeof type === 'string' && type.startsWith('Custom::')) types.add(type);
+  return types;
+}
+
+/**
+ * The plugin builds its validation engine for the resource types of the templates it validates and
+ * builds it anew (about 100 ms) whenever a template has a type the engine was not built for, which
+ * hundreds of validity tests with different resources would do (and free the old engine each time). Validating once, first, a template
+ * with every type the library's stacks have builds one engine the later validations reuse. The
+ * engine selects its rules by type, so building it for a superset loses no finding.
+ */
+let warmed = false;
+function warmEngine(): void {
+  if (warmed) return;
+  warmed = true;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-validate-warm-'));
+  const templatePath = path.join(dir, 'warm.template.json');
+  const resources = Object.fromEntries([...libraryResourceTypes()].map((type, i) => [`R${i}`, { Type: type, Properties: {} }]));
+  fs.writeFileSync(templatePath, JSON.stringify({ Resources: resources }));
+  CFN_VALIDATE.validate({ templatePaths: [templatePath], stackTemplates: [{ stackConstructPath: 'Warm', templatePath, accountId: undefined, region: undefined }], appConstruct: new App() } as unknown as IPolicyValidationContext);
+}
 
 /**
  * An App configured like the project's app: cdk.json's feature flags (built-in validation on) and
@@ -32,6 +90,7 @@ export function testApp(props: AppProps = {}): App {
   applyComplianceChecks(app);
   // The built-in CloudFormation validation, registered explicitly: jest-env.js turns off its
   // automatic registration for the tests that do not assert validity.
+  warmEngine();
   Validations.of(app).addPlugins(CFN_VALIDATE);
   return app;
 }
