@@ -7,7 +7,7 @@ import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct, IConstruct } from 'constructs';
 import { AssetLocation } from './private/asset-location';
 import type { ModelParallelConfig } from './private/model-parallel-rules';
-import { EncodedHyperparameter, pythonJsonDumps } from './private/python-json';
+import { EncodedHyperparameter, pythonJsonDumps } from '../private/python-json';
 import { S3Location } from '../core/s3-location';
 import { describeValue, SageMakerConstructError } from '../private/errors';
 import { tarGzip } from '../private/tar';

@@ -1,5 +1,6 @@
 import { Duration, Token, Tokenization } from 'aws-cdk-lib';
 import { describeValue, ProblemList } from '../../private/errors';
+import { pythonJsonDumps } from '../../private/python-json';
 import { ParameterType, PipelineExpression } from '../expressions';
 
 // Render helpers of the QualityCheck and ClarifyCheck steps (not public API): the SageMaker Python
@@ -23,17 +24,11 @@ export const CLARIFY_PATHS = {
 };
 
 /**
- * JSON as Python's `json.dumps` writes it (`", "` and `": "` separators): the SDK puts
- * `json.dumps(dataset_format)` into the Model Monitor job's environment, and the same bytes keep a
- * definition identical to the SDK's.
+ * JSON as Python's `json.dumps` writes it (`", "` and `": "` separators, non-ASCII escaped): the
+ * SDK puts `json.dumps(dataset_format)` into the Model Monitor job's environment, and the same bytes
+ * keep a definition identical to the SDK's.
  */
-export function pythonJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`).join(', ')}}`;
-  }
-  return JSON.stringify(value);
-}
+export const pythonJson = pythonJsonDumps;
 
 /** An S3 input of a check job, in the SDK's complete form (every member written). */
 export function s3Input(name: string, uri: string, localPath: string, compression: string = 'None'): Record<string, unknown> {

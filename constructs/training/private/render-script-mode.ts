@@ -7,7 +7,7 @@ import {
 import {
   mpConfigProblems, mpTokenProblems, SMP_V1_UNSUPPORTED_IMAGE_TAGS, SMP_V1_UNSUPPORTED_INSTANCE, SMP_V2_PYTORCH_VERSIONS, SMP_V2_REGIONS, smpV2ImageUri,
 } from './model-parallel-rules';
-import { EncodedHyperparameter } from './python-json';
+import { EncodedHyperparameter, pythonJsonDumps } from '../../private/python-json';
 import type { ImageFacts } from '../../core/private/image-facts';
 import { describeValue, ProblemList } from '../../private/errors';
 import type { Distribution, TrainingCode, TrainingCodeConfig } from '../training-code';
@@ -19,18 +19,20 @@ const SCRIPT_MODE_NAMES = ['sagemaker_program', 'sagemaker_submit_directory', 's
 const CONTAINER_LOG_LEVEL = 20;
 
 /**
- * A hyperparameter value as the SDK's framework estimators encode it (`json.dumps`): strings
- * quoted, numbers and booleans as JSON. A deploy-time value (a token) goes as it is, as the SDK
- * passes pipeline variables (`to_string()`); the containers decode what is not JSON as a plain string.
+ * A hyperparameter value as the SDK's framework estimators encode it (`json.dumps`, so `[64, 128]`
+ * and `"caf\u00e9"`): strings quoted, numbers and booleans as JSON. A deploy-time value (a token)
+ * goes as it is, as the SDK passes pipeline variables (`to_string()`); the containers decode what
+ * is not JSON as a plain string.
  */
 function jsonEncoded(value: unknown): string | undefined {
   if (value instanceof EncodedHyperparameter) return value.text;
-  if (typeof value === 'string') return Token.isUnresolved(value) ? value : JSON.stringify(value);
-  if (typeof value === 'number') return Token.isUnresolved(value) ? Token.asString(value) : Number.isFinite(value) ? JSON.stringify(value) : undefined;
-  if (typeof value === 'boolean') return JSON.stringify(value);
+  if (typeof value === 'string') return Token.isUnresolved(value) ? value : pythonJsonDumps(value);
+  if (typeof value === 'number') return Token.isUnresolved(value) ? Token.asString(value) : Number.isFinite(value) ? pythonJsonDumps(value) : undefined;
+  if (typeof value === 'boolean') return pythonJsonDumps(value);
   if (Array.isArray(value) || (value !== null && typeof value === 'object')) {
     try {
-      return JSON.stringify(value);
+      JSON.stringify(value); // a cycle or a value JSON cannot hold throws here
+      return pythonJsonDumps(value);
     } catch {
       return undefined;
     }
@@ -80,7 +82,7 @@ export function renderScriptMode(scope: IConstruct, problems: ProblemList, input
     else out[name] = encoded;
   }
   if (bound) {
-    out.sagemaker_program = JSON.stringify(bound.entryPoint);
+    out.sagemaker_program = pythonJsonDumps(bound.entryPoint);
     out.sagemaker_submit_directory = `"${bound.location.uri}"`;
     out.sagemaker_region = `"${Stack.of(scope).region}"`;
     out.sagemaker_container_log_level = JSON.stringify(CONTAINER_LOG_LEVEL);

@@ -11,7 +11,7 @@ import {
   ContainerImage, DataBucket, Distribution, Framework, IDataBucket, ImageScope, InstanceType, ModelParallelOptimize, ModelParallelPipeline, ModelParallelPlacement,
   S3Location, TrainingCode, TrainingJob, TrainingSpec, TrainingSpecProps,
 } from '../../../constructs';
-import { pythonJsonDumps } from '../../../constructs/training/private/python-json';
+import { pythonJsonDumps } from '../../../constructs/private/python-json';
 import { expectValidSageMakerRequest } from '../../support/sagemaker-api';
 import { plainStack } from '../../support/stacks';
 

@@ -53,13 +53,24 @@ describe('TrainingSpec script mode (TrainingCode)', () => {
   const stack = plainStack('Test', { env: ENV });
   const { request: r } = request(stack);
 
+  test("objects, lists and non-ASCII text are json.dumps'ed as Python writes them", () => {
+    const { request: other } = request(plainStack('Other', { env: ENV }), {
+      hyperparameters: { classes: { cat: 0, dog: [1, 2.5, true, null] }, label: 'café', emoji: '🙂' },
+    });
+    expect(other.HyperParameters).toEqual(expect.objectContaining({
+      classes: '{"cat": 0, "dog": [1, 2.5, true, null]}',
+      label: '"caf\\u00e9"',
+      emoji: '"\\ud83d\\ude42"',
+    }));
+  });
+
   test('the hyperparameters the framework containers read, and yours JSON-encoded as the SDK does', () => {
     expect(r.HyperParameters).toEqual({
       epochs: '10',
       lr: '0.001',
       model: '"resnet50"',
       pretrained: 'true',
-      layers: '[64,128]',
+      layers: '[64, 128]',
       sagemaker_program: '"train.py"',
       sagemaker_submit_directory: expect.stringMatching(/^"s3:\/\/cdk-hnb659fds-assets-111122223333-eu-west-1\/[0-9a-f]{64}\.gz"$/),
       sagemaker_region: '"eu-west-1"',

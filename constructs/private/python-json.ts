@@ -18,7 +18,8 @@ export function pythonJsonDumps(value: unknown): string {
   }
   if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(', ')}]`;
   if (typeof value === 'object') {
-    return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pythonJsonDumps(k)}: ${pythonJsonDumps(v)}`).join(', ')}}`;
+    // members whose value is undefined are left out, as JSON.stringify does
+    return `{${Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).map(([k, v]) => `${pythonJsonDumps(k)}: ${pythonJsonDumps(v)}`).join(', ')}}`;
   }
   throw new Error(`not JSON-serializable: ${typeof value}`);
 }
