@@ -194,6 +194,19 @@ describe('create (legacy: a Request naming the job, no NameBase)', () => {
     expect(h.logs).toContainEqual(expect.objectContaining({ resource: 'SageMakerTrainingJob', action: 'CreateTrainingJob', jobName: JOB, result: 'created' }));
   });
 
+  test('GIVEN a script-mode request WHEN Create THEN sagemaker_job_name is the job name, JSON-encoded as the SDK sets it; a given one stays', async () => {
+    const scriptMode = { ...trainingRequest(), HyperParameters: { epochs: '10', sagemaker_program: '"train.py"', sagemaker_submit_directory: '"s3://b/sourcedir.tar.gz"' } };
+    const h = harness({ DescribeTrainingJobCommand: [resourceNotFound('Requested resource not found.')], CreateTrainingJobCommand: [{ TrainingJobArn: JOB_ARN }] });
+    await sageMakerJobOnEvent(trainingEvent('Create', scriptMode), h.clients);
+    expect(h.sagemaker.inputsOf('CreateTrainingJobCommand')).toEqual([{ ...scriptMode, HyperParameters: { ...scriptMode.HyperParameters, sagemaker_job_name: `"${JOB}"` } }]);
+    expectValidRequests(h.sagemaker);
+
+    const given = { ...scriptMode, HyperParameters: { ...scriptMode.HyperParameters, sagemaker_job_name: '"mine"' } };
+    const h2 = harness({ DescribeTrainingJobCommand: [resourceNotFound('Requested resource not found.')], CreateTrainingJobCommand: [{ TrainingJobArn: JOB_ARN }] });
+    await sageMakerJobOnEvent(trainingEvent('Create', given), h2.clients);
+    expect(h2.sagemaker.inputsOf('CreateTrainingJobCommand')).toEqual([given]);
+  });
+
   test('GIVEN SageMaker answers not-found with a ValidationException WHEN Create THEN the job is created', async () => {
     const h = harness({ DescribeTrainingJobCommand: [validationError('Requested resource not found.')], CreateTrainingJobCommand: [{ TrainingJobArn: JOB_ARN }] });
     await sageMakerJobOnEvent(trainingEvent('Create'), h.clients);

@@ -629,7 +629,7 @@ async function createOrAdopt(
 ): Promise<true> {
   // The secret values are read right before the first create, only when a job is created.
   const values = await secrets.read();
-  const request = withSecretEnvironment(api, { ...job.request, [api.nameField]: name }, values);
+  const request = withSecretEnvironment(api, withScriptModeJobName(api, { ...job.request, [api.nameField]: name }, name), values);
   // What SageMaker answers may quote the request (a validation error): never a value in a log or an error.
   const text = (err: unknown) => redact(errorText(err), values);
   for (let tryNo = 1; ; tryNo++) {
@@ -759,6 +759,18 @@ export function checkSecretEnvironment(resourceType: string, request: Record<str
 }
 
 /** The request with the secret values added to its Environment(s); the request itself is not changed. */
+/**
+ * A script-mode training job (its hyperparameters name a `sagemaker_program`) also gets
+ * `sagemaker_job_name`, JSON-encoded, as the SageMaker Python SDK's framework estimators set it:
+ * the containers read it (TensorFlow's default `model_dir`, for one). Only the handler knows the
+ * name; a pipeline's training step leaves it out, as the SDK's does.
+ */
+function withScriptModeJobName(api: JobApi, request: Record<string, unknown>, name: string): Record<string, unknown> {
+  const hyperparameters = request.HyperParameters as Record<string, string> | undefined;
+  if (api.kind !== 'training' || !hyperparameters || !('sagemaker_program' in hyperparameters) || 'sagemaker_job_name' in hyperparameters) return request;
+  return { ...request, HyperParameters: { ...hyperparameters, sagemaker_job_name: JSON.stringify(name) } };
+}
+
 function withSecretEnvironment(api: JobApi, request: Record<string, unknown>, values: Readonly<Record<string, string>>): Record<string, unknown> {
   if (Object.keys(values).length === 0) return request;
   const add = (def: Record<string, unknown>) => ({ ...def, Environment: { ...(def.Environment as Record<string, string> | undefined ?? {}), ...values } });
