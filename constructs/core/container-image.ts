@@ -273,7 +273,13 @@ class NeoImage extends ContainerImage {
 
   public _facts(): ImageFacts {
     const version = this.options.frameworkVersion;
-    return { known: true, scope: ImageScope.INFERENCE, description: `Neo serving image for ${this.options.framework}${version !== undefined && !Token.isUnresolved(version) ? ` ${version}` : ''}` };
+    const device = this.options.target.device;
+    return {
+      known: true,
+      scope: ImageScope.INFERENCE,
+      description: `Neo serving image for ${this.options.framework}${version !== undefined && !Token.isUnresolved(version) ? ` ${version}` : ''}${device ? ` compiled for ${device}` : ''}`,
+      compiledFor: device?.startsWith('ml_') ? device.slice('ml_'.length) : undefined,
+    };
   }
 
   public bind(scope: Construct, _grantee?: iam.IGrantable): ContainerImageConfig {

@@ -7,7 +7,7 @@ import { CfnEndpoint, CfnEndpointConfig, CfnInferenceComponent } from 'aws-cdk-l
 import { Construct } from 'constructs';
 import { KMS_RULE_IDS } from './endpoint';
 import { IModel, Model } from './model';
-import { contentHash } from './private/hosting-util';
+import { compiledTargetProblem, contentHash } from './private/hosting-util';
 import { InstanceType, InstanceUse } from '../core/instance-type';
 import { hasLocalStorage } from '../core/private/instance-families';
 import { describeValue, ProblemList, SageMakerConstructError } from '../private/errors';
@@ -159,9 +159,12 @@ export class InferenceComponentEndpoint extends Resource {
   public readonly _resource: CfnEndpoint;
   /** @internal Whether managed instance scaling goes down to 0 instances. */
   public readonly _scalesToZero: boolean;
+  /** @internal The instance type the components share. */
+  public readonly _instanceType: string;
 
   constructor(scope: Construct, id: string, props: InferenceComponentEndpointProps) {
     super(scope, id, { physicalName: props.endpointName });
+    this._instanceType = props.instanceType.name;
     const problems = new ProblemList();
     const name = props.endpointName ?? generatePhysicalName(this);
     checkName(problems, 'endpointName', name);
@@ -274,6 +277,7 @@ export class InferenceComponent extends Construct {
     if (this.copies === 0 && !endpoint._scalesToZero) {
       problems.add('copies 0 needs the endpoint\'s managedInstanceScaling with minInstanceCount 0 (scale to zero): otherwise the instances idle with no copy');
     }
+    problems.addIf(compiledTargetProblem(props.model, endpoint._instanceType, `the endpoint's instanceType (model ${props.model.node.path})`));
     const startup = seconds(problems, 'containerStartupTimeout', props.containerStartupTimeout, 60, 3600);
     const download = seconds(problems, 'modelDataDownloadTimeout', props.modelDataDownloadTimeout, 60, 3600);
     problems.throwIfAny(this, `inference component ${describeValue(id)}`);

@@ -200,6 +200,7 @@ export class Model extends ModelBase {
       problems.add(`containers has ${containers.length} entries: a model needs 1 container, or 2 to 15 for a serial inference pipeline`);
     }
     const hostnames = new Set<string>();
+    const compiledFor = new Set<string>();
     containers.forEach((c, i) => {
       const at = `containers[${i}]`;
       if (c.image && c.modelPackageArn !== undefined) {
@@ -209,6 +210,7 @@ export class Model extends ModelBase {
       }
       if (c.modelData && !c.image) problems.add(`${at} has modelData without image: model data belongs to an image (a model package brings its own data)`);
       const facts = c.image?._facts();
+      if (facts?.compiledFor !== undefined) compiledFor.add(facts.compiledFor);
       if (facts?.scope !== undefined && facts.scope !== 'inference') {
         problems.add(`${at}.image is ${facts.description}, not an inference image: use scope ImageScope.INFERENCE (or an image of your own that serves)`);
       }
@@ -294,6 +296,7 @@ export class Model extends ModelBase {
       networkIsolation: this.networkIsolation,
       containerCount: containers.length,
       usesModelPackage: containers.some((c) => c.modelPackageArn !== undefined),
+      compiledFor: [...compiledFor],
     });
   }
 

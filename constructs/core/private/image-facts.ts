@@ -22,6 +22,11 @@ export interface ImageFacts {
   readonly scope?: string;
   /** How the image reads in messages, e.g. `framework pytorch 2.8.0 (inference)`. */
   readonly description: string;
+  /**
+   * The SageMaker instance family a Neo serving image's model was compiled for (`c5` for the
+   * `ml_c5` target): a compiled artifact runs only there.
+   */
+  readonly compiledFor?: string;
 }
 
 /** The facts of an image the library knows nothing about. */

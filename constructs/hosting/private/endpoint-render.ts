@@ -5,7 +5,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { CfnEndpointConfig } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import { modelFacts } from './hosting-util';
+import { compiledTargetProblem, modelFacts } from './hosting-util';
 import { hasLocalStorage } from '../../core/private/instance-families';
 import { InstanceUse } from '../../core/instance-type';
 import { waiveGuardRules } from '../../private/compliance';
@@ -74,6 +74,7 @@ export function renderVariant(problems: ProblemList, v: EndpointVariant, at: str
     const problem = v.instanceType._problem(`${at}.instanceType`, InstanceUse.HOSTING);
     if (problem) problems.add(problem);
     else instanceType = v.instanceType.name;
+    problems.addIf(compiledTargetProblem(v.model, instanceType, `${at}.instanceType`));
   }
   integer(problems, `${at}.initialInstanceCount`, v.initialInstanceCount, 1, Number.MAX_SAFE_INTEGER);
   integer(problems, `${at}.volumeSizeGb`, v.volumeSizeGb, 1, 512);

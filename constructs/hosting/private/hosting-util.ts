@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { SageMakerConstructError } from '../../private/errors';
+import { describeValue, SageMakerConstructError } from '../../private/errors';
 
 // ---------------------------------------------------------------------------------------------
 // Content hashes for replace-only resources
@@ -89,6 +89,21 @@ export interface ModelFacts {
   readonly networkIsolation: boolean;
   readonly containerCount: number;
   readonly usesModelPackage: boolean;
+  /** The instance families (`c5`) its Neo-compiled artifacts were compiled for (`ContainerImage.neo`). */
+  readonly compiledFor: readonly string[];
+}
+
+/**
+ * Why `model` cannot run on `instanceType` (a literal `ml.<family>.<size>`): a model compiled by Neo
+ * for one instance family runs only on that family. Undefined when it can, or is not known.
+ */
+export function compiledTargetProblem(model: object | undefined, instanceType: string | undefined, at: string): string | undefined {
+  const compiledFor = model ? FACTS.get(model)?.compiledFor ?? [] : [];
+  if (compiledFor.length === 0 || instanceType === undefined || Token.isUnresolved(instanceType)) return undefined;
+  const family = instanceType.split('.')[1];
+  const other = compiledFor.find((f) => f !== family);
+  if (other === undefined) return undefined;
+  return `${at} runs ${describeValue(instanceType)}, but its model was compiled by Neo for ml_${other}: a compiled model runs only on the instance family it was compiled for; use an ml.${other}.* instance type or compile for ml_${family}`;
 }
 
 const FACTS = new WeakMap<object, ModelFacts>();

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import {
-  CompilationJob, CompilationSpec, CompilationSpecProps, ContainerImage, DataBucket, Endpoint, IDataBucket, InstanceType, Model, ModelData, NeoFramework, NeoTarget, S3Location,
+  CompilationJob, CompilationSpec, CompilationSpecProps, ContainerImage, DataBucket, Endpoint, IDataBucket, InferenceComponentEndpoint, InstanceType, Model, ModelData, NeoFramework, NeoTarget, S3Location,
 } from '../../../constructs';
 import { expectValidSageMakerRequest } from '../../support/sagemaker-api';
 import { plainStack } from '../../support/stacks';
@@ -84,6 +84,29 @@ describe('CompilationJob: hosting the compiled model', () => {
     const stack = plainStack();
     const job = new CompilationJob(stack, 'Compile', { spec: spec(new DataBucket(stack, 'Data'), { target: NeoTarget.targetDevice('jetson_nano') }) });
     expect(() => new Model(stack, 'Compiled', { containers: [{ image: job.servingImage() }] })).toThrow(/\[Test\/Compiled\] a Neo compilation for the edge device 'jetson_nano' runs on that device/);
+  });
+});
+
+describe('a compiled model runs on the instance family it was compiled for', () => {
+  const compiledModel = (stack: Stack, target = NeoTarget.ML_C5) => {
+    const job = new CompilationJob(stack, 'Compile', { spec: spec(new DataBucket(stack, 'Data'), { target, frameworkVersion: target === NeoTarget.ML_INF1 ? '1.9' : '1.13' }) });
+    return new Model(stack, 'Compiled', { containers: [{ image: job.servingImage(), modelData: ModelData.fromS3Location(S3Location.fromUri(job.compiledModelDataUri)) }] });
+  };
+
+  test('an endpoint variant on another family is a synth error; the family itself (or a token) passes', () => {
+    const stack = plainStack();
+    const model = compiledModel(stack);
+    expect(() => new Endpoint(stack, 'Wrong', { variants: [{ variantName: 'primary', model, instanceType: InstanceType.ML_M5_XLARGE }] }))
+      .toThrow(/\[Test\/Wrong\].*variants\[0\]\.instanceType runs 'ml\.m5\.xlarge', but its model was compiled by Neo for ml_c5: .*use an ml\.c5\.\* instance type or compile for ml_m5/);
+    new Endpoint(stack, 'Right', { variants: [{ variantName: 'primary', model, instanceType: InstanceType.ML_C5_XLARGE }] });
+  });
+
+  test('on an inference component endpoint too', () => {
+    const stack = plainStack();
+    const model = compiledModel(stack, NeoTarget.ML_INF1);
+    const shared = new InferenceComponentEndpoint(stack, 'Shared', { instanceType: InstanceType.ML_M5_XLARGE });
+    expect(() => shared.addComponent({ componentId: 'compiled', model, compute: { minMemoryMb: 1024, cpuCores: 1 } }))
+      .toThrow(/instanceType \(model Test\/Compiled\) runs 'ml\.m5\.xlarge', but its model was compiled by Neo for ml_inf1/);
   });
 });
 
