@@ -54,6 +54,8 @@ const SOURCES = {
   'sklearn': ['inference', 'inference_graviton', 'training'],
   'tensorflow': ['inference', 'inference_graviton', 'training'],
   'xgboost': ['inference', 'inference_graviton', 'training'],
+  // the SageMaker model parallelism (SMP v2) image the SDK picks for PyTorch with its distribution
+  'pytorch-smp': ['training'],
   // Neuron (Inferentia, Trainium) variants of the frameworks
   'huggingface-neuron': ['inference'],
   // not its training scope: the SDK cannot build those tags (container_version keyed 'inf' for a

@@ -112,6 +112,15 @@ export abstract class ContainerImage {
   }
 
   /**
+   * An image SageMaker provides, from the bundled table, for the library's own choices (the SMP v2
+   * image a PyTorch spec with model parallelism trains in).
+   * @internal
+   */
+  public static _awsOwned(request: AwsImageRequest): ContainerImage {
+    return new AwsOwnedImage(request, 'framework');
+  }
+
+  /**
    * The SageMaker Spark processing image (repository `sagemaker-spark-processing`), for processing
    * jobs that run PySpark or Spark applications.
    */

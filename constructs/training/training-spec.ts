@@ -241,7 +241,8 @@ export class TrainingSpec {
     problems.addIf(p.checkpoint?.location._uriProblem('checkpoint.location'));
     if (problems.length > known) return undefined;
 
-    const image = p.image?.bind(scope as never, options.role);
+    // SMP v2 with a PyTorch framework image trains in the SMP image, as the SDK picks it
+    const image = (scriptMode?.image ?? p.image)?.bind(scope as never, options.role);
     const request: CreateTrainingJobRequest = {
       TrainingJobName: options.jobName,
       RoleArn: options.role.roleArn,

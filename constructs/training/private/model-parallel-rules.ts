@@ -8,6 +8,7 @@
  */
 import { Token } from 'aws-cdk-lib';
 import { describeValue } from '../../private/errors';
+import { compareVersions, tableAliases, tableVersions } from '../../core/private/aws-images';
 
 /** What the model parallelism checks read (`Distribution._modelParallel`). */
 export interface ModelParallelConfig {
@@ -81,25 +82,23 @@ export const SMP_V1_UNSUPPORTED_INSTANCE = 'p5.48xlarge';
 /** Framework.UNSUPPORTED_DLC_IMAGE_FOR_SM_PARALLELISM: image tags SMP v1 and smddp refuse without torch_distributed. */
 export const SMP_V1_UNSUPPORTED_IMAGE_TAGS = ['2.0.1-gpu-py310-cu121'];
 
-/** image_uri_config/pytorch-smp.json (training): the SMP v2 image the SDK picks for a PyTorch version. */
-const SMP_V2_ALIASES: Record<string, string> = { '2.0': '2.0.1', '2.1': '2.1.2', '2.2': '2.3.1', '2.2.0': '2.3.1', '2.3.1': '2.5.0', '2.4.1': '2.7.0' };
-const SMP_V2_PY_VERSIONS: Record<string, string> = { '2.0.1': 'py310', '2.1.2': 'py310', '2.2.0': 'py310', '2.3.0': 'py310', '2.3.1': 'py310', '2.5.0': 'py311', '2.7.0': 'py311' };
-/** The PyTorch versions the SDK finds an SMP v2 image for (the versions and their aliases). */
-export const SMP_V2_PYTORCH_VERSIONS = [...new Set([...Object.keys(SMP_V2_PY_VERSIONS), ...Object.keys(SMP_V2_ALIASES)])].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-/** The image's account; the same in every region that has it. */
-const SMP_V2_ACCOUNT = '658645717510';
-export const SMP_V2_REGIONS = [
-  'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ca-central-1', 'eu-central-1', 'eu-north-1',
-  'eu-west-1', 'eu-west-2', 'eu-west-3', 'sa-east-1', 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
-];
+/**
+ * The PyTorch versions the SDK finds an SMP v2 image for: the versions of `pytorch-smp` in the image
+ * table (image_uri_config/pytorch-smp.json) and their aliases.
+ */
+export function smpV2PytorchVersions(): string[] {
+  return [...new Set([...tableVersions(SMP_V2_IMAGE_KEY), ...tableAliases(SMP_V2_IMAGE_KEY, 'training')])].sort(compareVersions);
+}
+
+/** The image table's key of the SMP v2 image. */
+export const SMP_V2_IMAGE_KEY = 'pytorch-smp';
 
 /**
- * The SMP v2 image URI the SDK's `get_training_image_uri` gives for `version` (GPU only; CUDA 12.1
- * for p5 and PyTorch 2.1-2.4, else 11.8, by its substring tests), or undefined for a version it has none for.
+ * The container version (CUDA) `get_training_image_uri` gives the SMP v2 image, by its substring
+ * tests: cu124 for PyTorch 2.5, cu121 on p5 instances and for PyTorch 2.1-2.4, else cu118.
  */
-export function smpV2ImageUri(version: string, instanceType: string | undefined, region: string): string | undefined {
-  const py = SMP_V2_PY_VERSIONS[SMP_V2_ALIASES[version] ?? version];
-  if (!py) return undefined;
-  const cuda = (instanceType ?? '').includes('p5') || ['2.1', '2.2', '2.3', '2.4'].some((v) => version.includes(v)) ? 'cu121' : 'cu118';
-  return `${SMP_V2_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/smdistributed-modelparallel:${version}-gpu-${py}-${cuda}`;
+export function smpV2ContainerVersion(version: string, instanceType: string | undefined): string {
+  if (version.includes('2.5')) return 'cu124';
+  if ((instanceType !== undefined && !Token.isUnresolved(instanceType) && instanceType.includes('p5')) || ['2.1', '2.2', '2.3', '2.4'].some((v) => version.includes(v))) return 'cu121';
+  return 'cu118';
 }

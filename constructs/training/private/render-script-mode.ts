@@ -5,9 +5,10 @@ import {
   TORCH_DISTRIBUTED_TRAINIUM_VERSIONS,
 } from './distribution-rules';
 import {
-  mpConfigProblems, mpTokenProblems, SMP_V1_UNSUPPORTED_IMAGE_TAGS, SMP_V1_UNSUPPORTED_INSTANCE, SMP_V2_PYTORCH_VERSIONS, SMP_V2_REGIONS, smpV2ImageUri,
+  mpConfigProblems, mpTokenProblems, SMP_V1_UNSUPPORTED_IMAGE_TAGS, SMP_V1_UNSUPPORTED_INSTANCE, SMP_V2_IMAGE_KEY, smpV2ContainerVersion, smpV2PytorchVersions,
 } from './model-parallel-rules';
 import { EncodedHyperparameter, pythonJsonDumps } from '../../private/python-json';
+import { ContainerImage } from '../../core/container-image';
 import type { ImageFacts } from '../../core/private/image-facts';
 import { describeValue, ProblemList } from '../../private/errors';
 import type { Distribution, TrainingCode, TrainingCodeConfig } from '../training-code';
@@ -51,9 +52,11 @@ export interface ScriptModeInput {
 
 /**
  * The hyperparameters of a spec with `code` or `distribution` (the user's JSON-encoded, plus the
- * script-mode and launcher ones), and the code's location; undefined when the spec has neither.
+ * script-mode and launcher ones), the code's location, and the image to train in instead of the
+ * spec's (SMP v2 with a PyTorch framework image: the SMP image, as the SDK picks it); undefined when
+ * the spec has neither code nor distribution.
  */
-export function renderScriptMode(scope: IConstruct, problems: ProblemList, input: ScriptModeInput): { hyperparameters: { [name: string]: unknown }; code?: TrainingCodeConfig } | undefined {
+export function renderScriptMode(scope: IConstruct, problems: ProblemList, input: ScriptModeInput): { hyperparameters: { [name: string]: unknown }; code?: TrainingCodeConfig; image?: ContainerImage } | undefined {
   const { code, distribution, facts } = input;
   if (!code && !distribution) return undefined;
   const user = input.hyperparameters ?? {};
@@ -87,15 +90,16 @@ export function renderScriptMode(scope: IConstruct, problems: ProblemList, input
     out.sagemaker_region = `"${Stack.of(scope).region}"`;
     out.sagemaker_container_log_level = JSON.stringify(CONTAINER_LOG_LEVEL);
   }
+  let image: ContainerImage | undefined;
   if (distribution) {
     const group = checkDistribution(problems, distribution, input.resources, facts);
-    if (distribution._modelParallel) checkModelParallel(problems, distribution, group.instanceType, facts, Stack.of(scope).region);
+    if (distribution._modelParallel) image = checkModelParallel(problems, distribution, group.instanceType, facts);
     for (const [name, value] of Object.entries(distribution._hyperparameters(group.instanceType, group.instanceGroup))) {
       if (name in user) problems.add(`hyperparameter ${name} is set by distribution (${distribution._name}): remove it from hyperparameters`);
       out[name] = jsonEncoded(value);
     }
   }
-  return { hyperparameters: out, code: bound };
+  return { hyperparameters: out, code: bound, image };
 }
 
 /** The launcher's checks; returns the instance type (and group) the launcher runs on. */
@@ -158,10 +162,11 @@ function checkDistribution(problems: ProblemList, d: Distribution, resources: Tr
 
 /**
  * The SDK's checks of the model parallelism library (see model-parallel-rules.ts): its parameters
- * (`validate_mp_config`), the instance and image `_distribution_configuration` refuses for SMP v1,
- * and for SMP v2 the image `get_training_image_uri` would pick instead of a PyTorch framework image.
+ * (`validate_mp_config`), the instance and image `_distribution_configuration` refuses for SMP v1.
+ * For SMP v2 with a PyTorch framework image, returns the SMP image `get_training_image_uri` picks
+ * for that PyTorch version instead (the framework image has no SMP v2).
  */
-function checkModelParallel(problems: ProblemList, d: Distribution, instanceType: string | undefined, facts: ImageFacts | undefined, region: string): void {
+function checkModelParallel(problems: ProblemList, d: Distribution, instanceType: string | undefined, facts: ImageFacts | undefined): ContainerImage | undefined {
   const mp = d._modelParallel!;
   const what = `distribution ${d._name}`;
   for (const name of mp.duplicates) problems.add(`${what}: additionalParameters.${name} is also a typed option; give it once, as the typed option`);
@@ -182,22 +187,20 @@ function checkModelParallel(problems: ProblemList, d: Distribution, instanceType
     if (fw && !['pytorch', 'tensorflow', 'huggingface'].includes(fw.framework)) {
       problems.add(`${what} needs a PyTorch, TensorFlow or Hugging Face image, got ${facts!.description}`);
     }
-    return;
+    return undefined;
   }
   if (literalType && !isTrainiumInstance(literalType) && !isGpuInstance(literalType)) {
     problems.add(`${what} on ${literalType}: the SMP v2 image is for GPU instances only (ml.p*, ml.g*)`);
   }
-  if (!fw) return;
+  if (!fw || fw.framework === SMP_V2_IMAGE_KEY) return undefined;
   if (fw.framework !== 'pytorch') {
     problems.add(`${what} needs PyTorch (the SMP v2 image), got ${facts!.description}`);
-  } else if (!SMP_V2_PYTORCH_VERSIONS.includes(fw.version)) {
-    problems.add(`${what} does not support PyTorch ${fw.version}: the SDK has SMP v2 images for ${SMP_V2_PYTORCH_VERSIONS.join(', ')}`);
-  } else {
-    const regionText = Token.isUnresolved(region) ? '<region>' : region;
-    if (!Token.isUnresolved(region) && !SMP_V2_REGIONS.includes(region)) {
-      problems.add(`${what} in ${region}: the SMP v2 image is only in ${SMP_V2_REGIONS.join(', ')}`);
-    } else {
-      problems.add(`${what} with ${facts!.description}: SMP v2 runs in its own image, which the SDK picks for PyTorch ${fw.version}; give image: ContainerImage.fromImageUri('${smpV2ImageUri(fw.version, literalType, regionText)}')`);
-    }
+    return undefined;
   }
+  const versions = smpV2PytorchVersions();
+  if (!versions.includes(fw.version)) {
+    problems.add(`${what} does not support PyTorch ${fw.version}: the SDK has SMP v2 images for ${versions.join(', ')}`);
+    return undefined;
+  }
+  return ContainerImage._awsOwned({ key: SMP_V2_IMAGE_KEY, scope: 'training', version: fw.version, versionRequired: true, instanceType: literalType, containerVersion: smpV2ContainerVersion(fw.version, literalType) });
 }

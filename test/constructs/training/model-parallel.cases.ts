@@ -5,8 +5,12 @@
 // (the parameters dict, or nothing when it is empty), `pytorch/estimator.py
 // _pytorch_distribution_configuration` (SMP v2: torch_distributed adds sagemaker_torch_distributed_enabled),
 // each value encoded by `EstimatorBase._json_encode_hyperparameters` (`json.dumps`: ", " and ": ").
+import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, Token } from 'aws-cdk-lib';
+import * as zlib from 'zlib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
 import {
   ContainerImage, DataBucket, Distribution, Framework, IDataBucket, ImageScope, InstanceType, ModelParallelOptimize, ModelParallelPipeline, ModelParallelPlacement,
   S3Location, TrainingCode, TrainingJob, TrainingSpec, TrainingSpecProps,
@@ -191,9 +195,7 @@ describe('model parallelism: what the SDK refuses fails at synth, naming the con
     ['SMP v2 on Trainium', { distribution: Distribution.modelParallel(), resources: { instanceType: InstanceType.of('ml.trn1.32xlarge') } }, /distribution smdistributed modelparallel v2 on ml.trn1.32xlarge: Trainium instances support only Distribution.torchDistributed\(\)/],
     // image_uris.get_training_image_uri: pytorch-smp (GPU only, its versions), the image the SDK picks
     ['SMP v2 on a CPU instance', { distribution: Distribution.modelParallel(), resources: { instanceType: InstanceType.ML_M5_XLARGE } }, /distribution smdistributed modelparallel v2 on ml.m5.xlarge: the SMP v2 image is for GPU instances only/],
-    ['SMP v2 with the PyTorch framework image', { distribution: Distribution.modelParallel(), image: framework(Framework.PYTORCH, '2.4.0') }, /distribution smdistributed modelparallel v2 does not support PyTorch 2.4.0: the SDK has SMP v2 images for 2.0, 2.0.1, 2.1, 2.1.2, 2.2, 2.2.0, 2.3.0, 2.3.1, 2.4.1, 2.5.0, 2.7.0/],
-    ['SMP v2 with a PyTorch framework image the SDK would replace', { distribution: Distribution.modelParallel(), image: framework(Framework.PYTORCH, '2.3.0') },
-      /SMP v2 runs in its own image, which the SDK picks for PyTorch 2.3.0; give image: ContainerImage.fromImageUri\('658645717510.dkr.ecr.eu-west-1.amazonaws.com\/smdistributed-modelparallel:2.3.0-gpu-py310-cu121'\)/],
+    ['SMP v2 with the PyTorch framework image', { distribution: Distribution.modelParallel(), image: framework(Framework.PYTORCH, '2.4.0') }, /distribution smdistributed modelparallel v2 does not support PyTorch 2.4.0: the SDK has SMP v2 images for 2.0, 2.0.1, 2.1, 2.1.2, 2.2, 2.2.0, 2.3.0, 2.3.1, 2.4.1, 2.5.0, 2.5.1, 2.7.0, 2.8.0/],
     ['SMP v2 with a TensorFlow image', { distribution: Distribution.modelParallel(), image: framework(Framework.TENSORFLOW, '2.16.2') }, /distribution smdistributed modelparallel v2 needs PyTorch \(the SMP v2 image\), got framework tensorflow 2.16.2 \(training\)/],
     // heterogeneous clusters: _distribution_configuration refuses instance groups without mpi or smddp (SMP v2); SMP does not run in one group
     ['SMP v2 in a heterogeneous cluster', { distribution: Distribution.modelParallel(), resources: cpuGroups }, /distribution smdistributed modelparallel v2 with instanceGroups: SageMaker runs only MPI and smdistributed dataparallel in one group/],
@@ -216,19 +218,52 @@ describe('model parallelism: what the SDK refuses fails at synth, naming the con
   });
 });
 
-describe('SMP v2 image region', () => {
+describe("SMP v2 with a PyTorch framework image trains in the SMP image the SDK's get_training_image_uri picks", () => {
+  // image_uri_config/pytorch-smp.json from the generator's vendored SDK input, not from the table
+  const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', 'sdk-image-uri-config.json.gz');
+  const smp = JSON.parse(zlib.gunzipSync(fs.readFileSync(FIXTURE)).toString('utf8')).configs['pytorch-smp'].training;
+  /** get_training_image_uri's container version: substring tests on the version and the instance type. */
+  const cuda = (version: string, instanceType: string) => version.includes('2.5') ? 'cu124' : instanceType.includes('p5') || ['2.1', '2.2', '2.3', '2.4'].some((v) => version.includes(v)) ? 'cu121' : 'cu118';
+
+  test('every version and alias, on p4d and p5, in every region the SDK lists', () => {
+    const mismatches: string[] = [];
+    let checked = 0;
+    const versions = [...Object.keys(smp.versions), ...Object.keys(smp.version_aliases)];
+    const stacks = new Map<string, { stack: Stack; data: IDataBucket; role: iam.IRole }>();
+    for (const version of versions) {
+      const config = smp.versions[smp.version_aliases[version] ?? version];
+      for (const instanceType of ['ml.p4d.24xlarge', 'ml.p5.48xlarge']) {
+        for (const [region, account] of Object.entries<string>(config.registries)) {
+          if (!stacks.has(region)) {
+            const stack = plainStack('Test', { env: { account: '111122223333', region } });
+            stacks.set(region, { stack, data: new DataBucket(stack, 'Data'), role: new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') }) });
+          }
+          const { stack, data, role } = stacks.get(region)!;
+          const s = spec(data, { distribution: Distribution.modelParallel(), image: framework(Framework.PYTORCH, version), resources: { instanceType: InstanceType.of(instanceType), instanceCount: 2 } });
+          const image = stack.resolve(s.render(new Construct(stack, `Spec${checked}`), { role })).AlgorithmSpecification.TrainingImage;
+          const expected = `${account}.dkr.ecr.${region}.amazonaws.com/${config.repository}:${version}-gpu-${config.py_versions[0]}-${cuda(version, instanceType)}`;
+          checked++;
+          if (image !== expected) mismatches.push(`${version} ${instanceType} ${region}: ${image}, SDK ${expected}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(checked).toBeGreaterThan(400);
+  });
+
   test('a region without the SMP v2 image', () => {
     const stack = plainStack('Test', { env: { account: '111122223333', region: 'af-south-1' } });
     const data = new DataBucket(stack, 'Data');
     expect(() => new TrainingJob(stack, 'Train', { spec: spec(data, { distribution: Distribution.modelParallel(), image: framework(Framework.PYTORCH, '2.3.0') }) }))
-      .toThrow(/distribution smdistributed modelparallel v2 in af-south-1: the SMP v2 image is only in ap-northeast-1, /);
+      .toThrow(/\[Test\/Train\] region 'af-south-1' has no pytorch-smp 2\.3\.0 \(training\) image \(smdistributed-modelparallel\): deploy to one of ap-northeast-1, /);
   });
 
-  test('an environment-agnostic stack names the region as <region>', () => {
+  test('an environment-agnostic stack gets the account from a mapping', () => {
     const stack = plainStack();
     const data = new DataBucket(stack, 'Data');
-    expect(() => new TrainingJob(stack, 'Train', { spec: spec(data, { distribution: Distribution.modelParallel(), image: framework(Framework.PYTORCH, '2.0.1') }) }))
-      .toThrow(/ContainerImage.fromImageUri\('658645717510.dkr.ecr.<region>.amazonaws.com\/smdistributed-modelparallel:2.0.1-gpu-py310-cu118'\)/);
+    const job = new TrainingJob(stack, 'Train', { spec: spec(data, { distribution: Distribution.modelParallel(), image: framework(Framework.PYTORCH, '2.0.1') }) });
+    const image = JSON.stringify(stack.resolve(job.spec.render(job, { role: job.role })).AlgorithmSpecification.TrainingImage);
+    expect(image).toMatch(/Fn::FindInMap.*SageMakerImageRegistry.*smdistributed-modelparallel:2\.0\.1-gpu-py310-cu118/);
   });
 });
 

@@ -58,8 +58,7 @@ function distributed(stack: Stack): void {
     ] },
     distribution: Distribution.mpi({ processesPerHost: 8, instanceGroup: 'gpu' }),
   });
-  const smp = new TrainingSpec({ ...common,                                   // SageMaker model parallelism v2, in its own image
-    image: ContainerImage.fromImageUri(`658645717510.dkr.ecr.${stack.region}.amazonaws.com/smdistributed-modelparallel:2.4.1-gpu-py311-cu121`),
+  const smp = new TrainingSpec({ ...common, image: pytorch('2.4.1'),     // SageMaker model parallelism v2: trains in the SMP image
     resources: { instanceType: p4d, instanceCount: 2 },
     distribution: Distribution.modelParallel({ hybridShardDegree: 8, tensorParallelDegree: 2 }),
   });
