@@ -10,7 +10,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { ParameterType, PipelineParameter, stepProperty } from './expressions';
 import { CacheOptions, RenderContext, Step, StepOptions } from './step';
 import { allowJobs, jobRoleOf, passRole, StepBody } from './private/step-render';
-import { CLARIFY_PATHS, checkCacheConfig, checkStringArgument, expressionOf, pythonJson, QUALITY_PATHS, s3Input } from './private/check-render';
+import { CLARIFY_PATHS, checkCacheConfig, checkStringArgument, expressionOf, QUALITY_PATHS, s3Input } from './private/check-render';
+import { pythonJsonDumps } from '../private/python-json';
 import { ContainerImage } from '../core/container-image';
 import { InstanceType, InstanceUse } from '../core/instance-type';
 import { JobNetworkOptions } from '../core/network';
@@ -509,7 +510,8 @@ export class QualityCheckStep extends CheckStepBase {
       ...this.props.environment,
       output_path: QUALITY_PATHS.output,
       publish_cloudwatch_metrics: 'Disabled',
-      dataset_format: pythonJson(c.datasetFormat._json),
+      // json.dumps(dataset_format), as the SDK puts it into the Model Monitor job's environment
+      dataset_format: pythonJsonDumps(c.datasetFormat._json),
       record_preprocessor_script: preprocessor,
       post_analytics_processor_script: postProcessor,
       dataset_source: `${QUALITY_PATHS.input}/${QUALITY_PATHS.datasetInput}`,

@@ -17,6 +17,8 @@ const FRAMEWORK_IMAGES: { [framework: string]: string } = {
   [NeoFramework.MXNET]: 'mxnet',
 };
 
+/** What SageMaker hosts instead of an edge compilation. */
+const HOSTED_TARGETS = 'SageMaker hosts models compiled for a SageMaker target device (ml_c5, ml_m5, ml_p3, ml_g4dn, ml_inf1...)';
 /** Where the compiled model has no Neo serving image in the SDK's table. */
 const WHERE_INSTEAD = "host it with the image Neo recommends (CompilationJob's inferenceImageUri) or an image of your own (ContainerImage.fromImageUri)";
 
@@ -33,13 +35,13 @@ export function neoImageRequest(scope: IConstruct, options: NeoServingImageOptio
   const device = target.device;
   if (device === undefined) {
     const p = target._platform!;
-    throw new SageMakerConstructError(scope, `a Neo compilation for the platform ${[p.os, p.arch, p.accelerator].filter((x) => x).join('/')} runs on that device, not on SageMaker: SageMaker hosts models compiled for a SageMaker target device (ml_c5, ml_m5, ml_p3, ml_g4dn, ml_inf1...)`);
+    throw new SageMakerConstructError(scope, `a Neo compilation for the platform ${[p.os, p.arch, p.accelerator].filter((x) => x).join('/')} runs on that device, not on SageMaker: ${HOSTED_TARGETS}`);
   }
   if (!NEO_DEVICES.has(device)) {
     throw new SageMakerConstructError(scope, `invalid Neo target device ${describeValue(device)}: use one of ${[...NEO_DEVICES].join(', ')}`);
   }
   if (!device.startsWith('ml_')) {
-    throw new SageMakerConstructError(scope, `a Neo compilation for the edge device ${describeValue(device)} runs on that device (with the DLR runtime), not on SageMaker: SageMaker hosts models compiled for a SageMaker target device (ml_c5, ml_m5, ml_p3, ml_g4dn, ml_inf1...)`);
+    throw new SageMakerConstructError(scope, `a Neo compilation for the edge device ${describeValue(device)} runs on that device (with the DLR runtime), not on SageMaker: ${HOSTED_TARGETS}`);
   }
   const family = device.slice('ml_'.length);
   if (family === 'eia2') {

@@ -1,6 +1,5 @@
 import { Duration, Token, Tokenization } from 'aws-cdk-lib';
 import { describeValue, ProblemList } from '../../private/errors';
-import { pythonJsonDumps } from '../../private/python-json';
 import { ParameterType, PipelineExpression } from '../expressions';
 
 // Render helpers of the QualityCheck and ClarifyCheck steps (not public API): the SageMaker Python
@@ -22,13 +21,6 @@ export const CLARIFY_PATHS = {
   dataInput: '/opt/ml/processing/input/data',
   output: '/opt/ml/processing/output',
 };
-
-/**
- * JSON as Python's `json.dumps` writes it (`", "` and `": "` separators, non-ASCII escaped): the
- * SDK puts `json.dumps(dataset_format)` into the Model Monitor job's environment, and the same bytes
- * keep a definition identical to the SDK's.
- */
-export const pythonJson = pythonJsonDumps;
 
 /** An S3 input of a check job, in the SDK's complete form (every member written). */
 export function s3Input(name: string, uri: string, localPath: string, compression: string = 'None'): Record<string, unknown> {
